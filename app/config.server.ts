@@ -1,0 +1,107 @@
+import { z } from "zod";
+
+/**
+ * Every setting the app reads, validated once at start-up.
+ * A bad or missing value stops the process with one sentence naming the variable and what to set.
+ */
+
+const LEAST_SCOPES = "read_customers,read_orders,read_products,read_content,read_legal_policies";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const url = (what: string) =>
+  z.url({ error: `must be a URL such as ${what}` });
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"], {
+    error: "must be development, production or test",
+  }).default("development"),
+  SHOPIFY_API_KEY: z.string({ error: "is missing: set it to your app's client id from the Shopify Partner Dashboard" })
+    .min(1, "is empty: set it to your app's client id from the Shopify Partner Dashboard"),
+  SHOPIFY_API_SECRET: z.string({ error: "is missing: set it to your app's client secret from the Shopify Partner Dashboard" })
+    .min(1, "is empty: set it to your app's client secret from the Shopify Partner Dashboard"),
+  SHOPIFY_APP_URL: url("https://oscar-chat.example.com (the public URL of this app)"),
+  SCOPES: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, "must be a comma-separated list of Shopify access scopes such as read_orders,read_customers").default(LEAST_SCOPES),
+  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)").default("file:./data/app.sqlite"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a Redis URL such as redis://127.0.0.1:6379").default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/, "must be letters, digits, ':', '_' or '-' (it prefixes every Redis key)").default("oscar"),
+  OSCAR_API_BASE: url("https://api.oscarchat.ai/v1").default("https://api.oscarchat.ai/v1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    error: "must be one of fatal, error, warn, info, debug, trace, silent",
+  }).default("info"),
+  SANDBOX_MODE: bool,
+  SHOPIFY_ADMIN_API_ORIGIN: url("http://127.0.0.1:4100 (a local fake of the Shopify Admin API)").optional(),
+  WORKER_CONCURRENCY: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(5),
+});
+
+export type Config = {
+  env: "development" | "production" | "test";
+  shopify: { apiKey: string; apiSecret: string; appUrl: string; scopes: string[]; adminApiOrigin?: string };
+  databaseUrl: string;
+  redis: { url: string; prefix: string };
+  oscarApiBase: string;
+  logLevel: string;
+  sandbox: boolean;
+  workerConcurrency: number;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Treat empty strings from .env templates as "not set" so defaults apply, except for the secrets,
+  // where an empty value is worth its own sentence.
+  const input = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => v !== "" || k === "SHOPIFY_API_KEY" || k === "SHOPIFY_API_SECRET"),
+  );
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? "configuration");
+    throw new ConfigError(`${name} ${issue.message}.`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === "production" && c.SANDBOX_MODE) {
+    throw new ConfigError("SANDBOX_MODE must not be set when NODE_ENV is production: the sandbox sign-in bypasses Shopify authentication.");
+  }
+  if (c.NODE_ENV === "production" && c.SHOPIFY_ADMIN_API_ORIGIN) {
+    throw new ConfigError("SHOPIFY_ADMIN_API_ORIGIN must not be set when NODE_ENV is production: it redirects Admin API calls away from Shopify.");
+  }
+  return {
+    env: c.NODE_ENV,
+    shopify: {
+      apiKey: c.SHOPIFY_API_KEY,
+      apiSecret: c.SHOPIFY_API_SECRET,
+      appUrl: c.SHOPIFY_APP_URL.replace(/\/$/, ""),
+      scopes: c.SCOPES.split(","),
+      adminApiOrigin: c.SHOPIFY_ADMIN_API_ORIGIN?.replace(/\/$/, ""),
+    },
+    databaseUrl: c.DATABASE_URL,
+    redis: { url: c.REDIS_URL, prefix: c.REDIS_PREFIX },
+    oscarApiBase: c.OSCAR_API_BASE.replace(/\/$/, ""),
+    logLevel: c.LOG_LEVEL,
+    sandbox: c.SANDBOX_MODE,
+    workerConcurrency: c.WORKER_CONCURRENCY,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration; on a bad setting it prints the one sentence and exits. */
+export function config(): Config {
+  if (cached) return cached;
+  try {
+    cached = loadConfig();
+    return cached;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

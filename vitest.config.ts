@@ -1,0 +1,15 @@
+// Kept apart from vite.config.ts so the Remix plugin never loads under vitest.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["app/**/*.test.ts", "test/**/*.test.ts", "sim/**/*.test.ts", "workers/**/*.test.ts", "extensions/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    // Tests talk to real Redis, real SQLite files and real local HTTP servers: give them room.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: run files in parallel but not so many that servers starve each other.
+    maxWorkers: 2,
+    pool: "forks",
+  },
+});
