@@ -33,6 +33,7 @@ const configSchema = z.object({
     error: "must be one of fatal, error, warn, info, debug, trace, silent",
   }).default("info"),
   SANDBOX_MODE: bool,
+  SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a myshopify.com domain such as oscar-sandbox.myshopify.com").default("oscar-sandbox.myshopify.com"),
   SHOPIFY_ADMIN_API_ORIGIN: url("http://127.0.0.1:4100 (a local fake of the Shopify Admin API)").optional(),
   WORKER_CONCURRENCY: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(5),
 });
@@ -44,7 +45,8 @@ export type Config = {
   redis: { url: string; prefix: string };
   oscarApiBase: string;
   logLevel: string;
-  sandbox: boolean;
+  /** The sandbox shop, present only when SANDBOX_MODE is on (never in production). */
+  sandbox: { shop: string } | null;
   workerConcurrency: number;
 };
 
@@ -84,7 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: { url: c.REDIS_URL, prefix: c.REDIS_PREFIX },
     oscarApiBase: c.OSCAR_API_BASE.replace(/\/$/, ""),
     logLevel: c.LOG_LEVEL,
-    sandbox: c.SANDBOX_MODE,
+    sandbox: c.SANDBOX_MODE ? { shop: c.SANDBOX_SHOP } : null,
     workerConcurrency: c.WORKER_CONCURRENCY,
   };
 }

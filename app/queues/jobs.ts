@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/**
+ * Every queue and every job the app runs, with the payload each job carries. Payloads hold ids only:
+ * job data is stored as plain text in Redis, so no API key, secret or customer detail ever goes in.
+ */
+
+export const QUEUES = {
+  /** Work about the store itself: reading its details after install. */
+  shopSync: "shop-sync",
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a myshopify.com domain");
+
+export const JOBS = {
+  "shop.sync-details": {
+    queue: QUEUES.shopSync,
+    payload: z.object({ shop: shopDomain }),
+  },
+} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]["payload"]>;
+
+/** Validates a payload read back from Redis; a job whose data does not parse can never succeed. */
+export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return JOBS[name].payload.parse(data) as JobPayload<N>;
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}

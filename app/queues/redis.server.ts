@@ -1,0 +1,26 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+/**
+ * One connection per role, as BullMQ recommends:
+ * - producer: fails fast while Redis is down (no offline queue), so a web request can answer 503
+ *   at once instead of hanging or pretending the work was stored;
+ * - worker: blocking commands, retries forever (BullMQ requires maxRetriesPerRequest: null).
+ */
+export function createProducerConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    // Keep trying to reconnect in the background, at most every 2 s, so the app heals when Redis returns.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...options,
+  });
+}
+
+export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...options,
+  });
+}

@@ -1,0 +1,58 @@
+// Sandbox only: the few parts of App Bridge the app relies on, for a browser with no Shopify admin
+// around the app. Like App Bridge it adds a fresh session token to the app's own fetches, answers
+// shopify.idToken(), shows toasts, and completes the library's session-token bounce page.
+(function () {
+  "use strict";
+  var TOKEN_URL = "/sandbox/session-token";
+  var nativeFetch = window.fetch.bind(window);
+
+  function idToken() {
+    return nativeFetch(TOKEN_URL, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (body) { return body.token; });
+  }
+
+  window.fetch = function (input, init) {
+    var url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, location.href);
+    if (url.origin !== location.origin || url.pathname.indexOf("/sandbox/") === 0) return nativeFetch(input, init);
+    return idToken().then(function (token) {
+      var headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
+      if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + token);
+      return nativeFetch(input, Object.assign({}, init, { headers: headers }));
+    });
+  };
+
+  function showToast(message, options) {
+    var toast = document.createElement("div");
+    toast.setAttribute("role", "status");
+    toast.className = "sandbox-toast";
+    toast.textContent = message;
+    toast.style.cssText = "position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1000;" +
+      "padding:10px 16px;border-radius:8px;font:14px system-ui;color:#fff;background:" +
+      (options && options.isError ? "#8e1f0b" : "#1a1a1a");
+    document.body.appendChild(toast);
+    setTimeout(function () { toast.remove(); }, (options && options.duration) || 5000);
+  }
+
+  var script = document.currentScript;
+  window.shopify = {
+    config: { apiKey: script && script.getAttribute("data-api-key"), shop: new URLSearchParams(location.search).get("shop") },
+    environment: { embedded: false, mobile: false, pos: false },
+    idToken: idToken,
+    toast: { show: showToast, hide: function () {} },
+    loading: function () {},
+    saveBar: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
+  };
+
+  // The library's bounce page (/auth/session-token?shopify-reload=…) waits for App Bridge to come back
+  // with a session token in the URL.
+  var reload = new URLSearchParams(location.search).get("shopify-reload");
+  if (reload) {
+    idToken().then(function (token) {
+      var next = new URL(reload, location.href);
+      if (next.origin !== location.origin) return;
+      next.searchParams.set("id_token", token);
+      location.replace(next.href);
+    });
+  }
+})();

@@ -1,0 +1,149 @@
+/**
+ * `npm run sandbox`: the whole app on this machine with no Shopify or Oscar account.
+ * Starts the fake Shopify Admin API (seeded with a believable store), the built app on an embedded
+ * SQLite file in sandbox mode, and the worker; then prints the URL that opens the admin as the
+ * sandbox shop. Every run starts from a fresh sandbox database and fresh sandbox Redis keys.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { Redis } from "ioredis";
+import { createStoreFixture } from "../sim/shopify-admin/fixtures";
+import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
+
+const args = new Set(process.argv.slice(2));
+const env = process.env;
+
+if (env.NODE_ENV === "production") {
+  console.error("The sandbox refuses to start with NODE_ENV=production: it signs in without Shopify and must never face real merchants.");
+  process.exit(1);
+}
+
+const port = Number(env.PORT ?? 3000);
+const adminPort = Number(env.SANDBOX_ADMIN_API_PORT ?? 4100);
+const shop = env.SANDBOX_SHOP ?? "oscar-sandbox.myshopify.com";
+const databaseFile = resolve(env.SANDBOX_DATABASE_FILE ?? "data/sandbox.sqlite");
+const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisPrefix = env.REDIS_PREFIX ?? "oscar-sandbox";
+const appUrl = `http://localhost:${port}`;
+const children: ChildProcess[] = [];
+
+function log(line: string) {
+  console.log(`[sandbox] ${line}`);
+}
+
+async function ensureRedis(): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on("error", () => {});
+  const answers = await redis.connect().then(() => true, () => false);
+  if (answers) {
+    // Start cleanly: forget the previous sandbox run's queues and caches (only this prefix).
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${redisPrefix}:*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+    redis.disconnect();
+    return;
+  }
+  redis.disconnect();
+  const { port: redisPort } = new URL(redisUrl);
+  log(`no Redis answers at ${redisUrl}; starting redis-server on port ${redisPort || 6379}`);
+  const child = spawn("redis-server", ["--port", redisPort || "6379", "--bind", "127.0.0.1", "--save", ""], { stdio: "ignore" });
+  child.on("error", () => {
+    console.error(`Redis is not running at ${redisUrl} and redis-server is not installed: install Redis (apt-get install redis-server) or set REDIS_URL.`);
+    process.exit(1);
+  });
+  children.push(child);
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+function prepareDatabase(databaseUrl: string) {
+  rmSync(databaseFile, { force: true });
+  rmSync(`${databaseFile}-journal`, { force: true });
+  const migrate = spawnSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
+    env: { ...env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  });
+  if (migrate.status !== 0) throw new Error(`Database migration failed:\n${migrate.stdout}${migrate.stderr}`);
+}
+
+function buildApp() {
+  if (args.has("--no-build")) return;
+  const build = spawnSync(process.execPath, [resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`Building the app failed:\n${build.stdout}${build.stderr}`);
+}
+
+function startChild(name: string, argv: string[], childEnv: NodeJS.ProcessEnv, readyPattern: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, argv, { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  return new Promise((resolveReady, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (env.SANDBOX_VERBOSE) process.stdout.write(`[${name}] ${chunk}`);
+      if (readyPattern.test(output)) resolveReady(child);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${name} exited with code ${code}:\n${output}`)));
+  });
+}
+
+async function main() {
+  const databaseUrl = `file:${databaseFile}`;
+  await ensureRedis();
+  prepareDatabase(databaseUrl);
+  buildApp();
+
+  // A fresh secret each run: tokens minted by a previous sandbox can never sign in.
+  const apiSecret = randomBytes(24).toString("hex");
+  const fakeAdmin = await startFakeShopifyAdmin({
+    port: adminPort,
+    host: "127.0.0.1",
+    apiSecret,
+    stores: { [shop]: createStoreFixture({ shopDomain: shop, seed: 7 }) },
+  });
+  log(`fake Shopify Admin API at ${fakeAdmin.url} (store ${shop})`);
+
+  const appEnv: NodeJS.ProcessEnv = {
+    ...env,
+    NODE_ENV: "development",
+    PORT: String(port),
+    SHOPIFY_API_KEY: env.SHOPIFY_API_KEY ?? "sandbox-api-key",
+    SHOPIFY_API_SECRET: apiSecret,
+    SHOPIFY_APP_URL: appUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    SANDBOX_MODE: "true",
+    SANDBOX_SHOP: shop,
+    SHOPIFY_ADMIN_API_ORIGIN: fakeAdmin.url,
+  };
+
+  await startChild("app", [resolve("node_modules/@remix-run/serve/dist/cli.js"), resolve("build/server/index.js")], appEnv, /\[remix-serve\] http/);
+  log(`app at ${appUrl}`);
+  await startChild("worker", [resolve("node_modules/tsx/dist/cli.mjs"), resolve("workers/index.ts")], appEnv, /worker ready/);
+  log("worker running");
+
+  console.log("");
+  log("Sandbox ready.");
+  log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
+  log("Press Ctrl+C to stop.");
+
+  const stop = async () => {
+    for (const child of children) child.kill("SIGTERM");
+    await fakeAdmin.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  for (const child of children) child.kill("SIGTERM");
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import type { PrismaClient } from "@prisma/client";
+import { startFakeShopifyAdmin } from "../../sim/shopify-admin/server";
+import { createStoreFixture } from "../../sim/shopify-admin/fixtures";
+import { freshDatabase } from "./database";
+import { freePort } from "./ports";
+import { startAppServer, startWorkerProcess, type RunningProcess } from "./processes";
+import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "./redis";
+
+export const TEST_API_KEY = "oscar-test-api-key";
+export const TEST_API_SECRET = "oscar-test-api-secret-0123456789";
+export const TEST_SHOP = "oscar-test-shop.myshopify.com";
+
+/** A browser's user agent: the Shopify library turns away bots (curl, node) from admin pages with 410. */
+export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+
+export type AppStack = {
+  appUrl: string;
+  env: Record<string, string>;
+  db: PrismaClient;
+  fakeAdmin: Awaited<ReturnType<typeof startFakeShopifyAdmin>>;
+  app: RunningProcess;
+  startWorker(extraEnv?: Record<string, string>): Promise<RunningProcess>;
+  close(): Promise<void>;
+};
+
+/**
+ * The real app as it runs in production (built Remix app under remix-serve, real worker process)
+ * against a real SQLite file, real Redis and a fake Shopify Admin API over HTTP.
+ */
+export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops = [TEST_SHOP], extraEnv = {} }: {
+  label: string;
+  redisUrl?: string;
+  shops?: string[];
+  extraEnv?: Record<string, string>;
+}): Promise<AppStack> {
+  const fakeAdmin = await startFakeShopifyAdmin({
+    port: 0,
+    apiSecret: TEST_API_SECRET,
+    stores: Object.fromEntries(shops.map((shop, i) => [shop, createStoreFixture({ shopDomain: shop, seed: i + 1 })])),
+  });
+  const database = freshDatabase(label);
+  const port = await freePort();
+  const prefix = testRedisPrefix(label);
+  const appUrl = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    NODE_ENV: "test",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SHOPIFY_API_KEY: TEST_API_KEY,
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    SHOPIFY_ADMIN_API_ORIGIN: fakeAdmin.url,
+    LOG_LEVEL: "info",
+    ...extraEnv,
+  };
+  const app = startAppServer(env);
+  await app.waitForOutput(/\[remix-serve\] http/);
+  const db = database.connect();
+  const workers: RunningProcess[] = [];
+
+  return {
+    appUrl,
+    env,
+    db,
+    fakeAdmin,
+    app,
+    async startWorker(workerEnv = {}) {
+      const worker = startWorkerProcess({ ...env, ...workerEnv });
+      await worker.waitForOutput(/worker ready/);
+      workers.push(worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all([app.stop(), ...workers.map((w) => w.stop())]);
+      await db.$disconnect();
+      await fakeAdmin.close();
+      if (redisUrl === SHARED_REDIS_URL) await deleteKeysWithPrefix(prefix);
+    },
+  };
+}

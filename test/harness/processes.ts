@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+
+export type RunningProcess = {
+  child: ChildProcess;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+const TSX = resolve("node_modules/tsx/dist/cli.mjs");
+const REMIX_SERVE = resolve("node_modules/@remix-run/serve/dist/cli.js");
+
+/** Starts a real child process with exactly the given environment (plus PATH and HOME). */
+export function startProcess(args: string[], env: Record<string, string | undefined>): RunningProcess {
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once("exit", (code, signal) => done({ code, signal })),
+  );
+
+  return {
+    child,
+    output: () => output,
+    exited: () => exit,
+    async waitForOutput(pattern, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before printing ${pattern}:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`process did not print ${pattern} within ${timeoutMs} ms:\n${output}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exit;
+    },
+  };
+}
+
+/** The built Remix app served by remix-serve, as in production. */
+export function startAppServer(env: Record<string, string | undefined>): RunningProcess {
+  return startProcess([REMIX_SERVE, resolve("build/server/index.js")], env);
+}
+
+/** The real worker process (`npm run worker`). */
+export function startWorkerProcess(env: Record<string, string | undefined>): RunningProcess {
+  return startProcess([TSX, resolve("workers/index.ts")], env);
+}
+
+export function startTsxScript(script: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
+  return startProcess([TSX, resolve(script), ...args], env);
+}

@@ -1,0 +1,66 @@
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { inject } from "vitest";
+import { launchBrowser, recordConsoleErrors, screenshot } from "./harness/browser";
+import { freePort } from "./harness/ports";
+import { startTsxScript, type RunningProcess } from "./harness/processes";
+import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "./harness/redis";
+
+describe("npm run sandbox", () => {
+  let sandbox: RunningProcess;
+  let browser: Browser;
+  let appUrl: string;
+  const prefix = testRedisPrefix("sandbox");
+
+  beforeAll(async () => {
+    const port = await freePort();
+    appUrl = `http://localhost:${port}`;
+    sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build"], {
+      PORT: String(port),
+      SANDBOX_ADMIN_API_PORT: String(await freePort()),
+      SANDBOX_DATABASE_FILE: resolve(inject("runDir"), "sandbox.sqlite"),
+      REDIS_URL: SHARED_REDIS_URL,
+      REDIS_PREFIX: prefix,
+    });
+    await sandbox.waitForOutput(/Sandbox ready/, 60_000);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.stop();
+    await deleteKeysWithPrefix(prefix);
+  });
+
+  it("prints the URL that signs in as the sandbox shop", () => {
+    expect(sandbox.output()).toContain(`Admin home (signed in as oscar-sandbox.myshopify.com): ${appUrl}/sandbox`);
+  });
+
+  it("opens the admin home in a real browser with the store's details and no console errors from the app", async () => {
+    const page = await browser.newPage();
+    const errors = recordConsoleErrors(page);
+    await page.goto(`${appUrl}/sandbox`);
+    await page.getByText("Oscar Chat", { exact: true }).first().waitFor();
+
+    // The worker reads the store's details in the background; a reload shows them.
+    const deadline = Date.now() + 20_000;
+    while (!(await page.getByText("Store details synced").isVisible())) {
+      if (Date.now() > deadline) throw new Error("store details never appeared");
+      await page.waitForTimeout(300);
+      await page.reload();
+    }
+    expect(await page.getByText(/^Currency: [A-Z]{3}$/).count()).toBe(1);
+
+    await screenshot(page, resolve("screenshots/sandbox-home.png"));
+    const fromApp = errors.filter((e) => e.url.startsWith(appUrl) || e.url === "pageerror");
+    expect(fromApp).toEqual([]);
+  });
+
+  it("refuses to start in production", async () => {
+    const refused = startTsxScript("scripts/sandbox.ts", [], { NODE_ENV: "production" });
+    const { code } = await refused.exited();
+    expect(code).toBe(1);
+    expect(refused.output()).toContain("The sandbox refuses to start with NODE_ENV=production");
+  });
+});

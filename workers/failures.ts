@@ -1,0 +1,46 @@
+import { UnrecoverableError } from "bullmq";
+import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
+import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
+import { ZodError } from "zod";
+import { AdminApiResponseError } from "../app/shopify/admin-graphql.server";
+
+const PERMANENT_HTTP = new Set([400, 401, 402, 403, 404, 422, 423]);
+
+/**
+ * Decides whether a failed job may succeed on a later attempt. Permanent failures become
+ * UnrecoverableError so BullMQ moves them straight to the failed (dead-letter) set; anything
+ * else is rethrown to be retried with backoff.
+ */
+export function classifyJobFailure(error: unknown): Error {
+  if (error instanceof UnrecoverableError) return error;
+  if (error instanceof SessionNotFoundError) {
+    return new UnrecoverableError("The shop has no offline session: it uninstalled the app or never finished installing.");
+  }
+  if (error instanceof ZodError) return new UnrecoverableError("The job's data is not valid; retrying cannot fix it.");
+  if (error instanceof AdminApiResponseError) return new UnrecoverableError(error.message);
+  const status = httpStatusOf(error);
+  if (status !== undefined && PERMANENT_HTTP.has(status)) {
+    return new UnrecoverableError(`Shopify refused the request with HTTP ${status}; retrying cannot fix it.`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof HttpResponseError) return error.response.code;
+  if (error instanceof GraphqlQueryError) {
+    const code = (error.response as { code?: unknown } | undefined)?.code;
+    return typeof code === "number" ? code : undefined;
+  }
+  return undefined;
+}
+
+/** Wraps a processor so its failures are classified. */
+export function withFailureClassification<A extends unknown[], R>(run: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await run(...args);
+    } catch (error) {
+      throw classifyJobFailure(error);
+    }
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The worker process (`npm run worker`): runs queued jobs, separate from the web process so slow
+ * Shopify or Oscar calls never hold up a web request. Stops gracefully on SIGTERM/SIGINT: active
+ * jobs finish, nothing new is taken.
+ */
+import { Worker, type Job } from "bullmq";
+import { config } from "../app/config.server";
+import prisma from "../app/db.server";
+import { logger } from "../app/logger.instance.server";
+import { QUEUES, isJobName, type JobName } from "../app/queues/jobs";
+import { createWorkerConnection } from "../app/queues/redis.server";
+import { unauthenticated } from "../app/shopify.server";
+import { withFailureClassification } from "./failures";
+import { createShopDetailsProcessor } from "./processors/shop-details";
+
+const settings = config();
+
+const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
+  "shop.sync-details": createShopDetailsProcessor({
+    db: prisma,
+    adminGraphqlFor: async (shop) => (await unauthenticated.admin(shop)).admin.graphql,
+    logger,
+  }),
+};
+
+const process_ = withFailureClassification(async (job: Job) => {
+  if (!isJobName(job.name)) throw new Error(`No processor for job ${job.name}`);
+  return processors[job.name](job);
+});
+
+const workers = Object.values(QUEUES).map((queue) => {
+  const worker = new Worker(queue, process_, {
+    connection: createWorkerConnection(settings.redis.url),
+    prefix: settings.redis.prefix,
+    concurrency: settings.workerConcurrency,
+  });
+  worker.on("completed", (job) => logger.info({ queue, job: job.name, jobId: job.id }, "job completed"));
+  worker.on("failed", (job, error) =>
+    logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }, "job failed"),
+  );
+  worker.on("error", (error) => logger.error({ queue, error: error.message }, "worker error"));
+  return worker;
+});
+
+logger.info({ queues: Object.values(QUEUES), concurrency: settings.workerConcurrency }, "worker ready");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "worker stopping: finishing active jobs");
+  await Promise.all(workers.map((w) => w.close()));
+  await prisma.$disconnect();
+  logger.info("worker stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
