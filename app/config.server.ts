@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseKeyring, type EncryptionKeyring } from "./security/encryption.server";
 
 /**
  * Every setting the app reads, validated once at start-up.
@@ -23,6 +24,8 @@ const configSchema = z.object({
     .min(1, "is empty: set it to your app's client id from the Shopify Partner Dashboard"),
   SHOPIFY_API_SECRET: z.string({ error: "is missing: set it to your app's client secret from the Shopify Partner Dashboard" })
     .min(1, "is empty: set it to your app's client secret from the Shopify Partner Dashboard"),
+  ENCRYPTION_KEYS: z.string({ error: "is missing: set it to 1:<base64 of 32 random bytes>, e.g. the output of npm run --silent generate:key" })
+    .min(1, "is empty: set it to 1:<base64 of 32 random bytes>, e.g. the output of npm run --silent generate:key"),
   SHOPIFY_APP_URL: url("https://oscar-chat.example.com (the public URL of this app)"),
   SCOPES: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, "must be a comma-separated list of Shopify access scopes such as read_orders,read_customers").default(LEAST_SCOPES),
   DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)").default("file:./data/app.sqlite"),
@@ -42,6 +45,8 @@ export type Config = {
   env: "development" | "production" | "test";
   shopify: { apiKey: string; apiSecret: string; appUrl: string; scopes: string[]; adminApiOrigin?: string };
   databaseUrl: string;
+  /** Keys that encrypt secrets at rest; the first is used for new secrets. */
+  encryption: EncryptionKeyring;
   redis: { url: string; prefix: string };
   oscarApiBase: string;
   logLevel: string;
@@ -67,6 +72,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${name} ${issue.message}.`);
   }
   const c = parsed.data;
+  let encryption: EncryptionKeyring;
+  try {
+    encryption = parseKeyring(c.ENCRYPTION_KEYS);
+  } catch (error) {
+    throw new ConfigError(`ENCRYPTION_KEYS is not valid: ${(error as Error).message}.`);
+  }
   if (c.NODE_ENV === "production" && c.SANDBOX_MODE) {
     throw new ConfigError("SANDBOX_MODE must not be set when NODE_ENV is production: the sandbox sign-in bypasses Shopify authentication.");
   }
@@ -83,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminApiOrigin: c.SHOPIFY_ADMIN_API_ORIGIN?.replace(/\/$/, ""),
     },
     databaseUrl: c.DATABASE_URL,
+    encryption,
     redis: { url: c.REDIS_URL, prefix: c.REDIS_PREFIX },
     oscarApiBase: c.OSCAR_API_BASE.replace(/\/$/, ""),
     logLevel: c.LOG_LEVEL,

@@ -114,6 +114,8 @@ async function main() {
     PORT: String(port),
     SHOPIFY_API_KEY: env.SHOPIFY_API_KEY ?? "sandbox-api-key",
     SHOPIFY_API_SECRET: apiSecret,
+    // Like the database, the sandbox's secrets live for one run only.
+    ENCRYPTION_KEYS: `1:${randomBytes(32).toString("base64")}`,
     SHOPIFY_APP_URL: appUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,

@@ -9,6 +9,7 @@ import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "./redis
 export const TEST_API_KEY = "oscar-test-api-key";
 export const TEST_API_SECRET = "oscar-test-api-secret-0123456789";
 export const TEST_SHOP = "oscar-test-shop.myshopify.com";
+export const TEST_ENCRYPTION_KEYS = `1:${Buffer.alloc(32, 42).toString("base64")}`;
 
 /** A browser's user agent: the Shopify library turns away bots (curl, node) from admin pages with 410. */
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
@@ -49,6 +50,7 @@ export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops 
     SHOPIFY_API_KEY: TEST_API_KEY,
     SHOPIFY_API_SECRET: TEST_API_SECRET,
     SHOPIFY_APP_URL: appUrl,
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     DATABASE_URL: database.url,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
