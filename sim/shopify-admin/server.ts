@@ -1,0 +1,241 @@
+// A fake Shopify Admin API over real HTTP: token exchange at /admin/oauth/access_token and
+// GraphQL at /admin/api/<version>/graphql.json, answered from fixture stores by executing each
+// query against Shopify's published schema. The app reaches it by rewriting https://<shop>/admin/…
+// to this server's origin and naming the shop in the `x-shopify-shop-domain` header.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import { answerAccessTokenRequest, createAccessTokenRegistry } from "./access-tokens";
+import { answerGraphqlRequest, type GraphqlRequestBody } from "./admin-graphql";
+import type { StoreFixture } from "./fixtures";
+import { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
+import { createCostBucket, type CostBucket, type ThrottleSettings, type ThrottleStatus } from "./throttle";
+
+export const SHOP_DOMAIN_HEADER = "x-shopify-shop-domain";
+/** What the app asks for by default (app/config.server.ts): the least a support app needs. */
+export const DEFAULT_GRANTED_SCOPES = ["read_customers", "read_orders", "read_products", "read_content", "read_legal_policies"];
+const MAX_BODY_BYTES = 1_000_000;
+const INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)";
+
+export type FakeShopifyAdminOptions = {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** When given, token exchange requires this client id and the session token's `aud` to match it. */
+  apiKey?: string;
+  /** When given, token exchange requires this client secret; session tokens are always checked against the secret in use. */
+  apiSecret?: string;
+  stores: Record<string, StoreFixture>;
+  grantedScopes?: string[];
+  /** Let GraphQL calls through with any non-empty access token (for tests that skip token exchange). */
+  acceptAnyToken?: boolean;
+  /** Bucket size and restore rate for every shop; Shopify's standard 2000 points, 100/s by default. */
+  throttle?: ThrottleSettings;
+  /** Milliseconds since the epoch; inject to test throttling and token expiry without waiting. */
+  clock?: () => number;
+  logger?: Pick<Logger, "info" | "warn" | "error">;
+  /** Reuse an already built schema (it is otherwise loaded once per process). */
+  schema?: GraphQLSchema;
+};
+
+/** One call the app made, without its access token. */
+export type AdminApiRequest = {
+  shop: string | null;
+  method: string;
+  path: string;
+  operationName: string | null;
+  query: string | null;
+  variables: Record<string, unknown> | null;
+  status: number;
+  at: Date;
+};
+
+export type FakeShopifyAdmin = {
+  url: string;
+  /** Every request so far, oldest first; the array is live. */
+  requests: readonly AdminApiRequest[];
+  /** The shop's fixture data, live: change it and the next query sees the change. */
+  store(shopDomain: string): StoreFixture;
+  /** An access token valid for the shop, as if token exchange had happened. */
+  issueAccessToken(shopDomain: string): string;
+  /** Reconfigures one shop's bucket, or every shop's when no shop is named. */
+  setThrottle(settings: ThrottleSettings, shopDomain?: string): void;
+  throttleStatus(shopDomain: string): ThrottleStatus;
+  resetRequests(): void;
+  close(): Promise<void>;
+};
+
+type Answer = { status: number; body: unknown };
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error("request body too large"));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+/** Shopify's OAuth endpoint takes JSON (what @shopify/shopify-api sends) or a form. */
+function parseForm(raw: string, contentType: string | undefined): Record<string, string> {
+  if (contentType?.includes("application/json")) {
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function parseGraphqlBody(raw: string, contentType: string | undefined): GraphqlRequestBody {
+  if (contentType?.includes("application/graphql")) return { query: raw };
+  return JSON.parse(raw) as GraphqlRequestBody;
+}
+
+export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): Promise<FakeShopifyAdmin> {
+  const schema = options.schema ?? (await loadAdminSchema());
+  const clock = options.clock ?? Date.now;
+  const grantedScopes = options.grantedScopes ?? DEFAULT_GRANTED_SCOPES;
+  const logger = options.logger;
+  const stores = new Map(Object.entries(options.stores).map(([domain, store]) => [domain.toLowerCase(), store]));
+  const buckets = new Map<string, CostBucket>([...stores.keys()].map((domain) => [domain, createCostBucket(options.throttle ?? {}, clock)]));
+  const tokens = createAccessTokenRegistry(clock);
+  const requests: AdminApiRequest[] = [];
+
+  /** The shop a request is for: the header the app adds, else the Host, else the only store. */
+  function shopOf(request: IncomingMessage): string | null | "ambiguous" {
+    const named = request.headers[SHOP_DOMAIN_HEADER];
+    if (typeof named === "string") return named.toLowerCase();
+    const host = request.headers.host?.split(":")[0]?.toLowerCase();
+    if (host && stores.has(host)) return host;
+    return stores.size === 1 ? [...stores.keys()][0] : "ambiguous";
+  }
+
+  async function answer(request: IncomingMessage, path: string, shop: string, record: AdminApiRequest): Promise<Answer> {
+    const store = stores.get(shop);
+    if (!store) return { status: 404, body: { errors: "Not Found" } };
+    const raw = await readBody(request);
+    const contentType = request.headers["content-type"];
+
+    if (path === "/admin/oauth/access_token") {
+      return answerAccessTokenRequest(parseForm(raw, contentType), {
+        shop: store.shop,
+        apiKey: options.apiKey,
+        apiSecret: options.apiSecret,
+        grantedScopes,
+        tokens,
+        clock,
+      });
+    }
+
+    const version = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path)?.[1];
+    if (!version) return { status: 404, body: { errors: "Not Found" } };
+    if (version !== ADMIN_API_VERSION) return { status: 404, body: { errors: `Not Found: this fake serves Admin API ${ADMIN_API_VERSION} only` } };
+    const token = request.headers["x-shopify-access-token"];
+    const authorised = typeof token === "string" && token !== "" && (options.acceptAnyToken || tokens.isValidFor(token, shop));
+    if (!authorised) return { status: 401, body: { errors: INVALID_TOKEN } };
+
+    const body = parseGraphqlBody(raw, contentType);
+    record.query = typeof body.query === "string" ? body.query : null;
+    record.variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : null;
+    const graphql = await answerGraphqlRequest(body, {
+      schema,
+      store,
+      bucket: buckets.get(shop)!,
+      grantedScopes,
+      apiKey: options.apiKey ?? "",
+      clock,
+    });
+    record.operationName = graphql.operationName;
+    if (graphql.unmodelledRootFields.length > 0) {
+      logger?.warn({ shop, operationName: graphql.operationName, fields: graphql.unmodelledRootFields }, "fake Shopify Admin answered root fields it does not model with empty values");
+    }
+    return graphql;
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const path = new URL(request.url ?? "/", "http://fake.invalid").pathname;
+    const shop = shopOf(request);
+    const record: AdminApiRequest = {
+      shop: shop === "ambiguous" ? null : shop,
+      method: request.method ?? "GET",
+      path,
+      operationName: null,
+      query: null,
+      variables: null,
+      status: 0,
+      at: new Date(clock()),
+    };
+    requests.push(record);
+
+    let result: Answer;
+    if (request.method !== "POST") result = { status: 404, body: { errors: "Not Found" } };
+    else if (shop === null || shop === "ambiguous") {
+      result = { status: 400, body: { errors: `Name the shop in the ${SHOP_DOMAIN_HEADER} header: this fake serves ${[...stores.keys()].join(", ")}` } };
+    } else {
+      try {
+        result = await answer(request, path, shop, record);
+      } catch (error) {
+        const malformed = error instanceof SyntaxError;
+        if (!malformed) logger?.error({ err: error, path }, "fake Shopify Admin failed to answer");
+        result = malformed ? { status: 400, body: { errors: "Malformed request body" } } : { status: 500, body: { errors: "Internal Server Error" } };
+      }
+    }
+    record.status = result.status;
+    logger?.info({ shop: record.shop, path, operationName: record.operationName, status: result.status }, "fake Shopify Admin request");
+    response.writeHead(result.status, {
+      "content-type": "application/json; charset=utf-8",
+      "x-shopify-api-version": ADMIN_API_VERSION,
+    });
+    response.end(JSON.stringify(result.body));
+  }
+
+  const server = createServer((request, response) => void handle(request, response));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const bucketOf = (shopDomain: string) => {
+    const bucket = buckets.get(shopDomain.toLowerCase());
+    if (!bucket) throw new Error(`The fake Shopify Admin has no store ${shopDomain}`);
+    return bucket;
+  };
+
+  return {
+    url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,
+    requests,
+    store(shopDomain) {
+      const store = stores.get(shopDomain.toLowerCase());
+      if (!store) throw new Error(`The fake Shopify Admin has no store ${shopDomain}`);
+      return store;
+    },
+    issueAccessToken(shopDomain) {
+      bucketOf(shopDomain);
+      return tokens.issue(shopDomain.toLowerCase(), "offline");
+    },
+    setThrottle(settings, shopDomain) {
+      const targets = shopDomain ? [bucketOf(shopDomain)] : [...buckets.values()];
+      targets.forEach((bucket) => bucket.configure(settings));
+    },
+    throttleStatus: (shopDomain) => bucketOf(shopDomain).status(),
+    resetRequests() {
+      requests.length = 0;
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Clients keep connections alive; without this close() would wait for them to time out.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
