@@ -1,0 +1,312 @@
+import { z } from "zod";
+
+/**
+ * The Oscar Chat API as this app uses it (see /work/shared/oscar-api.md), as zod schemas shared by
+ * the client, the local simulator and the webhook ingest route.
+ *
+ * Requests are strict: they describe exactly what the app sends. Responses and webhook payloads are
+ * loose objects: Oscar may add fields at any time, so unknown fields pass through, and only what
+ * the app relies on is required. Every shape the public material does not state is marked
+ * **assumed**; the behaviour assumptions live at the top of client.server.ts.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+/** **assumed**: ids are strings such as "ws_…" or "wh_…"; numeric ids are accepted and read as strings. */
+export const OscarIdSchema = z.union([z.string().min(1), z.number().int()]).transform(String);
+
+/** **assumed**: timestamps come as ISO strings or unix seconds; the app only displays them. */
+export const OscarTimestampSchema = z.union([z.string(), z.number()]);
+
+/** Error bodies (**assumed** shape). The text may echo what was sent, so the app never shows or logs it. */
+export const OscarErrorBodySchema = z.looseObject({ error: z.string() });
+
+export const CustomAttributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const CustomAttributesSchema = z.record(z.string().min(1), CustomAttributeValueSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Workspaces: GET /workspaces (used to verify a key)
+
+export const WorkspaceSchema = z.looseObject({
+  id: OscarIdSchema,
+  name: z.string(),
+  created_at: OscarTimestampSchema.optional(),
+  /** **assumed**: the plan's name. */
+  plan: z.string().nullish(),
+});
+export const ListWorkspacesResponseSchema = z.looseObject({ data: z.array(WorkspaceSchema) });
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks: POST /webhooks, DELETE /webhooks/{id} (**assumed**: 204)
+
+export const OSCAR_WEBHOOK_EVENT_TYPES = [
+  "conversation.created",
+  "conversation.assigned",
+  "message.created",
+  "conversation.resolved",
+  "bot.escalated",
+] as const;
+export const OscarWebhookEventTypeSchema = z.enum(OSCAR_WEBHOOK_EVENT_TYPES);
+
+export const CreateWebhookRequestSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  events: z.array(OscarWebhookEventTypeSchema).min(1),
+  secret: z.string().min(1),
+});
+
+export const WebhookSchema = z.looseObject({
+  id: OscarIdSchema,
+  url: z.string(),
+  // Oscar may subscribe to event types this app does not know yet.
+  events: z.array(z.string()),
+  secret: z.string().optional(),
+  created_at: OscarTimestampSchema.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Conversations, messages, contacts
+
+export const ContactSchema = z.looseObject({
+  id: OscarIdSchema,
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  custom_attributes: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** **assumed**: an assignee is an agent with an id and, maybe, a display name. */
+export const AssigneeSchema = z.looseObject({ id: OscarIdSchema, name: z.string().nullish() });
+
+export const MessageSchema = z.looseObject({
+  id: OscarIdSchema,
+  /** **assumed**: null for messages that carry only attachments. */
+  content: z.string().nullable(),
+  // "incoming" (the shopper), "outgoing", "activity", and whatever Oscar adds.
+  message_type: z.string(),
+  content_type: z.string().optional(),
+  private: z.boolean().optional(),
+  created_at: OscarTimestampSchema.optional(),
+});
+
+/** **assumed**: only "open" appears in the public material. */
+export const ConversationStatusSchema = z.enum(["open", "resolved"]);
+
+export const ConversationSchema = z.looseObject({
+  id: OscarIdSchema,
+  status: z.string(),
+  created_at: OscarTimestampSchema.optional(),
+  labels: z.array(z.string()).optional(),
+  // Present when asked for with ?include=messages,contact,assignee.
+  messages: z.array(MessageSchema).optional(),
+  contact: ContactSchema.optional(),
+  assignee: AssigneeSchema.nullish(),
+});
+
+export const CONVERSATION_INCLUDES = ["messages", "contact", "assignee"] as const;
+export const ConversationIncludeSchema = z.enum(CONVERSATION_INCLUDES);
+
+export const ListConversationsQuerySchema = z.strictObject({
+  status: ConversationStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).optional(),
+});
+/** **assumed**: lists come wrapped as `{ data: [...] }`, like GET /workspaces. */
+export const ListConversationsResponseSchema = z.looseObject({ data: z.array(ConversationSchema) });
+
+export const GetConversationQuerySchema = z.strictObject({
+  include: z
+    .string()
+    .transform((list) => list.split(",").filter(Boolean))
+    .pipe(z.array(ConversationIncludeSchema))
+    .optional(),
+});
+
+export const PostMessageRequestSchema = z.strictObject({
+  content: z.string().min(1),
+  message_type: z.enum(["outgoing", "activity"]),
+  content_type: z.enum(["text", "markdown", "html"]),
+  /** true (or message_type "activity") makes an internal note the shopper never sees. */
+  private: z.boolean(),
+});
+
+export const AssignConversationRequestSchema = z.strictObject({
+  /** **assumed**: agent ids are strings; which agents exist is the merchant's configuration. */
+  assignee_id: z.string().min(1),
+});
+/** **assumed** shape of "assignment". */
+export const AssignmentSchema = z.looseObject({
+  conversation_id: OscarIdSchema,
+  assignee_id: OscarIdSchema,
+  created_at: OscarTimestampSchema.optional(),
+});
+
+export const AddLabelsRequestSchema = z.strictObject({
+  labels: z.array(z.string().min(1).max(255)).min(1),
+});
+/** **assumed**: the conversation's whole label set after the addition. */
+export const LabelsResponseSchema = z.looseObject({ labels: z.array(z.string()) });
+
+export const UpdateContactRequestSchema = z.strictObject({
+  custom_attributes: CustomAttributesSchema,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bots and knowledge sources
+
+export const KNOWLEDGE_SOURCE_TYPES = ["url", "document", "text"] as const;
+
+export const CreateKnowledgeSourceRequestSchema = z
+  .strictObject({
+    type: z.enum(KNOWLEDGE_SOURCE_TYPES),
+    name: z.string().min(1),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    content: z.string().min(1).optional(),
+  })
+  // **assumed**: a url source needs its url; a document or text source needs its content.
+  .refine((s) => (s.type === "url" ? s.url !== undefined : s.content !== undefined), {
+    message: "a url source needs url; a document or text source needs content",
+  });
+
+export const KnowledgeSourceSchema = z.looseObject({
+  id: OscarIdSchema,
+  type: z.string(),
+  name: z.string(),
+  url: z.string().nullish(),
+  created_at: OscarTimestampSchema.optional(),
+});
+/** **assumed** shape. */
+export const ListKnowledgeSourcesResponseSchema = z.looseObject({ data: z.array(KnowledgeSourceSchema) });
+
+/** **assumed**: Oscar acknowledges a retraining request, maybe with a status, maybe with no body. */
+export const BotSyncResponseSchema = z.looseObject({ status: z.string().optional() });
+
+// ---------------------------------------------------------------------------------------------
+// Reports: GET /workspaces/{ws}/reports/summary
+
+export const ReportSummaryQuerySchema = z
+  .strictObject({
+    since: z.coerce.number().int().nonnegative(),
+    until: z.coerce.number().int().nonnegative(),
+    type: z.literal("account"),
+  })
+  .refine((q) => q.since <= q.until, { message: "since must not be after until" });
+
+/** Averages in seconds. **assumed**: null when there is nothing to average. */
+export const ReportSummarySchema = z.looseObject({
+  conversations_count: z.number().int().nonnegative(),
+  avg_first_response_time: z.number().nonnegative().nullable(),
+  avg_resolution_time: z.number().nonnegative().nullable(),
+  bot_resolution_rate: z.number().min(0).max(1).nullable(),
+  csat_survey_score: z.number().min(0).max(5).nullable(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Webhook events (Oscar → the app). Deliveries may repeat and arrive out of order.
+
+/** **assumed**: a top-level event id, when present; without it the app derives a key from the raw body. */
+const EventIdSchema = OscarIdSchema.optional();
+
+/** Any delivery: check this first, so an event type the app does not know yet can be acknowledged and skipped. */
+export const OscarWebhookEnvelopeSchema = z.looseObject({
+  id: EventIdSchema,
+  type: z.string().min(1),
+  data: z.looseObject({}),
+});
+
+const EventContactSchema = z.looseObject({
+  id: OscarIdSchema.optional(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  custom_attributes: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ConversationCreatedEventSchema = z.looseObject({
+  id: EventIdSchema,
+  type: z.literal("conversation.created"),
+  data: z.looseObject({
+    conversation_id: OscarIdSchema,
+    contact: EventContactSchema.extend({ id: OscarIdSchema }),
+  }),
+});
+
+export const ConversationAssignedEventSchema = z.looseObject({
+  id: EventIdSchema,
+  type: z.literal("conversation.assigned"),
+  data: z.looseObject({
+    conversation_id: OscarIdSchema,
+    /** **assumed**: null when the conversation was unassigned. */
+    assignee: AssigneeSchema.nullable(),
+  }),
+});
+
+export const MessageCreatedEventSchema = z.looseObject({
+  id: EventIdSchema,
+  type: z.literal("message.created"),
+  data: z.looseObject({
+    conversation_id: OscarIdSchema,
+    message: z.looseObject({
+      id: OscarIdSchema,
+      content: z.string().nullable(),
+      message_type: z.string(),
+      private: z.boolean().optional(),
+    }),
+    contact: EventContactSchema.optional(),
+  }),
+});
+
+export const ConversationResolvedEventSchema = z.looseObject({
+  id: EventIdSchema,
+  type: z.literal("conversation.resolved"),
+  data: z.looseObject({ conversation_id: OscarIdSchema }),
+});
+
+export const BotEscalatedEventSchema = z.looseObject({
+  id: EventIdSchema,
+  type: z.literal("bot.escalated"),
+  data: z.looseObject({
+    conversation_id: OscarIdSchema,
+    contact: EventContactSchema.optional(),
+    /** **assumed**: the text of the shopper's last message. */
+    last_message: z.string().nullish(),
+    reason: z.string().nullish(),
+  }),
+});
+
+export const OscarWebhookEventSchema = z.discriminatedUnion("type", [
+  ConversationCreatedEventSchema,
+  ConversationAssignedEventSchema,
+  MessageCreatedEventSchema,
+  ConversationResolvedEventSchema,
+  BotEscalatedEventSchema,
+]);
+
+export function isKnownOscarEventType(type: string): type is OscarWebhookEventType {
+  return (OSCAR_WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export type OscarWebhookEventType = z.infer<typeof OscarWebhookEventTypeSchema>;
+export type OscarWebhookEvent = z.infer<typeof OscarWebhookEventSchema>;
+export type OscarWebhookEventOf<T extends OscarWebhookEventType> = Extract<OscarWebhookEvent, { type: T }>;
+export type CustomAttributes = z.infer<typeof CustomAttributesSchema>;
+export type Workspace = z.infer<typeof WorkspaceSchema>;
+export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequestSchema>;
+export type Webhook = z.infer<typeof WebhookSchema>;
+export type Contact = z.infer<typeof ContactSchema>;
+export type Assignee = z.infer<typeof AssigneeSchema>;
+export type Message = z.infer<typeof MessageSchema>;
+export type ConversationStatus = z.infer<typeof ConversationStatusSchema>;
+export type Conversation = z.infer<typeof ConversationSchema>;
+export type ConversationInclude = z.infer<typeof ConversationIncludeSchema>;
+export type ListConversationsQuery = z.input<typeof ListConversationsQuerySchema>;
+export type PostMessageRequest = z.infer<typeof PostMessageRequestSchema>;
+export type AssignConversationRequest = z.infer<typeof AssignConversationRequestSchema>;
+export type Assignment = z.infer<typeof AssignmentSchema>;
+export type AddLabelsRequest = z.infer<typeof AddLabelsRequestSchema>;
+export type UpdateContactRequest = z.infer<typeof UpdateContactRequestSchema>;
+export type CreateKnowledgeSourceRequest = z.infer<typeof CreateKnowledgeSourceRequestSchema>;
+export type KnowledgeSource = z.infer<typeof KnowledgeSourceSchema>;
+export type BotSync = z.infer<typeof BotSyncResponseSchema>;
+export type ReportSummaryQuery = z.infer<typeof ReportSummaryQuerySchema>;
+export type ReportSummary = z.infer<typeof ReportSummarySchema>;

@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { setTimeout as sleepFor } from "node:timers/promises";
+import type { Redis } from "ioredis";
+
+/**
+ * Paces requests to Oscar so that, per API key and across every process sharing that key, no
+ * rolling window ever holds more than `limit` requests (Oscar allows 300 per minute per key).
+ *
+ * How: GCRA without burst, i.e. each request reserves the next free send time, at least one
+ * interval after the previous reservation. Reservations are made by one Lua script on Redis's own
+ * clock, so all processes share one clock and one queue per key, and a waiting caller only sleeps
+ * (no polling, first come first served). Keys never wait on each other: each has its own Redis key.
+ *
+ * Why the margin: Oscar counts requests when they arrive, and arrival = send time + a latency that
+ * varies. Send times spaced by (windowMs + latencyMarginMs) / limit put at most `limit` sends in any
+ * span of windowMs + latencyMarginMs, so Oscar never sees more than `limit` in a window as long as
+ * latencies differ by less than the margin. Defaults: 300 per 60 s with a 1.5 s margin = one request
+ * every 205 ms, 292.7 per minute.
+ */
+
+export type OscarRateLimiter = {
+  /** Resolves when this key may send one request; waits as long as needed, never fails for being busy. */
+  acquire(apiKey: string, options?: { signal?: AbortSignal }): Promise<void>;
+};
+
+export type OscarRateLimiterOptions = {
+  redis: Redis;
+  /** Prefix of the limiter's Redis keys, e.g. "oscar:rate:". */
+  prefix: string;
+  limit?: number;
+  windowMs?: number;
+  latencyMarginMs?: number;
+};
+
+export const OSCAR_RATE_LIMIT = { limit: 300, windowMs: 60_000, latencyMarginMs: 1_500 } as const;
+
+// Times are microseconds on Redis's clock; "%.0f" keeps all digits (Lua's tostring would round them).
+const RESERVE_SLOT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local interval = tonumber(ARGV[1])
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(now, nextFree)
+local after = start + interval
+redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil((after - now) / 1000) + 1000)
+return math.ceil(start - now)
+`;
+const RESERVE_SLOT_SHA = createHash("sha1").update(RESERVE_SLOT).digest("hex");
+
+export function createOscarRateLimiter(options: OscarRateLimiterOptions): OscarRateLimiter {
+  const { redis, prefix } = options;
+  const limit = options.limit ?? OSCAR_RATE_LIMIT.limit;
+  const windowMs = options.windowMs ?? OSCAR_RATE_LIMIT.windowMs;
+  const latencyMarginMs = options.latencyMarginMs ?? OSCAR_RATE_LIMIT.latencyMarginMs;
+  if (!(limit >= 1) || !(windowMs > 0) || !(latencyMarginMs >= 0)) {
+    throw new RangeError("The Oscar rate limit needs limit >= 1, windowMs > 0 and latencyMarginMs >= 0");
+  }
+  const intervalMicros = Math.ceil(((windowMs + latencyMarginMs) * 1000) / limit);
+
+  async function reserve(key: string): Promise<number> {
+    try {
+      return Number(await redis.evalsha(RESERVE_SLOT_SHA, 1, key, intervalMicros));
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return Number(await redis.eval(RESERVE_SLOT, 1, key, intervalMicros));
+    }
+  }
+
+  return {
+    async acquire(apiKey, acquireOptions = {}) {
+      const waitMicros = await reserve(oscarRateLimitKey(prefix, apiKey));
+      // Sleeping past the reserved time is harmless; waking early is not, hence the rounding up.
+      const waitMs = Math.ceil(waitMicros / 1000);
+      if (waitMs > 0) await sleepFor(waitMs, undefined, { signal: acquireOptions.signal });
+    },
+  };
+}
+
+/** The Redis key for an API key: a truncated SHA-256, so the key itself never reaches Redis. */
+export function oscarRateLimitKey(prefix: string, apiKey: string): string {
+  return `${prefix}${createHash("sha256").update(apiKey).digest("hex").slice(0, 24)}`;
+}

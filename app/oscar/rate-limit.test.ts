@@ -1,0 +1,76 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { maxInAnyWindow } from "../../sim/oscar/request-log";
+import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../../test/harness/redis";
+import { createOscarRateLimiter, oscarRateLimitKey } from "./rate-limit.server";
+
+// Real Redis; a fast clock (windows under a second) so the properties show in little time.
+describe("Oscar rate limiter", () => {
+  let prefix: string;
+  const connections: Redis[] = [];
+  const connect = () => {
+    const redis = new Redis(SHARED_REDIS_URL);
+    connections.push(redis);
+    return redis;
+  };
+
+  beforeAll(() => {
+    prefix = `${testRedisPrefix("oscar-rate")}:`;
+  });
+
+  afterAll(async () => {
+    await deleteKeysWithPrefix(prefix);
+    for (const redis of connections) redis.disconnect();
+  });
+
+  it("lets no more than the limit through in any rolling window, counted across processes sharing the key", async () => {
+    // GIVEN two processes (two connections, two limiters) using one key: 20 per 400 ms, with a
+    // 200 ms margin for the jitter of a busy test machine (the grant times measured here carry it)
+    const options = { prefix, limit: 20, windowMs: 400, latencyMarginMs: 200 };
+    const processA = createOscarRateLimiter({ ...options, redis: connect() });
+    const processB = createOscarRateLimiter({ ...options, redis: connect() });
+
+    // WHEN they ask for 60 slots at once
+    const granted: number[] = [];
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? processA : processB).acquire("sk_shared").then(() => granted.push(Date.now()))),
+    );
+
+    // THEN no 400 ms window holds more than 20 of them
+    granted.sort((a, b) => a - b);
+    expect(maxInAnyWindow(granted, 400)).toBeLessThanOrEqual(20);
+  });
+
+  it("never makes one key wait because another key is busy", async () => {
+    // GIVEN key A has booked its next 50 slots, one per 100 ms (5 s of queue)
+    const limiter = createOscarRateLimiter({ redis: connect(), prefix, limit: 10, windowMs: 1_000, latencyMarginMs: 0 });
+    const cancelA = new AbortController();
+    let aServed = 0;
+    const queueA = Array.from({ length: 50 }, () =>
+      limiter.acquire("sk_busy", { signal: cancelA.signal }).then(() => aServed++, () => undefined),
+    );
+
+    // WHEN key B asks for a slot
+    const started = Date.now();
+    await limiter.acquire("sk_quiet");
+
+    // THEN B is served at once, while most of A's queue is still waiting
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(aServed).toBeLessThan(20);
+    cancelA.abort();
+    await Promise.all(queueA);
+  });
+
+  it("keeps API keys out of Redis: state lives under the prefix, named by a truncated SHA-256", async () => {
+    const apiKey = "sk_live_do_not_store_me";
+    const redis = connect();
+    const limiter = createOscarRateLimiter({ redis, prefix });
+    await limiter.acquire(apiKey);
+
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys).toContain(oscarRateLimitKey(prefix, apiKey));
+    expect(oscarRateLimitKey(prefix, apiKey)).toMatch(new RegExp(`^${prefix}[0-9a-f]{24}$`));
+    expect(keys.join(" ")).not.toContain(apiKey);
+    expect(await redis.pttl(oscarRateLimitKey(prefix, apiKey))).toBeGreaterThan(0);
+  });
+});

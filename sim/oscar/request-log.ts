@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+
+/**
+ * What the simulated Oscar saw per API key: every arrival with its outcome, and Oscar's own rate
+ * limit (at most `limit` accepted requests per rolling `windowMs`, counted by arrival time).
+ * Keys are recorded by a short hash, so a log or an inspection answer never shows a key.
+ */
+
+export type RequestOutcome = number | "dropped";
+
+export type KeyRequestStats = {
+  total: number;
+  byOutcome: Record<string, number>;
+  /** Answered 429 by the rate limit itself (injected 429 bursts are not counted here). */
+  rateLimited: number;
+  /** Arrival times (ms), in order. */
+  arrivals: number[];
+  /** The most arrivals in any rolling window of `windowMs` (default: the limit's window). */
+  maxInWindow(windowMs?: number): number;
+};
+
+type KeyLog = { arrivals: number[]; accepted: number[]; byOutcome: Map<string, number>; rateLimited: number };
+
+export function keyIdOf(apiKey: string): string {
+  return createHash("sha256").update(apiKey).digest("hex").slice(0, 12);
+}
+
+export function createRequestLog(options: { limit: number; windowMs: number; now: () => number }) {
+  const logs = new Map<string, KeyLog>();
+  const logOf = (keyId: string) => {
+    let log = logs.get(keyId);
+    if (!log) logs.set(keyId, (log = { arrivals: [], accepted: [], byOutcome: new Map(), rateLimited: 0 }));
+    return log;
+  };
+
+  return {
+    /** Records an arrival; returns its time. */
+    record(keyId: string): number {
+      const at = options.now();
+      logOf(keyId).arrivals.push(at);
+      return at;
+    },
+
+    /** Applies Oscar's rate limit to a request that arrived at `at`; when refused, says when to retry. */
+    admit(keyId: string, at: number): { admitted: true } | { admitted: false; retryAfterSeconds: number } {
+      const log = logOf(keyId);
+      // Requests turned away by the limit do not use up the quota, as with most real limiters.
+      while (log.accepted.length && at - log.accepted[0] >= options.windowMs) log.accepted.shift();
+      if (log.accepted.length >= options.limit) {
+        log.rateLimited += 1;
+        return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((log.accepted[0] + options.windowMs - at) / 1000)) };
+      }
+      log.accepted.push(at);
+      return { admitted: true };
+    },
+
+    finish(keyId: string, outcome: RequestOutcome) {
+      const log = logOf(keyId);
+      const name = String(outcome);
+      log.byOutcome.set(name, (log.byOutcome.get(name) ?? 0) + 1);
+    },
+
+    stats(keyId: string): KeyRequestStats {
+      const log = logOf(keyId);
+      return {
+        total: log.arrivals.length,
+        byOutcome: Object.fromEntries(log.byOutcome),
+        rateLimited: log.rateLimited,
+        arrivals: [...log.arrivals],
+        maxInWindow: (windowMs = options.windowMs) => maxInAnyWindow(log.arrivals, windowMs),
+      };
+    },
+
+    keyIds: () => [...logs.keys()],
+  };
+}
+
+/** The most timestamps that fit in any half-open window [t, t + windowMs); timestamps sorted ascending. */
+export function maxInAnyWindow(timestamps: readonly number[], windowMs: number): number {
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < timestamps.length; last++) {
+    while (timestamps[last] - timestamps[first] >= windowMs) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}

@@ -1,0 +1,204 @@
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { OscarWebhookEventSchema, ReportSummarySchema } from "../../app/oscar/contract";
+import { startOscarSimulator, type OscarSimulator, type OscarSimulatorOptions } from "./server";
+
+const KEY = "sk_sim_test_a";
+const OTHER_KEY = "sk_sim_test_b";
+
+let sim: OscarSimulator | undefined;
+let receiver: WebhookReceiver | undefined;
+afterEach(async () => {
+  await sim?.close();
+  await receiver?.close();
+  sim = receiver = undefined;
+});
+
+async function start(options: OscarSimulatorOptions = {}) {
+  sim = await startOscarSimulator({ apiKeys: [KEY, OTHER_KEY], ...options });
+  return sim;
+}
+
+function call(s: OscarSimulator, method: string, path: string, options: { key?: string; body?: unknown } = {}) {
+  return fetch(`${s.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${options.key ?? KEY}`, "content-type": "application/json" },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+type WebhookReceiver = {
+  url: string;
+  received: { rawBody: string; signature: string }[];
+  close(): Promise<void>;
+};
+
+/** A stand-in for the app's webhook route: records raw bodies, answers the given statuses in turn, then 200. */
+async function startReceiver(statuses: number[] = []): Promise<WebhookReceiver> {
+  const received: WebhookReceiver["received"] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    received.push({ rawBody: Buffer.concat(chunks).toString("utf8"), signature: String(req.headers["x-oscar-signature"]) });
+    res.writeHead(statuses.shift() ?? 200).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/oscar`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const SECRET = "whsec_simulator_test_secret";
+const expectedSignature = (rawBody: string) => `sha256=${createHmac("sha256", SECRET).update(rawBody).digest("hex")}`;
+
+describe("Oscar simulator", () => {
+  it("answers an unknown key with 401 { error } and counts the request", async () => {
+    const s = await start();
+    const response = await call(s, "GET", "/workspaces", { key: "sk_wrong" });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: expect.any(String) });
+    expect(s.inspect.requests("sk_wrong").total).toBe(1);
+  });
+
+  it("refuses a body that breaks the contract with 400 { error } and applies nothing", async () => {
+    const s = await start();
+    const { conversationId } = s.scenario.shopperOpensConversation({ email: "ana@example.com", name: "Ana" });
+    const response = await call(s, "POST", `/conversations/${conversationId}/messages`, {
+      body: { content: "note", message_type: "incoming", content_type: "text", private: true },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: expect.stringContaining("message_type") });
+    expect(s.inspect.messages(conversationId)).toHaveLength(0);
+  });
+
+  it("keeps accounts apart: one key cannot see another key's conversations", async () => {
+    const s = await start();
+    const { conversationId } = s.scenario.shopperOpensConversation({ email: "ana@example.com", name: "Ana" });
+    expect((await call(s, "GET", `/conversations/${conversationId}`)).status).toBe(200);
+    expect((await call(s, "GET", `/conversations/${conversationId}`, { key: OTHER_KEY })).status).toBe(404);
+  });
+
+  it("answers 429 with Retry-After past the limit per key, without slowing another key", async () => {
+    const s = await start({ rateLimit: { limit: 5, windowMs: 60_000 } });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 7; i++) {
+      const response = await call(s, "GET", "/workspaces");
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get("retry-after");
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect((await call(s, "GET", "/workspaces", { key: OTHER_KEY })).status).toBe(200);
+    expect(s.inspect.requests(KEY)).toMatchObject({ total: 7, rateLimited: 2 });
+    expect(s.inspect.requests(KEY).maxInWindow()).toBe(7);
+  });
+
+  it("delivers a signed event for every step of a conversation, each matching the contract", async () => {
+    const s = await start();
+    receiver = await startReceiver();
+    const registered = await call(s, "POST", "/webhooks", {
+      body: { url: receiver.url, events: ["conversation.created", "message.created", "bot.escalated", "conversation.assigned", "conversation.resolved"], secret: SECRET },
+    });
+    expect(registered.status).toBe(201);
+
+    const { conversationId } = s.scenario.shopperOpensConversation({ email: "ana@example.com", name: "Ana", message: "Where is my order?" });
+    s.scenario.shopperWrites(conversationId, "It is order 1001");
+    s.scenario.botEscalates(conversationId, "asked for a human");
+    s.scenario.agentAssigned(conversationId);
+    s.scenario.agentResolves(conversationId, { csatScore: 5 });
+    await s.webhooksIdle();
+
+    const events = receiver.received.map(({ rawBody, signature }) => {
+      expect(signature).toBe(expectedSignature(rawBody));
+      return OscarWebhookEventSchema.parse(JSON.parse(rawBody));
+    });
+    expect(events.map((e) => e.type).sort()).toEqual(
+      ["bot.escalated", "conversation.assigned", "conversation.created", "conversation.resolved", "message.created", "message.created"],
+    );
+    expect(new Set(events.map((e) => e.id)).size).toBe(6);
+    const escalation = events.find((e) => e.type === "bot.escalated");
+    expect(escalation?.data).toMatchObject({ conversation_id: conversationId, reason: "asked for a human", last_message: "It is order 1001" });
+  });
+
+  it("retries a failed delivery and, when told to, delivers an event twice with the same id", async () => {
+    const s = await start({ duplicateDeliveryRate: 1, deliveryRetry: { baseDelayMs: 5 } });
+    receiver = await startReceiver([500, 503]);
+    await call(s, "POST", "/webhooks", { body: { url: receiver.url, events: ["conversation.created"], secret: SECRET } });
+
+    s.scenario.shopperOpensConversation({ email: "ana@example.com", name: "Ana" });
+    await s.webhooksIdle();
+
+    const ids = receiver.received.map((r) => JSON.parse(r.rawBody).id);
+    expect(ids).toHaveLength(4); // 500, 503, 200, then the duplicate
+    expect(new Set(ids).size).toBe(1);
+    expect(s.inspect.webhookDeliveries().map((d) => [d.attempt, d.status, d.duplicate])).toEqual([
+      [1, 500, false],
+      [2, 503, false],
+      [3, 200, false],
+      [1, 200, true],
+    ]);
+  });
+
+  it("can drop the connection after applying a write: the caller sees a failure, the note exists", async () => {
+    const s = await start({ faults: { script: [{ kind: "drop", afterApply: true }] } });
+    const { conversationId } = s.scenario.shopperOpensConversation({ email: "ana@example.com", name: "Ana" });
+
+    const posting = call(s, "POST", `/conversations/${conversationId}/messages`, {
+      body: { content: "Customer since 2021", message_type: "activity", content_type: "text", private: true },
+    });
+    await expect(posting).rejects.toThrow();
+    expect(s.inspect.notes(conversationId)).toHaveLength(1);
+    expect(s.inspect.injectedFaults().dropsAfterApply).toBe(1);
+  });
+
+  it("offers scenario, inspection and fault control over HTTP under /_sim", async () => {
+    const s = await start();
+    const control = (method: string, path: string, body?: unknown) =>
+      fetch(`${s.url}/_sim${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+
+    const opened = await control("POST", "/conversations", { email: "bo@example.com", name: "Bo", message: "Hello" });
+    expect(opened.status).toBe(201);
+    const { conversationId } = (await opened.json()) as { conversationId: string };
+    expect(await (await control("GET", `/conversations/${conversationId}/messages`)).json()).toMatchObject([{ content: "Hello", message_type: "incoming" }]);
+
+    expect((await control("PUT", "/faults", { serverErrorRate: 1 })).status).toBe(200);
+    expect((await call(s, "GET", "/workspaces")).status).toBeGreaterThanOrEqual(500);
+    expect(await (await control("GET", "/faults")).json()).toMatchObject({ injected: { serverErrors: 1 } });
+    await control("PUT", "/faults", {});
+    expect((await call(s, "GET", "/workspaces")).status).toBe(200);
+
+    const requests = (await (await control("GET", "/requests")).json()) as { keyId: string; total: number }[];
+    expect(requests).toEqual([expect.objectContaining({ total: 2 })]);
+    expect(JSON.stringify(requests)).not.toContain(KEY);
+    expect((await control("POST", "/conversations", { email: "bo@example.com" })).status).toBe(400);
+  });
+
+  it("reports a summary computed from its own conversations", async () => {
+    const s = await start();
+    const t0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const withAgent = s.scenario.shopperOpensConversation({ email: "a@example.com", name: "A", message: "Help", at: t0 });
+    s.scenario.agentAssigned(withAgent.conversationId, undefined, t0 + 10_000);
+    s.scenario.agentReplies(withAgent.conversationId, "On it", t0 + 30_000);
+    s.scenario.agentResolves(withAgent.conversationId, { csatScore: 4, at: t0 + 120_000 });
+    const byBot = s.scenario.shopperOpensConversation({ email: "b@example.com", name: "B", message: "Sizes?", at: t0 });
+    s.scenario.agentResolves(byBot.conversationId, { csatScore: 5, at: t0 + 60_000 });
+    s.scenario.shopperOpensConversation({ email: "c@example.com", name: "C", at: t0 + 86_400_000 }); // outside the period
+
+    const { workspaceId } = s.accountFor(KEY);
+    const since = t0 / 1000 - 60;
+    const response = await call(s, "GET", `/workspaces/${workspaceId}/reports/summary?since=${since}&until=${since + 3600}&type=account`);
+    expect(ReportSummarySchema.parse(await response.json())).toEqual({
+      conversations_count: 2,
+      avg_first_response_time: 30,
+      avg_resolution_time: 90,
+      bot_resolution_rate: 0.5,
+      csat_survey_score: 4.5,
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { createHmac } from "node:crypto";
+import { setTimeout as sleepFor } from "node:timers/promises";
+import type { Logger } from "../../app/logger.server";
+import type { Random } from "../shopify-admin/random";
+
+/**
+ * Delivers webhook events the way Oscar does: a signed JSON POST per event
+ * (`x-oscar-signature: sha256=<hex HMAC-SHA256 of the raw body>`), retried with backoff when the
+ * receiver fails or is slow, and now and then delivered a second time, as real senders do.
+ */
+
+export type WebhookTarget = { id: string; url: string; secret: string };
+export type WebhookEvent = { id: string; type: string; data: Record<string, unknown> };
+
+export type DeliveryAttempt = {
+  eventId: string;
+  type: string;
+  webhookId: string;
+  attempt: number;
+  /** A second delivery of an event already delivered once. */
+  duplicate: boolean;
+  status?: number;
+  error?: string;
+  at: number;
+};
+
+export type DeliveryRetry = { maxAttempts: number; baseDelayMs: number; timeoutMs: number };
+export const DEFAULT_DELIVERY_RETRY: DeliveryRetry = { maxAttempts: 5, baseDelayMs: 250, timeoutMs: 5_000 };
+
+export function signOscarBody(rawBody: string, secret: string): string {
+  return `sha256=${createHmac("sha256", secret).update(rawBody).digest("hex")}`;
+}
+
+export function createWebhookSender(options: {
+  retry: DeliveryRetry;
+  duplicateRate: number;
+  random: Random;
+  logger?: Logger;
+  now: () => number;
+}) {
+  const attempts: DeliveryAttempt[] = [];
+  const pending = new Set<Promise<void>>();
+  const stop = new AbortController();
+
+  async function post(target: WebhookTarget, event: WebhookEvent, duplicate: boolean): Promise<boolean> {
+    const body = JSON.stringify(event);
+    for (let attempt = 1; attempt <= options.retry.maxAttempts && !stop.signal.aborted; attempt++) {
+      const record: DeliveryAttempt = { eventId: event.id, type: event.type, webhookId: target.id, attempt, duplicate, at: options.now() };
+      attempts.push(record);
+      try {
+        const response = await fetch(target.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-oscar-signature": signOscarBody(body, target.secret) },
+          body,
+          signal: AbortSignal.any([stop.signal, AbortSignal.timeout(options.retry.timeoutMs)]),
+        });
+        await response.arrayBuffer();
+        record.status = response.status;
+        if (response.ok) return true;
+      } catch (error) {
+        record.error = error instanceof Error ? error.name : "error";
+      }
+      options.logger?.debug({ webhookId: target.id, type: event.type, attempt, status: record.status }, "webhook delivery failed");
+      if (attempt === options.retry.maxAttempts) break;
+      const delayMs = options.retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + options.random.next());
+      await sleepFor(delayMs, undefined, { signal: stop.signal }).catch(() => undefined);
+    }
+    return false;
+  }
+
+  async function deliverAll(target: WebhookTarget, event: WebhookEvent) {
+    const delivered = await post(target, event, false);
+    if (delivered && options.random.chance(options.duplicateRate)) {
+      // A second copy, a little later, so it may overtake or trail other events.
+      await sleepFor(options.random.next() * options.retry.baseDelayMs, undefined, { signal: stop.signal }).catch(() => undefined);
+      if (!stop.signal.aborted) await post(target, event, true);
+    }
+  }
+
+  return {
+    deliver(target: WebhookTarget, event: WebhookEvent) {
+      const delivery = deliverAll(target, event).finally(() => pending.delete(delivery));
+      pending.add(delivery);
+    },
+    attempts: (): DeliveryAttempt[] => attempts.map((a) => ({ ...a })),
+    /** Resolves once every delivery, retries and duplicates included, is over. */
+    async idle() {
+      while (pending.size) await Promise.allSettled([...pending]);
+    },
+    close() {
+      stop.abort();
+    },
+  };
+}
