@@ -1,14 +1,10 @@
-import { PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import { config } from "./config.server";
-import { createDriverAdapter } from "./db/adapter.server";
+import { createPrismaClient } from "./db/client.server";
 
 declare global {
   // Survives Vite's module reloads in development so we keep one connection pool.
   var prismaGlobal: PrismaClient | undefined;
-}
-
-export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: createDriverAdapter(databaseUrl) });
 }
 
 const prisma = global.prismaGlobal ?? createPrismaClient(config().databaseUrl);

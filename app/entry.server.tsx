@@ -3,8 +3,12 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
+import { config } from "./config.server";
 import { logger } from "./logger.instance.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { closeConnectionsOnShutdown } from "./shutdown.server";
+
+closeConnectionsOnShutdown();
 
 export const streamTimeout = 5000;
 
@@ -15,6 +19,8 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // Outside the Shopify admin the preload of Shopify's App Bridge script can only fail.
+  if (config().sandbox) responseHeaders.delete("Link");
   // Bots get the whole page at once; people get the shell as soon as it is ready.
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 

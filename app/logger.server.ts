@@ -13,8 +13,9 @@ export const REDACTED_FIELDS = [
   "password", "authorization", "Authorization", "cookie", "idToken", "id_token", "token",
   "slackWebhookUrl", "signature", "x-oscar-signature", "x-shopify-hmac-sha256",
   // customers' personal data
-  "email", "phone", "name", "firstName", "lastName", "first_name", "last_name", "address",
-  "address1", "address2", "customer", "contact", "content", "message", "last_message", "note",
+  // ("name" and "message" are left alone: pino and errors use them; whole contact/customer objects go instead.)
+  "email", "phone", "displayName", "customerName", "firstName", "lastName", "first_name", "last_name",
+  "address", "address1", "address2", "customer", "contact", "content", "last_message", "note", "body",
 ] as const;
 
 function redactPaths(): string[] {

@@ -37,7 +37,12 @@ const shopify = shopifyApp({
   logger: { level: settings.logLevel === "debug" || settings.logLevel === "trace" ? 3 : 1 },
   hooks: {
     afterAuth: async ({ session }) => {
-      await recordInstall({ db: prisma, producer, logger }, { shop: session.shop, scopes: session.scope ?? null });
+      try {
+        await recordInstall({ db: prisma, producer, logger }, { shop: session.shop, scopes: session.scope ?? null });
+      } catch (error) {
+        logger.error({ err: error, shop: session.shop }, "recording the install failed");
+        throw error;
+      }
     },
   },
 });

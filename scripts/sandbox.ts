@@ -26,7 +26,7 @@ const shop = env.SANDBOX_SHOP ?? "oscar-sandbox.myshopify.com";
 const databaseFile = resolve(env.SANDBOX_DATABASE_FILE ?? "data/sandbox.sqlite");
 const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const redisPrefix = env.REDIS_PREFIX ?? "oscar-sandbox";
-const appUrl = `http://localhost:${port}`;
+const appUrl = `http://127.0.0.1:${port}`;
 const children: ChildProcess[] = [];
 
 function log(line: string) {
@@ -110,8 +110,11 @@ async function main() {
 
   const appEnv: NodeJS.ProcessEnv = {
     ...env,
-    NODE_ENV: "development",
+    // remix-serve in "development" expects Remix's old dev server; the sandbox serves the built app
+    // as the tests do (production is refused by the config for sandbox mode).
+    NODE_ENV: "test",
     PORT: String(port),
+    HOST: "127.0.0.1",
     SHOPIFY_API_KEY: env.SHOPIFY_API_KEY ?? "sandbox-api-key",
     SHOPIFY_API_SECRET: apiSecret,
     // Like the database, the sandbox's secrets live for one run only.

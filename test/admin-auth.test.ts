@@ -1,14 +1,16 @@
-import { getJwt, getHostValue } from "@shopify/shopify-api/test-helpers";
+import { getJwt } from "@shopify/shopify-api/test-helpers";
+import { adminHostParam } from "../app/sandbox/session-token.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_UA, startAppStack, TEST_API_KEY, TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
 
 async function sessionToken(secret = TEST_API_SECRET) {
-  const { token } = await getJwt(TEST_SHOP, TEST_API_KEY, secret);
+  // getJwt takes the store's name and adds .myshopify.com itself.
+  const { token } = await getJwt(TEST_SHOP.replace(".myshopify.com", ""), TEST_API_KEY, secret);
   return token;
 }
 
 function embeddedUrl(stack: AppStack, path: string, idToken?: string) {
-  const params = new URLSearchParams({ embedded: "1", shop: TEST_SHOP, host: getHostValue(TEST_SHOP.replace(".myshopify.com", "")) });
+  const params = new URLSearchParams({ embedded: "1", shop: TEST_SHOP, host: adminHostParam(TEST_SHOP) });
   if (idToken) params.set("id_token", idToken);
   return `${stack.appUrl}${path}?${params}`;
 }
@@ -75,7 +77,7 @@ describe("embedded admin authentication and install", () => {
       name: fixture.name,
       currencyCode: fixture.currencyCode,
       ianaTimezone: fixture.ianaTimezone,
-      planName: fixture.plan.displayName,
+      planName: fixture.plan.publicDisplayName,
     });
     const graphqlCalls = stack.fakeAdmin.requests.filter((r) => r.operationName === "ShopDetails");
     expect(graphqlCalls).toHaveLength(1);

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { inject } from "vitest";
-import { launchBrowser, recordConsoleErrors, screenshot } from "./harness/browser";
+import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "./harness/browser";
 import { freePort } from "./harness/ports";
 import { startTsxScript, type RunningProcess } from "./harness/processes";
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "./harness/redis";
@@ -15,7 +15,7 @@ describe("npm run sandbox", () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    appUrl = `http://localhost:${port}`;
+    appUrl = `http://127.0.0.1:${port}`;
     sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build"], {
       PORT: String(port),
       SANDBOX_ADMIN_API_PORT: String(await freePort()),
@@ -38,18 +38,13 @@ describe("npm run sandbox", () => {
   });
 
   it("opens the admin home in a real browser with the store's details and no console errors from the app", async () => {
-    const page = await browser.newPage();
+    const page = await newDesktopPage(browser);
     const errors = recordConsoleErrors(page);
     await page.goto(`${appUrl}/sandbox`);
     await page.getByText("Oscar Chat", { exact: true }).first().waitFor();
 
-    // The worker reads the store's details in the background; a reload shows them.
-    const deadline = Date.now() + 20_000;
-    while (!(await page.getByText("Store details synced").isVisible())) {
-      if (Date.now() > deadline) throw new Error("store details never appeared");
-      await page.waitForTimeout(300);
-      await page.reload();
-    }
+    // The worker reads the store's details in the background; the page checks again by itself.
+    await page.getByText("Store details synced").waitFor({ timeout: 20_000 });
     expect(await page.getByText(/^Currency: [A-Z]{3}$/).count()).toBe(1);
 
     await screenshot(page, resolve("screenshots/sandbox-home.png"));

@@ -7,7 +7,7 @@ export const SHOP_DETAILS_QUERY = `#graphql
       currencyCode
       ianaTimezone
       plan {
-        displayName
+        publicDisplayName
         partnerDevelopment
         shopifyPlus
       }

@@ -8,6 +8,8 @@ import { z } from "zod";
 export const QUEUES = {
   /** Work about the store itself: reading its details after install. */
   shopSync: "shop-sync",
+  /** Oscar webhook events, verified and stored by the ingest route, processed by the worker. */
+  oscarEvents: "oscar-events",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -18,6 +20,18 @@ export const JOBS = {
   "shop.sync-details": {
     queue: QUEUES.shopSync,
     payload: z.object({ shop: shopDomain }),
+  },
+  "oscar.event": {
+    queue: QUEUES.oscarEvents,
+    payload: z.object({
+      shop: shopDomain,
+      /** The event id, or a hash of the body when Oscar sends none: the idempotency key. */
+      eventKey: z.string().min(1).max(128),
+      type: z.string(),
+      receivedAt: z.number().int(),
+      /** The whole event, AES-256-GCM encrypted: it holds the shopper's email and words. */
+      sealedEvent: z.string().startsWith("v"),
+    }),
   },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 

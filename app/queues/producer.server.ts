@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { JOBS, type JobName, type JobPayload, type QueueName } from "./jobs";
+import { whenReady } from "./redis.server";
 
 export class QueueUnavailableError extends Error {
   override name = "QueueUnavailableError";
@@ -22,6 +23,11 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
+function isConnectionError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  return /not reachable|Connection is closed|enableOfflineQueue|ECONNREFUSED|ETIMEDOUT|Stream isn't writeable/i.test(message);
+}
+
 /** Adds validated jobs to their queues; rejects with QueueUnavailableError when Redis cannot take them. */
 export function createJobProducer({ connection, prefix }: { connection: Redis; prefix: string }): JobProducer {
   const queues = new Map<QueueName, Queue>();
@@ -41,10 +47,13 @@ export function createJobProducer({ connection, prefix }: { connection: Redis; p
       const definition = JOBS[name];
       const data = definition.payload.parse(payload);
       try {
+        await whenReady(connection);
         const job = await queueFor(definition.queue).add(name, data, options);
         return { id: String(job.id) };
       } catch (error) {
-        throw new QueueUnavailableError(error);
+        // Only a Redis that cannot take the job is "unavailable"; a refused job is a bug to surface.
+        if (connection.status !== "ready" || isConnectionError(error)) throw new QueueUnavailableError(error);
+        throw error;
       }
     },
     async close() {

@@ -24,3 +24,24 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
     ...options,
   });
 }
+
+/**
+ * Waits (briefly) for a fail-fast connection to be up. Without an offline queue a command sent while
+ * ioredis is still connecting fails at once, so the first request after start-up or a reconnect
+ * gets this short grace; a Redis that stays down still fails within `timeoutMs`.
+ */
+export async function whenReady(connection: Redis, timeoutMs = 1_500): Promise<void> {
+  if (connection.status === "ready") return;
+  if (connection.status === "wait") connection.connect().catch(() => {});
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      connection.off("ready", onReady);
+      reject(new Error("Redis is not reachable."));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    connection.once("ready", onReady);
+  });
+}

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { Badge, BlockStack, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import prisma from "../db.server";
 import { findShop } from "../models/shop.server";
@@ -24,6 +25,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function Home() {
   const { shopDomain, store } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  // Right after install the worker is still reading the store's details: check again until they arrive.
+  useEffect(() => {
+    if (store) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2_000);
+    return () => clearInterval(timer);
+  }, [store, revalidator]);
   return (
     <Page title="Oscar Chat">
       <Layout>
@@ -44,7 +52,7 @@ export default function Home() {
                 </BlockStack>
               ) : (
                 <Text as="p" tone="subdued">
-                  Oscar Chat is reading your store's name, currency and timezone. Reload this page in a few seconds.
+                  Oscar Chat is reading your store's name, currency and timezone. This takes a few seconds.
                 </Text>
               )}
             </BlockStack>

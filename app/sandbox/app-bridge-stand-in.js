@@ -34,6 +34,12 @@
     setTimeout(function () { toast.remove(); }, (options && options.duration) || 5000);
   }
 
+  // The admin shows <ui-nav-menu> links in its sidebar; here they become a simple top bar.
+  var style = document.createElement("style");
+  style.textContent = "ui-nav-menu{display:flex;gap:20px;padding:10px 20px;background:#1a1a1a;font:14px system-ui}" +
+    "ui-nav-menu a{color:#fff;text-decoration:none}ui-nav-menu a[rel=home]{font-weight:600}";
+  document.head.appendChild(style);
+
   var script = document.currentScript;
   window.shopify = {
     config: { apiKey: script && script.getAttribute("data-api-key"), shop: new URLSearchParams(location.search).get("shop") },

@@ -12,6 +12,6 @@ type Deps = { db: PrismaClient; producer: JobProducer; logger: Logger };
 export async function recordInstall({ db, producer, logger }: Deps, { shop, scopes }: { shop: string; scopes: string | null }) {
   await markInstalled(db, shop, scopes);
   // One pending details job per shop: a burst of re-authentications queues it once.
-  await producer.enqueue("shop.sync-details", { shop }, { jobId: `shop-details:${shop}` });
+  await producer.enqueue("shop.sync-details", { shop }, { jobId: `shop-details-${shop}` });
   logger.info({ shop }, "shop installed; details sync queued");
 }

@@ -11,7 +11,7 @@ const shopDetailsResponse = z.object({
     name: z.string(),
     currencyCode: z.string(),
     ianaTimezone: z.string(),
-    plan: z.object({ displayName: z.string() }),
+    plan: z.object({ publicDisplayName: z.string() }),
   }),
 });
 
@@ -25,7 +25,7 @@ export async function syncShopDetails(
     name: data.shop.name,
     currencyCode: data.shop.currencyCode,
     ianaTimezone: data.shop.ianaTimezone,
-    planName: data.shop.plan.displayName,
+    planName: data.shop.plan.publicDisplayName,
   };
   await saveShopDetails(db, shop, details, now());
   logger.info({ shop, currencyCode: details.currencyCode, ianaTimezone: details.ianaTimezone }, "shop details stored");

@@ -55,7 +55,7 @@ export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops 
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     SHOPIFY_ADMIN_API_ORIGIN: fakeAdmin.url,
-    LOG_LEVEL: "info",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "info",
     ...extraEnv,
   };
   const app = startAppServer(env);
@@ -82,4 +82,18 @@ export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops 
       if (redisUrl === SHARED_REDIS_URL) await deleteKeysWithPrefix(prefix);
     },
   };
+}
+
+/**
+ * Installs the test shop the way Shopify does on first open: a document request carrying a valid
+ * session token, which makes the app exchange it for an offline token and record the install.
+ */
+export async function installShop(stack: AppStack, shop = TEST_SHOP): Promise<void> {
+  const { getJwt } = await import("@shopify/shopify-api/test-helpers");
+  const { adminHostParam } = await import("../../app/sandbox/session-token.server");
+  const { token } = await getJwt(shop.replace(".myshopify.com", ""), TEST_API_KEY, TEST_API_SECRET);
+  const params = new URLSearchParams({ embedded: "1", shop, host: adminHostParam(shop), id_token: token });
+  const response = await fetch(`${stack.appUrl}/app?${params}`, { headers: { "User-Agent": BROWSER_UA } });
+  if (response.status !== 200) throw new Error(`installing ${shop} answered ${response.status}`);
+  await response.text();
 }

@@ -21,6 +21,17 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * A normal desktop Chrome user agent. Headless Chromium announces itself as "HeadlessChrome", which
+ * the Shopify library's bot filter answers with 410 on admin pages, as it would for any crawler.
+ */
+export const DESKTOP_CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+
+export async function newDesktopPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA, viewport: { width: 1280, height: 800 } });
+  return context.newPage();
+}
+
 /** Console errors a page logs, with where they came from, so a test can tell the app's own from others. */
 export function recordConsoleErrors(page: Page): Array<{ text: string; url: string }> {
   const errors: Array<{ text: string; url: string }> = [];

@@ -2,7 +2,7 @@ import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { inject } from "vitest";
-import { createPrismaClient } from "../../app/db.server";
+import { createPrismaClient } from "../../app/db/client.server";
 
 let counter = 0;
 

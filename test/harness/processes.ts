@@ -16,7 +16,7 @@ const REMIX_SERVE = resolve("node_modules/@remix-run/serve/dist/cli.js");
 /** Starts a real child process with exactly the given environment (plus PATH and HOME). */
 export function startProcess(args: string[], env: Record<string, string | undefined>): RunningProcess {
   const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
