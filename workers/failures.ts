@@ -2,7 +2,11 @@ import { UnrecoverableError } from "bullmq";
 import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { ZodError } from "zod";
+import { ShopNotConnectedError } from "../app/oscar/for-shop.server";
+import { isPermanentOscarError } from "../app/oscar/errors";
+import { DecryptionError } from "../app/security/encryption.server";
 import { AdminApiResponseError } from "../app/shopify/admin-graphql.server";
+import { SlackDeliveryError } from "../app/slack/slack.server";
 
 const PERMANENT_HTTP = new Set([400, 401, 402, 403, 404, 422, 423]);
 
@@ -18,6 +22,11 @@ export function classifyJobFailure(error: unknown): Error {
   }
   if (error instanceof ZodError) return new UnrecoverableError("The job's data is not valid; retrying cannot fix it.");
   if (error instanceof AdminApiResponseError) return new UnrecoverableError(error.message);
+  // Oscar rejected the key, lost the conversation, or refused the request: only the merchant can fix these.
+  if (isPermanentOscarError(error) || error instanceof ShopNotConnectedError || error instanceof DecryptionError) {
+    return new UnrecoverableError((error as Error).message);
+  }
+  if (error instanceof SlackDeliveryError && error.permanent) return new UnrecoverableError(error.message);
   const status = httpStatusOf(error);
   if (status !== undefined && PERMANENT_HTTP.has(status)) {
     return new UnrecoverableError(`Shopify refused the request with HTTP ${status}; retrying cannot fix it.`);

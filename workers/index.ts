@@ -8,17 +8,41 @@ import { config } from "../app/config.server";
 import prisma from "../app/db.server";
 import { logger } from "../app/logger.instance.server";
 import { QUEUES, isJobName, type JobName } from "../app/queues/jobs";
-import { createWorkerConnection } from "../app/queues/redis.server";
+import { createProducerConnection, createWorkerConnection } from "../app/queues/redis.server";
+import { createOscarClientFactory } from "../app/oscar/for-shop.server";
+import { createOscarRateLimiter } from "../app/oscar/rate-limit.server";
+import { createCustomerLookup } from "../app/services/customer-lookup.server";
+import { createSlackSender } from "../app/slack/slack.server";
 import { unauthenticated } from "../app/shopify.server";
 import { withFailureClassification } from "./failures";
+import { createOscarEventProcessor } from "./processors/oscar-event";
 import { createShopDetailsProcessor } from "./processors/shop-details";
 
 const settings = config();
+const keyring = settings.encryption;
+const prefix = `${settings.redis.prefix}:`;
+// Caches, rate limits and round-robin turns: shared by every worker process through Redis.
+const redis = createProducerConnection(settings.redis.url, { enableOfflineQueue: true, maxRetriesPerRequest: 20 });
+redis.on("error", (error) => logger.warn({ error: error.message }, "redis connection error"));
+const adminGraphqlFor = async (shop: string) => (await unauthenticated.admin(shop)).admin.graphql;
 
 const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
-  "shop.sync-details": createShopDetailsProcessor({
+  "shop.sync-details": createShopDetailsProcessor({ db: prisma, adminGraphqlFor, logger }),
+  "oscar.event": createOscarEventProcessor({
     db: prisma,
-    adminGraphqlFor: async (shop) => (await unauthenticated.admin(shop)).admin.graphql,
+    redis,
+    redisPrefix: prefix,
+    keyring,
+    oscarFor: createOscarClientFactory({
+      db: prisma,
+      keyring,
+      baseUrl: settings.oscarApiBase,
+      limiter: createOscarRateLimiter({ redis, prefix: `${prefix}oscar-rate:` }),
+      logger,
+    }),
+    adminGraphqlFor,
+    findCustomer: createCustomerLookup({ redis, prefix, keyring }),
+    sendSlack: createSlackSender(),
     logger,
   }),
 };
@@ -51,6 +75,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "worker stopping: finishing active jobs");
   await Promise.all(workers.map((w) => w.close()));
   await prisma.$disconnect();
+  redis.disconnect();
   logger.info("worker stopped");
   process.exit(0);
 }

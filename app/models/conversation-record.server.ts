@@ -1,0 +1,37 @@
+import type { ConversationRecord, PrismaClient } from "@prisma/client";
+
+/** What the app did per conversation; scoped by shop. Holds ids and times, never what anyone wrote. */
+
+export function ensureConversationRecord(db: PrismaClient, shop: string, conversationId: string): Promise<ConversationRecord> {
+  return db.conversationRecord.upsert({
+    where: { shop_conversationId: { shop, conversationId } },
+    create: { shop, conversationId },
+    update: {},
+  });
+}
+
+type Milestone = "enrichedAt" | "urgentAt" | "vipAt" | "botEscalatedAt" | "assignedAt" | "resolvedAt";
+
+/**
+ * Sets a milestone once. Returns false when it was already set, so a repeated event does not repeat
+ * a one-off side effect (a Slack alert).
+ */
+export async function claimMilestone(
+  db: PrismaClient,
+  shop: string,
+  conversationId: string,
+  milestone: Milestone,
+  at: Date,
+  extra: Partial<Pick<ConversationRecord, "shopifyCustomerId" | "enrichmentOutcome" | "assigneeId">> = {},
+): Promise<boolean> {
+  await ensureConversationRecord(db, shop, conversationId);
+  const { count } = await db.conversationRecord.updateMany({
+    where: { shop, conversationId, [milestone]: null },
+    data: { [milestone]: at, ...extra },
+  });
+  return count === 1;
+}
+
+export function findConversationRecord(db: PrismaClient, shop: string, conversationId: string) {
+  return db.conversationRecord.findUnique({ where: { shop_conversationId: { shop, conversationId } } });
+}

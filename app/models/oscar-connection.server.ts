@@ -1,0 +1,20 @@
+import type { OscarConnection, PrismaClient } from "@prisma/client";
+
+/**
+ * Data access for a shop's Oscar connection. Every function is scoped by shop, except the lookup by
+ * ingest key: that opaque key in the webhook URL is how an Oscar delivery names its shop.
+ */
+
+export function findConnection(db: PrismaClient, shop: string): Promise<OscarConnection | null> {
+  return db.oscarConnection.findUnique({ where: { shop } });
+}
+
+export function findConnectionByIngestKey(db: PrismaClient, ingestKey: string): Promise<OscarConnection | null> {
+  return db.oscarConnection.findUnique({ where: { ingestKey } });
+}
+
+/** Notes that an event arrived (for the merchant's "first conversation received" and webhook health). */
+export async function markEventReceived(db: PrismaClient, shop: string, at: Date): Promise<void> {
+  await db.oscarConnection.updateMany({ where: { shop, firstEventAt: null }, data: { firstEventAt: at } });
+  await db.oscarConnection.updateMany({ where: { shop }, data: { lastEventAt: at } });
+}

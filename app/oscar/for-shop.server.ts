@@ -1,0 +1,30 @@
+import type { PrismaClient } from "@prisma/client";
+import type { Logger } from "../logger.server";
+import { findConnection } from "../models/oscar-connection.server";
+import { decryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { createOscarClient, type OscarClient } from "./client.server";
+import type { OscarRateLimiter } from "./rate-limit.server";
+
+export class ShopNotConnectedError extends Error {
+  override name = "ShopNotConnectedError";
+  constructor() {
+    super("This shop has not connected an Oscar account (or disconnected it).");
+  }
+}
+
+export type OscarClientFactory = (shop: string) => Promise<OscarClient>;
+
+/** Builds the Oscar client for a shop from its stored (encrypted) key; the key lives only in memory. */
+export function createOscarClientFactory({ db, keyring, baseUrl, limiter, logger }: {
+  db: PrismaClient;
+  keyring: EncryptionKeyring;
+  baseUrl: string;
+  limiter: OscarRateLimiter;
+  logger: Logger;
+}): OscarClientFactory {
+  return async (shop) => {
+    const connection = await findConnection(db, shop);
+    if (!connection) throw new ShopNotConnectedError();
+    return createOscarClient({ baseUrl, apiKey: decryptSecret(keyring, connection.apiKeyCiphertext), limiter, logger });
+  };
+}

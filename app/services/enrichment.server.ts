@@ -1,0 +1,67 @@
+import type { PrismaClient } from "@prisma/client";
+import type { Logger } from "../logger.server";
+import { claimMilestone, findConversationRecord } from "../models/conversation-record.server";
+import type { OscarWebhookEventOf } from "../oscar/contract";
+import type { OscarClient } from "../oscar/client.server";
+import type { AdminGraphql } from "../shopify/admin-graphql.server";
+import type { CustomerLookup } from "./customer-lookup.server";
+import { customerAttributes, formatCustomerNote, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "./enrichment-note";
+
+export type EnrichmentDeps = {
+  db: PrismaClient;
+  oscar: OscarClient;
+  adminGraphql: () => Promise<AdminGraphql>;
+  findCustomer: CustomerLookup;
+  logger: Logger;
+  now?: () => Date;
+};
+
+export type EnrichmentOutcome = "customer" | "no-email" | "no-customer" | "already-enriched";
+
+/**
+ * conversation.created → one private note telling agents who the shopper is (orders, totals,
+ * tracking) and the contact's attributes set from Shopify. Safe to run twice: a conversation is
+ * enriched once, and a retried note is found by its idempotency marker instead of posted again.
+ */
+export async function enrichConversation(
+  deps: EnrichmentDeps,
+  shop: string,
+  event: OscarWebhookEventOf<"conversation.created">,
+  { retrying }: { retrying: boolean },
+): Promise<EnrichmentOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const conversationId = event.data.conversation_id;
+  const contact = event.data.contact;
+  if ((await findConversationRecord(deps.db, shop, conversationId))?.enrichedAt) return "already-enriched";
+
+  const note = (content: string) =>
+    deps.oscar.postMessage(
+      conversationId,
+      { content, message_type: "activity", content_type: "markdown", private: true },
+      { idempotencyKey: `enrichment:${conversationId}`, checkFirst: retrying },
+    );
+
+  const email = contact.email?.trim();
+  if (!email) {
+    await note(NO_EMAIL_NOTE);
+    await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "no-email" });
+    return "no-email";
+  }
+
+  const customer = await deps.findCustomer(shop, email, deps.adminGraphql);
+  if (!customer) {
+    await note(NO_CUSTOMER_NOTE);
+    await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "no-customer" });
+    return "no-customer";
+  }
+
+  await note(formatCustomerNote(shop, customer));
+  const attributes = customerAttributes(customer);
+  await deps.oscar.updateContact(contact.id, attributes);
+  await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), {
+    enrichmentOutcome: "customer",
+    shopifyCustomerId: String(attributes.shopify_customer_id),
+  });
+  deps.logger.info({ shop, conversationId, orders: customer.orders.nodes.length }, "conversation enriched");
+  return "customer";
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import type { OscarConnection, PrismaClient } from "@prisma/client";
+import type { Logger } from "../logger.server";
+import type { OscarClient } from "../oscar/client.server";
+import { OSCAR_WEBHOOK_EVENT_TYPES, type Workspace } from "../oscar/contract";
+import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+
+export type OscarConnectionDeps = {
+  db: PrismaClient;
+  keyring: EncryptionKeyring;
+  /** The Oscar client for a given key (the key is not stored until Oscar accepted it). */
+  oscarWithKey: (apiKey: string) => OscarClient;
+  appUrl: string;
+  logger: Logger;
+};
+
+/** The URL Oscar posts this shop's events to: an opaque key, never the shop's domain. */
+export const oscarWebhookUrl = (appUrl: string, ingestKey: string) => `${appUrl}/webhooks/oscar/${ingestKey}`;
+
+const newIngestKey = () => randomBytes(24).toString("base64url");
+const newWebhookSecret = () => randomBytes(32).toString("hex");
+
+/**
+ * Connects (or reconnects with a new key) a shop to Oscar: the key is verified by listing its
+ * workspaces, a webhook is registered with a fresh secret, and only then is anything stored,
+ * encrypted. A rejected key throws Oscar's error and leaves the stored connection as it was.
+ */
+export async function connectOscar(deps: OscarConnectionDeps, shop: string, apiKey: string): Promise<{ connection: OscarConnection; workspaces: Workspace[] }> {
+  const oscar = deps.oscarWithKey(apiKey);
+  const workspaces = await oscar.listWorkspaces();
+  const previous = await deps.db.oscarConnection.findUnique({ where: { shop } });
+
+  const ingestKey = newIngestKey();
+  const secret = newWebhookSecret();
+  const webhook = await oscar.createWebhook({ url: oscarWebhookUrl(deps.appUrl, ingestKey), events: [...OSCAR_WEBHOOK_EVENT_TYPES], secret });
+  const only = workspaces.length === 1 ? workspaces[0] : undefined;
+  const data = {
+    apiKeyCiphertext: encryptSecret(deps.keyring, apiKey),
+    apiKeyLast4: apiKey.slice(-4),
+    ingestKey,
+    webhookId: String(webhook.id),
+    webhookSecretCiphertext: encryptSecret(deps.keyring, secret),
+    webhookRegisteredAt: new Date(),
+    workspaceId: only ? String(only.id) : (previous?.workspaceId ?? null),
+    workspaceName: only ? only.name : (previous?.workspaceName ?? null),
+  };
+  const connection = await deps.db.oscarConnection.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+
+  // The old registration would keep delivering to a URL that no longer verifies: remove it.
+  if (previous?.webhookId) await removeWebhook(deps, previous).catch(() => {});
+  deps.logger.info({ shop, workspaces: workspaces.length, rotated: Boolean(previous) }, "Oscar connected");
+  return { connection, workspaces };
+}
+
+/** Removes the shop's webhook at Oscar with the key that registered it (best effort: the key may be revoked). */
+async function removeWebhook(deps: OscarConnectionDeps, connection: Pick<OscarConnection, "apiKeyCiphertext" | "webhookId">) {
+  if (!connection.webhookId) return;
+  await deps.oscarWithKey(decryptSecret(deps.keyring, connection.apiKeyCiphertext)).deleteWebhook(connection.webhookId);
+}
+
+/** Disconnects: the webhook is removed at Oscar when the key still works, and the key is erased. */
+export async function disconnectOscar(deps: OscarConnectionDeps, shop: string): Promise<{ webhookRemoved: boolean }> {
+  const connection = await deps.db.oscarConnection.findUnique({ where: { shop } });
+  if (!connection) return { webhookRemoved: false };
+  const webhookRemoved = await removeWebhook(deps, connection).then(() => true, () => false);
+  await deps.db.oscarConnection.deleteMany({ where: { shop } });
+  deps.logger.info({ shop, webhookRemoved }, "Oscar disconnected");
+  return { webhookRemoved };
+}

@@ -1,0 +1,133 @@
+import type { PrismaClient } from "@prisma/client";
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger.server";
+import { claimMilestone, ensureConversationRecord, findConversationRecord } from "../models/conversation-record.server";
+import type { EscalationRules } from "../models/escalation-rules.server";
+import type { SlackAlertKind } from "../models/slack-settings.server";
+import type { OscarClient } from "../oscar/client.server";
+import type { OscarWebhookEventOf } from "../oscar/contract";
+import { botEscalationAlert, orderSummaryFrom, urgentAlert, vipAlert } from "../slack/alerts";
+import type { SlackMessage, SlackSender } from "../slack/slack.server";
+import { urgentKeywordsIn, vipReason } from "./escalation-match";
+
+export type RoutingDeps = {
+  db: PrismaClient;
+  oscar: OscarClient;
+  rules: EscalationRules;
+  slackUrl: (kind: SlackAlertKind) => Promise<string | null>;
+  sendSlack: SlackSender;
+  logger: Logger;
+  now?: () => Date;
+};
+
+export type RoutingOutcome = { urgent: string[]; vip: string | null };
+
+/** Sends a Slack alert if the merchant set a URL for this kind. */
+async function alertSlack(deps: RoutingDeps, kind: SlackAlertKind, message: SlackMessage): Promise<boolean> {
+  const url = await deps.slackUrl(kind);
+  if (!url) return false;
+  await deps.sendSlack(url, message);
+  return true;
+}
+
+type Milestone = "urgentAt" | "vipAt";
+
+/**
+ * Runs a one-off side effect (an alert) unless this conversation already had it, then records it.
+ * Recorded after, not before: a failed alert is retried with the job rather than lost; only a crash
+ * between sending and recording could repeat it.
+ */
+async function oncePerConversation(deps: RoutingDeps, shop: string, conversationId: string, milestone: Milestone, effect: () => Promise<unknown>) {
+  const record = await ensureConversationRecord(deps.db, shop, conversationId);
+  if (record[milestone]) return;
+  await effect();
+  await claimMilestone(deps.db, shop, conversationId, milestone, (deps.now ?? (() => new Date()))());
+}
+
+const customerName = (contact: { name?: string | null } | undefined) => contact?.name?.trim() || "A shopper";
+
+/**
+ * message.created → the shop's escalation rules: urgent keywords and VIP customers each get their
+ * label, their agent and a Slack alert. Labels are sets and assignments are checked before they are
+ * repeated; the alert goes out once per conversation and kind.
+ */
+export async function routeMessage(
+  deps: RoutingDeps,
+  shop: string,
+  event: OscarWebhookEventOf<"message.created">,
+  { retrying }: { retrying: boolean },
+): Promise<RoutingOutcome> {
+  const { conversation_id: conversationId, message, contact } = event.data;
+  // Only what the shopper writes can escalate; notes and agent replies cannot.
+  if (message.message_type !== "incoming" || message.private) return { urgent: [], vip: null };
+
+  const text = message.content ?? "";
+  const urgent = urgentKeywordsIn(text, deps.rules.urgentKeywords);
+  const vip = vipReason(contact?.custom_attributes, deps.rules);
+  const context = { conversationId, customer: customerName(contact), orderSummary: orderSummaryFrom(contact?.custom_attributes) };
+
+  if (urgent.length) {
+    await deps.oscar.addLabels(conversationId, [deps.rules.urgentLabel]);
+    if (deps.rules.urgentAgentId) await deps.oscar.assignConversation(conversationId, deps.rules.urgentAgentId, { checkFirst: retrying });
+    await oncePerConversation(deps, shop, conversationId, "urgentAt", () => alertSlack(deps, "urgent", urgentAlert(context, urgent, text)));
+  }
+  if (vip) {
+    await deps.oscar.addLabels(conversationId, [deps.rules.vipLabel]);
+    // An urgent agent already took it: the urgent rule wins the assignment.
+    if (deps.rules.vipAgentId && !(urgent.length && deps.rules.urgentAgentId)) {
+      await deps.oscar.assignConversation(conversationId, deps.rules.vipAgentId, { checkFirst: retrying });
+    }
+    await oncePerConversation(deps, shop, conversationId, "vipAt", () => alertSlack(deps, "vip", vipAlert(context, vip, text)));
+  }
+  if (urgent.length || vip) deps.logger.info({ shop, conversationId, urgent: urgent.length > 0, vip: Boolean(vip) }, "conversation routed");
+  return { urgent, vip };
+}
+
+/** The next agent of the pool, in turn, shared by every worker process through Redis. */
+export async function nextRoundRobinAgent(redis: Redis, key: string, agents: string[]): Promise<string | null> {
+  if (agents.length === 0) return null;
+  const turn = await redis.incr(key);
+  return agents[(turn - 1) % agents.length];
+}
+
+export type BotEscalationDeps = RoutingDeps & { nextAgent: (agents: string[]) => Promise<string | null> };
+
+/**
+ * bot.escalated → the next agent of the round-robin pool, contact attributes recording the
+ * escalation, and a Slack alert with the customer, reason, last message and orders.
+ */
+export async function handleBotEscalation(
+  deps: BotEscalationDeps,
+  shop: string,
+  event: OscarWebhookEventOf<"bot.escalated">,
+): Promise<{ assignee: string | null; duplicate: boolean }> {
+  const now = deps.now ?? (() => new Date());
+  const { conversation_id: conversationId, reason, last_message: lastMessage } = event.data;
+  const record = await ensureConversationRecord(deps.db, shop, conversationId);
+  if (record.botEscalatedAt) return { assignee: record.assigneeId, duplicate: true };
+
+  // The agent is chosen once and remembered, so a retried job does not take a second agent's turn.
+  let assignee = record.assigneeId;
+  if (!assignee) {
+    const candidate = await deps.nextAgent(deps.rules.botEscalationAgents);
+    if (candidate) {
+      await deps.db.conversationRecord.updateMany({ where: { shop, conversationId, assigneeId: null }, data: { assigneeId: candidate } });
+      assignee = (await findConversationRecord(deps.db, shop, conversationId))?.assigneeId ?? candidate;
+    }
+  }
+  const conversation = await deps.oscar.getConversation(conversationId, ["contact", "assignee"]);
+  if (assignee) await deps.oscar.assignConversation(conversationId, assignee, { checkFirst: true });
+  if (conversation.contact?.id !== undefined) {
+    await deps.oscar.updateContact(String(conversation.contact.id), {
+      escalated: true,
+      escalation_reason: reason ?? "unspecified",
+      escalated_at: now().toISOString(),
+    });
+  }
+  const contact = conversation.contact ?? event.data.contact;
+  const context = { conversationId, customer: customerName(contact ?? undefined), orderSummary: orderSummaryFrom(contact?.custom_attributes) };
+  await alertSlack(deps, "botEscalation", botEscalationAlert(context, reason ?? "unspecified", lastMessage ?? null, assignee));
+  await claimMilestone(deps.db, shop, conversationId, "botEscalatedAt", now());
+  deps.logger.info({ shop, conversationId, assigned: Boolean(assignee) }, "bot escalation handled");
+  return { assignee, duplicate: false };
+}

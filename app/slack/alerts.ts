@@ -1,0 +1,50 @@
+import { oscarConversationUrl } from "../oscar/links";
+import type { SlackMessage } from "./slack.server";
+
+/** Block Kit alerts. Slack is the merchant's own workspace, so the shopper's name and words may appear. */
+
+export type AlertContext = {
+  conversationId: string;
+  customer: string;
+  orderSummary: string | null;
+};
+
+const escapeMrkdwn = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const clip = (text: string, max = 500) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function alert(title: string, context: AlertContext, fields: Array<[string, string]>, quote: string | null): SlackMessage {
+  const blocks: unknown[] = [
+    { type: "header", text: { type: "plain_text", text: title } },
+    {
+      type: "section",
+      fields: [["Customer", context.customer], ...fields, ...(context.orderSummary ? [["Orders", context.orderSummary] as [string, string]] : [])].map(
+        ([label, value]) => ({ type: "mrkdwn", text: `*${label}*\n${escapeMrkdwn(value)}` }),
+      ),
+    },
+  ];
+  if (quote) blocks.push({ type: "section", text: { type: "mrkdwn", text: `>${escapeMrkdwn(clip(quote)).replace(/\n/g, "\n>")}` } });
+  blocks.push({
+    type: "actions",
+    elements: [{ type: "button", text: { type: "plain_text", text: "Open conversation" }, url: oscarConversationUrl(context.conversationId), style: "primary" }],
+  });
+  return { text: `${title}: ${context.customer}`, blocks };
+}
+
+export const urgentAlert = (context: AlertContext, keywords: string[], message: string) =>
+  alert("Urgent conversation", context, [["Matched", keywords.join(", ")]], message);
+
+export const vipAlert = (context: AlertContext, reason: string, message: string | null) =>
+  alert("VIP customer is chatting", context, [["Why VIP", reason]], message);
+
+export const botEscalationAlert = (context: AlertContext, reason: string, lastMessage: string | null, assignee: string | null) =>
+  alert("The bot handed a conversation to your team", context, [["Reason", reason], ["Assigned to", assignee ?? "nobody (no agents configured)"]], lastMessage);
+
+/** A one-line order summary from the attributes enrichment wrote on the contact. */
+export function orderSummaryFrom(attributes: Record<string, unknown> | undefined): string | null {
+  if (!attributes || attributes.shopify_orders_count === undefined) return null;
+  const count = Number(attributes.shopify_orders_count);
+  const spent = attributes.shopify_total_spent;
+  const currency = typeof attributes.shopify_currency === "string" ? ` ${attributes.shopify_currency}` : "";
+  const last = typeof attributes.shopify_last_order_at === "string" ? `, last ${attributes.shopify_last_order_at.slice(0, 10)}` : "";
+  return `${count} ${count === 1 ? "order" : "orders"}, ${spent}${currency} spent${last}`;
+}

@@ -1,0 +1,72 @@
+import type { PrismaClient } from "@prisma/client";
+import type { Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "../../app/logger.server";
+import { loadEscalationRules } from "../../app/models/escalation-rules.server";
+import { markEventReceived } from "../../app/models/oscar-connection.server";
+import { slackUrlFor } from "../../app/models/slack-settings.server";
+import { OscarWebhookEventSchema } from "../../app/oscar/contract";
+import type { OscarClientFactory } from "../../app/oscar/for-shop.server";
+import { parseJobPayload } from "../../app/queues/jobs";
+import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
+import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
+import type { CustomerLookup } from "../../app/services/customer-lookup.server";
+import { enrichConversation } from "../../app/services/enrichment.server";
+import { handleBotEscalation, nextRoundRobinAgent, routeMessage } from "../../app/services/routing.server";
+import type { SlackSender } from "../../app/slack/slack.server";
+import type { AdminGraphqlFor } from "./shop-details";
+
+export type OscarEventDeps = {
+  db: PrismaClient;
+  redis: Redis;
+  redisPrefix: string;
+  keyring: EncryptionKeyring;
+  oscarFor: OscarClientFactory;
+  adminGraphqlFor: AdminGraphqlFor;
+  findCustomer: CustomerLookup;
+  sendSlack: SlackSender;
+  logger: Logger;
+};
+
+/** `oscar.event`: opens the sealed event and hands it to the service for its type. */
+export function createOscarEventProcessor(deps: OscarEventDeps) {
+  return async (job: Job) => {
+    const payload = parseJobPayload("oscar.event", job.data);
+    const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent)));
+    const { shop } = payload;
+    const logger = deps.logger.child({ job: job.name, jobId: job.id, shop, type: event.type });
+    // A job that failed before, or was cut short by a crash, may already have written to Oscar.
+    const retrying = job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0;
+    await markEventReceived(deps.db, shop, new Date(payload.receivedAt));
+
+    switch (event.type) {
+      case "conversation.created":
+        return enrichConversation(
+          { db: deps.db, oscar: await deps.oscarFor(shop), adminGraphql: () => deps.adminGraphqlFor(shop), findCustomer: deps.findCustomer, logger },
+          shop,
+          event,
+          { retrying },
+        );
+      case "message.created":
+      case "bot.escalated": {
+        const routing = {
+          db: deps.db,
+          oscar: await deps.oscarFor(shop),
+          rules: await loadEscalationRules(deps.db, shop),
+          slackUrl: (kind: Parameters<typeof slackUrlFor>[3]) => slackUrlFor(deps.db, deps.keyring, shop, kind),
+          sendSlack: deps.sendSlack,
+          logger,
+        };
+        if (event.type === "message.created") return routeMessage(routing, shop, event, { retrying });
+        return handleBotEscalation(
+          { ...routing, nextAgent: (agents) => nextRoundRobinAgent(deps.redis, `${deps.redisPrefix}round-robin:${shop}`, agents) },
+          shop,
+          event,
+        );
+      }
+      case "conversation.assigned":
+      case "conversation.resolved":
+        return recordConversationOutcome({ db: deps.db }, shop, event);
+    }
+  };
+}
