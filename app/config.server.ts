@@ -38,6 +38,7 @@ const configSchema = z.object({
   SANDBOX_MODE: bool,
   SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a myshopify.com domain such as oscar-sandbox.myshopify.com").default("oscar-sandbox.myshopify.com"),
   SHOPIFY_ADMIN_API_ORIGIN: url("http://127.0.0.1:4100 (a local fake of the Shopify Admin API)").optional(),
+  WORKER_LOCK_MS: z.coerce.number({ error: "must be a number of milliseconds from 1000 to 600000" }).int().min(1_000, "must be at least 1000 (ms)").max(600_000, "must be at most 600000 (ms)").default(30_000),
   WORKER_CONCURRENCY: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(5),
 });
 
@@ -53,6 +54,8 @@ export type Config = {
   /** The sandbox shop, present only when SANDBOX_MODE is on (never in production). */
   sandbox: { shop: string } | null;
   workerConcurrency: number;
+  /** How long a job stays locked to a worker without a heartbeat; a killed worker's jobs come back after it. */
+  workerLockMs: number;
 };
 
 export class ConfigError extends Error {
@@ -100,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.LOG_LEVEL,
     sandbox: c.SANDBOX_MODE ? { shop: c.SANDBOX_SHOP } : null,
     workerConcurrency: c.WORKER_CONCURRENCY,
+    workerLockMs: c.WORKER_LOCK_MS,
   };
 }
 

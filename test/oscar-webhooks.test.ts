@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../app/logger.server";
 import { saveEscalationRules, DEFAULT_ESCALATION_RULES } from "../app/models/escalation-rules.server";
 import { saveSlackUrl } from "../app/models/slack-settings.server";
-import { createOscarClient } from "../app/oscar/client.server";
-import { createOscarRateLimiter } from "../app/oscar/rate-limit.server";
 import { parseKeyring } from "../app/security/encryption.server";
-import { connectOscar } from "../app/services/oscar-connection.server";
 import { NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "../app/services/enrichment-note";
 import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
 import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
 import { installShop, startAppStack, TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "./harness/app-stack";
-import { SHARED_REDIS_URL, testRedisPrefix, deleteKeysWithPrefix } from "./harness/redis";
-import { Redis } from "ioredis";
+import { connectShopToOscar } from "./harness/oscar-webhook";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_merchant_key_0001";
@@ -21,8 +16,6 @@ describe("Oscar webhooks in, enriched and routed conversations out", () => {
   let slack: SlackReceiver;
   let stack: AppStack;
   let agents: string[];
-  let redis: Redis;
-  const limiterPrefix = testRedisPrefix("oscar-webhooks-limiter");
 
   beforeAll(async () => {
     oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY] });
@@ -30,21 +23,8 @@ describe("Oscar webhooks in, enriched and routed conversations out", () => {
     stack = await startAppStack({ label: "oscar-webhooks", extraEnv: { OSCAR_API_BASE: oscar.baseUrl } });
     await installShop(stack);
 
-    redis = new Redis(SHARED_REDIS_URL);
-    const logger = createLogger({ level: "silent" });
     const keyring = parseKeyring(TEST_ENCRYPTION_KEYS);
-    await connectOscar(
-      {
-        db: stack.db,
-        keyring,
-        appUrl: stack.appUrl,
-        logger,
-        oscarWithKey: (apiKey) =>
-          createOscarClient({ baseUrl: oscar.baseUrl, apiKey, logger, limiter: createOscarRateLimiter({ redis, prefix: limiterPrefix }) }),
-      },
-      TEST_SHOP,
-      OSCAR_KEY,
-    );
+    await connectShopToOscar(stack, oscar.baseUrl, OSCAR_KEY, TEST_SHOP);
     agents = oscar.accountFor(OSCAR_KEY).agentIds;
     await saveEscalationRules(stack.db, TEST_SHOP, {
       ...DEFAULT_ESCALATION_RULES,
@@ -62,8 +42,6 @@ describe("Oscar webhooks in, enriched and routed conversations out", () => {
     await stack?.close();
     await oscar?.close();
     await slack?.close();
-    await deleteKeysWithPrefix(limiterPrefix);
-    redis?.disconnect();
   });
 
   const customers = () => stack.fakeAdmin.store(TEST_SHOP).customers;

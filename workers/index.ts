@@ -57,6 +57,10 @@ const workers = Object.values(QUEUES).map((queue) => {
     connection: createWorkerConnection(settings.redis.url),
     prefix: settings.redis.prefix,
     concurrency: settings.workerConcurrency,
+    // A job whose worker died (kill -9, lost machine) is taken up again once its lock lapses.
+    lockDuration: settings.workerLockMs,
+    stalledInterval: settings.workerLockMs,
+    maxStalledCount: 3,
   });
   worker.on("completed", (job) => logger.info({ queue, job: job.name, jobId: job.id }, "job completed"));
   worker.on("failed", (job, error) =>

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
+import { installShop, startAppStack, TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { connectShopToOscar, deliverOscarEvent, oscarEventJobCount, oscarWebhookTarget } from "./harness/oscar-webhook";
+import { startOwnRedis } from "./harness/redis";
+import { waitFor } from "./harness/wait";
+
+const OSCAR_KEY = "osk_test_ingest_key_0002";
+
+const event = (id: string, overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    id,
+    type: "conversation.created",
+    data: { conversation_id: "conv_x", contact: { id: "contact_x", name: "Jane", email: "jane@example.com" } },
+    ...overrides,
+  });
+
+describe("POST /webhooks/oscar/:ingestKey", () => {
+  let oscar: OscarSimulator;
+  let redis: Awaited<ReturnType<typeof startOwnRedis>>;
+  let stack: AppStack;
+  let target: { url: string; secret: string };
+
+  beforeAll(async () => {
+    oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY], deliveryRetry: { maxAttempts: 12, baseDelayMs: 200 } });
+    redis = await startOwnRedis();
+    stack = await startAppStack({ label: "oscar-ingest", redisUrl: redis.url, extraEnv: { OSCAR_API_BASE: oscar.baseUrl } });
+    await connectShopToOscar(stack, oscar.baseUrl, OSCAR_KEY, TEST_SHOP);
+    target = await oscarWebhookTarget(stack.db, stack.appUrl, TEST_SHOP);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await oscar?.close();
+    await redis?.stop();
+  });
+
+  it("refuses forged, malformed and oversized deliveries with their status, storing no job", async () => {
+    const body = event("evt_refused");
+    const cases: Array<[string, Promise<Response>, number, string]> = [
+      ["no signature", deliverOscarEvent(target.url, body, { signature: null }), 401, "x-oscar-signature"],
+      ["forged signature", deliverOscarEvent(target.url, body, { secret: "not-the-shop-secret" }), 401, "does not match"],
+      ["wrong-length signature", deliverOscarEvent(target.url, body, { signature: "sha256=abcd" }), 401, "does not match"],
+      ["garbage signature", deliverOscarEvent(target.url, body, { signature: "sha256=" + "zz".repeat(32) }), 401, "does not match"],
+      ["not JSON", deliverOscarEvent(target.url, "{not json", { secret: target.secret }), 400, "The body is not JSON."],
+      ["missing fields", deliverOscarEvent(target.url, event("evt_bad", { data: { contact: {} } }), { secret: target.secret }), 400, "conversation_id"],
+      ["2 MB body", deliverOscarEvent(target.url, "x".repeat(2 * 1024 * 1024), { secret: target.secret }), 413, "larger than"],
+      ["unknown shop key", deliverOscarEvent(`${stack.appUrl}/webhooks/oscar/AAAAAAAAAAAAAAAAAAAAAAAA`, body, { secret: target.secret }), 404, "No shop"],
+    ];
+    for (const [name, delivery, status, reason] of cases) {
+      const response = await delivery;
+      expect(response.status, name).toBe(status);
+      expect((await response.json()).error, name).toContain(reason);
+    }
+    // A signed event of a type the app does not handle is acknowledged (so Oscar stops) but not queued.
+    const unknown = await deliverOscarEvent(target.url, event("evt_future", { type: "contact.merged" }), { secret: target.secret });
+    expect(unknown.status).toBe(202);
+    expect(await unknown.json()).toEqual({ ignored: "The event type contact.merged is not handled." });
+
+    expect(await oscarEventJobCount(stack)).toBe(0);
+  });
+
+  it("stores a delivered event once, however often and however concurrently it arrives", async () => {
+    const body = event("evt_repeated");
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => deliverOscarEvent(target.url, body, { secret: target.secret })));
+    for (let i = 0; i < 5; i++) await deliverOscarEvent(target.url, body, { secret: target.secret });
+    expect(concurrent.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(await oscarEventJobCount(stack)).toBe(1);
+
+    // Without an event id, the same body is recognised by its hash.
+    const anonymous = event("ignored").replace('"id":"ignored",', "");
+    await Promise.all(Array.from({ length: 3 }, () => deliverOscarEvent(target.url, anonymous, { secret: target.secret })));
+    expect(await oscarEventJobCount(stack)).toBe(2);
+  });
+
+  it("answers 503 while Redis is down, so Oscar redelivers, and the redelivered event is processed once", async () => {
+    await installShop(stack);
+    await redis.stop();
+    const shopper = stack.fakeAdmin.store(TEST_SHOP).customers[0];
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: shopper.email, name: "Maya" });
+    await waitFor("a refused delivery", () => oscar.inspect.webhookDeliveries().some((d) => d.status === 503));
+    const refused = await deliverOscarEvent(target.url, event("evt_during_outage"), { secret: target.secret });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+
+    await redis.start();
+    await stack.startWorker();
+    await waitFor("the note", () => oscar.inspect.notes(conversationId).length > 0, 20_000);
+    await oscar.webhooksIdle();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(oscar.inspect.notes(conversationId)).toHaveLength(1);
+    const deliveries = oscar.inspect.webhookDeliveries().filter((d) => d.type === "conversation.created");
+    expect(deliveries.some((d) => d.status === 503)).toBe(true);
+    expect(deliveries.at(-1)?.status).toBe(202);
+  });
+});
