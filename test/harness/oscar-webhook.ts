@@ -14,7 +14,7 @@ export async function oscarWebhookTarget(db: PrismaClient, appUrl: string, shop:
 }
 
 /** Delivers a body to the ingest route as Oscar would, signed with `secret` unless a signature is given. */
-export function deliverOscarEvent(url: string, body: string | Uint8Array, { secret, signature }: { secret?: string; signature?: string | null }) {
+export function deliverOscarEvent(url: string, body: string, { secret, signature }: { secret?: string; signature?: string | null }) {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   const sig = signature === undefined ? signOscarPayload(body, secret!) : signature;
   if (sig !== null) headers["x-oscar-signature"] = sig;
