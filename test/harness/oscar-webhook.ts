@@ -25,7 +25,7 @@ export function deliverOscarEvent(url: string, body: string, { secret, signature
 export async function oscarEventJobCount(stack: AppStack): Promise<number> {
   const queue = new Queue("oscar-events", { connection: { url: stack.env.REDIS_URL }, prefix: stack.env.REDIS_PREFIX });
   try {
-    const counts = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized", "paused");
+    const counts = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
     return Object.values(counts).reduce((a, b) => a + b, 0);
   } finally {
     await queue.close();
