@@ -23,6 +23,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser }, sourceType: "script" },
   },
   {
+    // server.mjs: the production web server (Node).
+    files: ["**/*.mjs"],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
     // Command-line scripts and benchmarks print their results for people to read.
     files: ["scripts/**", "bench/**", "sim/**/main.ts"],
     rules: { "no-console": "off" },

@@ -10,6 +10,9 @@ import { closeConnectionsOnShutdown } from "./shutdown.server";
 
 closeConnectionsOnShutdown();
 
+// Exported for the production server's fast path (server.mjs), which reaches it through the build.
+export { handleOscarWebhookFast } from "./webhooks/oscar-fast-path.server";
+
 export const streamTimeout = 5000;
 
 export default async function handleRequest(

@@ -10,7 +10,7 @@ declare global {
 const DRAIN_MS = 1_000;
 
 /**
- * remix-serve stops accepting connections on SIGTERM/SIGINT but does not know about Redis or the
+ * server.mjs stops accepting connections on SIGTERM/SIGINT but does not know about Redis or the
  * database, whose open connections would keep the process alive forever. Close them once in-flight
  * requests had their moment, so a deploy's SIGTERM really ends the process.
  */

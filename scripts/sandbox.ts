@@ -110,8 +110,7 @@ async function main() {
 
   const appEnv: NodeJS.ProcessEnv = {
     ...env,
-    // remix-serve in "development" expects Remix's old dev server; the sandbox serves the built app
-    // as the tests do (production is refused by the config for sandbox mode).
+    // The built app, served as the tests serve it (the config refuses sandbox mode in production).
     NODE_ENV: "test",
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -128,7 +127,7 @@ async function main() {
     SHOPIFY_ADMIN_API_ORIGIN: fakeAdmin.url,
   };
 
-  await startChild("app", [resolve("node_modules/@remix-run/serve/dist/cli.js"), resolve("build/server/index.js")], appEnv, /\[remix-serve\] http/);
+  await startChild("app", [resolve("server.mjs")], appEnv, /\[oscar-chat\] http/);
   log(`app at ${appUrl}`);
   await startChild("worker", [resolve("node_modules/tsx/dist/cli.mjs"), resolve("workers/index.ts")], appEnv, /worker ready/);
   log("worker running");

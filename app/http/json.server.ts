@@ -1,5 +1,5 @@
 /**
- * A JSON response. remix-serve installs Remix's fetch polyfills (single fetch is off), whose
+ * A JSON response. The server installs Remix's fetch polyfills (single fetch is off), whose
  * Response has no static `Response.json`, so the app builds JSON responses itself.
  */
 export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {

@@ -11,6 +11,8 @@ export function createProducerConnection(url: string, options: RedisOptions = {}
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
+    // Concurrent requests' commands share round trips: ingest under load sends many small adds.
+    enableAutoPipelining: true,
     // Keep trying to reconnect in the background, at most every 2 s, so the app heals when Redis returns.
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     ...options,

@@ -1,24 +1,12 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { config } from "../config.server";
-import prisma from "../db.server";
-import { logger } from "../logger.instance.server";
-import { findConnectionByIngestKey } from "../models/oscar-connection.server";
-import { producer } from "../queues/index.server";
 import { ingestOscarWebhook } from "../services/oscar-ingest.server";
+import { oscarIngestDeps } from "../webhooks/oscar-fast-path.server";
 
-// Oscar's deliveries for one shop: verified, queued, answered. The work happens in the worker.
+// Oscar's deliveries for one shop: verified, queued, answered. In production server.mjs answers
+// them before Remix (same service, less overhead); this route serves `remix vite:dev` and fallbacks.
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
-  return ingestOscarWebhook(
-    {
-      findConnectionByIngestKey: (key) => findConnectionByIngestKey(prisma, key),
-      producer,
-      keyring: config().encryption,
-      logger,
-    },
-    params.ingestKey ?? "",
-    request,
-  );
+  return ingestOscarWebhook(oscarIngestDeps, params.ingestKey ?? "", request);
 };
 
 export const loader = () => new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });

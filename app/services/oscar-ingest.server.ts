@@ -11,37 +11,64 @@ import { jsonResponse } from "../http/json.server";
 /** Oscar's events are small JSON documents; anything near this size is not one. */
 export const MAX_OSCAR_WEBHOOK_BYTES = 256 * 1024;
 
+/** The shop an ingest key belongs to and its webhook secret, decrypted. */
+export type IngestTarget = { shop: string; secret: string };
+
 export type OscarIngestDeps = {
-  findConnectionByIngestKey(ingestKey: string): Promise<Pick<OscarConnection, "shop" | "webhookSecretCiphertext"> | null>;
+  findIngestTarget(ingestKey: string): Promise<IngestTarget | null>;
   producer: JobProducer;
   keyring: EncryptionKeyring;
   logger: Logger;
   now?: () => number;
 };
 
-const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  jsonResponse(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+/** The answer to one delivery, independent of the HTTP server that carries it. */
+export type IngestAnswer = { status: number; body: Record<string, unknown>; headers: Record<string, string> };
+
+const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): IngestAnswer => ({
+  status,
+  body,
+  headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+});
+
+/** One delivery as it arrived: the key in the URL, the signature header, and a way to read the body. */
+export type OscarDelivery = {
+  ingestKey: string;
+  signature: string | null | undefined;
+  /** Reads at most `limitBytes`, throwing BodyTooLargeError past it. */
+  readBody(limitBytes: number): Promise<Uint8Array>;
+};
+
+/** The Remix route's adapter: a Fetch Request in, a Response out. */
+export async function ingestOscarWebhook(deps: OscarIngestDeps, ingestKey: string, request: Request): Promise<Response> {
+  const result = await ingestOscarDelivery(deps, {
+    ingestKey,
+    signature: request.headers.get(OSCAR_SIGNATURE_HEADER),
+    readBody: (limit) => readBodyWithLimit(request, limit),
+  });
+  return jsonResponse(result.body, { status: result.status, headers: result.headers });
+}
 
 /**
  * Takes one Oscar webhook delivery: verify it, store it as a job, and only then acknowledge it.
  * Every refusal is a status Oscar understands: 4xx for deliveries that can never succeed, 503
  * (redeliver later) when the event could not be stored. Nothing is acknowledged unless stored.
  */
-export async function ingestOscarWebhook(deps: OscarIngestDeps, ingestKey: string, request: Request): Promise<Response> {
+export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: OscarDelivery): Promise<IngestAnswer> {
   const now = deps.now ?? Date.now;
-  const connection = /^[A-Za-z0-9_-]{16,64}$/.test(ingestKey) ? await deps.findConnectionByIngestKey(ingestKey) : null;
-  if (!connection?.webhookSecretCiphertext) return answer(404, { error: "No shop is connected at this webhook URL." });
+  const { ingestKey } = delivery;
+  const connection = /^[A-Za-z0-9_-]{16,64}$/.test(ingestKey) ? await deps.findIngestTarget(ingestKey) : null;
+  if (!connection) return answer(404, { error: "No shop is connected at this webhook URL." });
 
   let raw: Uint8Array;
   try {
-    raw = await readBodyWithLimit(request, MAX_OSCAR_WEBHOOK_BYTES);
+    raw = await delivery.readBody(MAX_OSCAR_WEBHOOK_BYTES);
   } catch (error) {
     if (error instanceof BodyTooLargeError) return answer(413, { error: `The body is larger than ${MAX_OSCAR_WEBHOOK_BYTES} bytes.` });
     throw error;
   }
 
-  const secret = decryptSecret(deps.keyring, connection.webhookSecretCiphertext);
-  if (!verifyOscarSignature(raw, request.headers.get(OSCAR_SIGNATURE_HEADER), secret)) {
+  if (!verifyOscarSignature(raw, delivery.signature, connection.secret)) {
     return answer(401, { error: "The x-oscar-signature header is missing or does not match the body." });
   }
 
@@ -80,6 +107,31 @@ export async function ingestOscarWebhook(deps: OscarIngestDeps, ingestKey: strin
     }
     throw error;
   }
+}
+
+/**
+ * Looks ingest keys up in the database, remembering each answer for `ttlMs` so a stream of events
+ * costs no query and no decryption per request. A rotated connection gets a new ingest key, so a
+ * cached entry can only keep an old URL working for at most `ttlMs` after rotation.
+ */
+export function cachedIngestTargets(
+  find: (ingestKey: string) => Promise<Pick<OscarConnection, "shop" | "webhookSecretCiphertext"> | null>,
+  keyring: EncryptionKeyring,
+  { ttlMs = 30_000, maxEntries = 10_000, now = Date.now }: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+): (ingestKey: string) => Promise<IngestTarget | null> {
+  const cache = new Map<string, { target: IngestTarget | null; expires: number }>();
+  return async (ingestKey) => {
+    const hit = cache.get(ingestKey);
+    if (hit && hit.expires > now()) return hit.target;
+    const connection = await find(ingestKey);
+    const target = connection?.webhookSecretCiphertext
+      ? { shop: connection.shop, secret: decryptSecret(keyring, connection.webhookSecretCiphertext) }
+      : null;
+    // Unknown keys are remembered too (briefly), so a flood of bad URLs cannot hammer the database.
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    cache.set(ingestKey, { target, expires: now() + (target ? ttlMs : Math.min(ttlMs, 5_000)) });
+    return target;
+  };
 }
 
 /** BullMQ forbids ':' in custom ids; hashing also keeps Oscar's id format out of Redis key names. */

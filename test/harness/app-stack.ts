@@ -25,7 +25,7 @@ export type AppStack = {
 };
 
 /**
- * The real app as it runs in production (built Remix app under remix-serve, real worker process)
+ * The real app as it runs in production (built Remix app under server.mjs, real worker process)
  * against a real SQLite file, real Redis and a fake Shopify Admin API over HTTP.
  */
 export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops = [TEST_SHOP], extraEnv = {} }: {
@@ -59,7 +59,7 @@ export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops 
     ...extraEnv,
   };
   const app = startAppServer(env);
-  await app.waitForOutput(/\[remix-serve\] http/);
+  await app.waitForOutput(/\[oscar-chat\] http/);
   const db = database.connect();
   const workers: RunningProcess[] = [];
 

@@ -11,7 +11,6 @@ export type RunningProcess = {
 };
 
 const TSX = resolve("node_modules/tsx/dist/cli.mjs");
-const REMIX_SERVE = resolve("node_modules/@remix-run/serve/dist/cli.js");
 
 /** Starts a real child process with exactly the given environment (plus PATH and HOME). */
 export function startProcess(args: string[], env: Record<string, string | undefined>): RunningProcess {
@@ -45,9 +44,9 @@ export function startProcess(args: string[], env: Record<string, string | undefi
   };
 }
 
-/** The built Remix app served by remix-serve, as in production. */
+/** The built app served by server.mjs, as `npm start` runs it in production. */
 export function startAppServer(env: Record<string, string | undefined>): RunningProcess {
-  return startProcess([REMIX_SERVE, resolve("build/server/index.js")], env);
+  return startProcess([resolve("server.mjs")], env);
 }
 
 /** The real worker process (`npm run worker`). */

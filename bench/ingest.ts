@@ -1,0 +1,137 @@
+/**
+ * Ingest throughput and latency: the Oscar webhook route (verify, enqueue, answer) of the built app
+ * against a bare Node HTTP server answering 200 with no work, both loaded by autocannon from a
+ * separate process on this machine.
+ *
+ *   npx tsx bench/ingest.ts [seconds=15] [rate=1000]
+ *
+ * Prints, for each: max requests/s (50 connections) and p50/p99 at a fixed rate; the ratio of the
+ * two maxima; and whether every acknowledged event became exactly one job (none lost, none doubled).
+ * Goal (issue 4): ingest >= half the bare server's throughput; p99 < 25 ms at 1,000 requests/s.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { createPrismaClient } from "../app/db/client.server";
+import { encryptSecret, generateKeyringEntry, parseKeyring } from "../app/security/encryption.server";
+
+const seconds = Number(process.argv[2] ?? 15);
+const rate = Number(process.argv[3] ?? 1000);
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `bench-ingest-${Date.now()}`;
+const dir = resolve(".cache/bench");
+const dbFile = resolve(dir, `ingest-${Date.now()}.sqlite`);
+const children: ChildProcess[] = [];
+const shop = "bench-shop.myshopify.com";
+
+function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let output = "";
+  return new Promise((done, fail) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (ready.test(output)) done({ child, output: () => output });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited ${code}: ${output}`)));
+  });
+}
+
+type Load = { requests: number; sent: number; rps: number; p50: number; p99: number; max: number; non2xx: number; errors: number; timeouts: number };
+
+function load(url: string, connections: number, loadRate: number, secret?: string): Load {
+  const out = execFileSync(process.execPath, [resolve("node_modules/tsx/dist/cli.mjs"), resolve("bench/support/load.ts"), url, String(seconds), String(connections), String(loadRate), ...(secret ? [secret] : [])], {
+    encoding: "utf8",
+    maxBuffer: 10 * 1024 * 1024,
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as Load;
+}
+
+async function jobCount(): Promise<number> {
+  const queue = new Queue("oscar-events", { connection: { url: redisUrl }, prefix });
+  const counts = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
+  await queue.close();
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+async function main() {
+  mkdirSync(dir, { recursive: true });
+  const databaseUrl = `file:${dbFile}`;
+  execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "ignore" });
+  const keys = generateKeyringEntry(1);
+  const secret = randomBytes(32).toString("hex");
+  const ingestKey = randomBytes(24).toString("base64url");
+  const db = createPrismaClient(databaseUrl);
+  const keyring = parseKeyring(keys);
+  await db.shop.create({ data: { domain: shop } });
+  await db.oscarConnection.create({
+    data: { shop, apiKeyCiphertext: encryptSecret(keyring, "osk_bench"), apiKeyLast4: "ench", ingestKey, webhookSecretCiphertext: encryptSecret(keyring, secret) },
+  });
+  await db.$disconnect();
+
+  const bare = await start([resolve("node_modules/tsx/dist/cli.mjs"), resolve("bench/support/bare-server.ts")], process.env, /listening \d+/);
+  const barePort = /listening (\d+)/.exec(bare.output())![1];
+  const appPort = 3900 + Math.floor(Math.random() * 90);
+  await start([resolve("server.mjs")], {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(appPort),
+    HOST: "127.0.0.1",
+    SHOPIFY_API_KEY: "bench",
+    SHOPIFY_API_SECRET: "bench-secret",
+    SHOPIFY_APP_URL: `http://127.0.0.1:${appPort}`,
+    ENCRYPTION_KEYS: keys,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: "warn",
+  }, /\[oscar-chat\] http/);
+
+  const bareUrl = `http://127.0.0.1:${barePort}/`;
+  const ingestUrl = `http://127.0.0.1:${appPort}/webhooks/oscar/${ingestKey}`;
+  // Warm both (JIT, connection pools) so the first measured second is not a cold start.
+  load(bareUrl, 10, 0);
+  load(ingestUrl, 10, 0, secret);
+  const warmJobs = await jobCount();
+
+  const bareMax = load(bareUrl, 50, 0);
+  const ingestMax = load(ingestUrl, 50, 0, secret);
+  const bareFixed = load(bareUrl, 50, rate);
+  const ingestFixed = load(ingestUrl, 50, rate, secret);
+  // Requests still in flight when a run ends were sent (and may be stored) but never answered.
+  const acknowledged = ingestMax.requests - ingestMax.non2xx + (ingestFixed.requests - ingestFixed.non2xx);
+  const sent = ingestMax.sent + ingestFixed.sent;
+  const jobs = (await jobCount()) - warmJobs;
+
+  const row = (name: string, max: Load, fixed: Load) =>
+    `| ${name} | ${max.rps.toFixed(0)} | ${fixed.rps.toFixed(0)} | ${fixed.p50} | ${fixed.p99} | ${fixed.non2xx + fixed.errors + fixed.timeouts} |`;
+  console.log(`\nIngest benchmark: ${seconds} s per run, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}`);
+  console.log(`| server | max req/s (50 conns) | req/s at ${rate}/s | p50 ms | p99 ms | failures |`);
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  console.log(row("bare Node HTTP (200, no work)", bareMax, bareFixed));
+  console.log(row("ingest (verify, enqueue, answer)", ingestMax, ingestFixed));
+  console.log(`\nthroughput ratio ingest/bare: ${(ingestMax.rps / bareMax.rps).toFixed(2)} (goal >= 0.50)`);
+  console.log(`p99 at ${rate}/s: ${ingestFixed.p99} ms (goal < 25 ms)`);
+  const verdict = jobs >= acknowledged && jobs <= sent ? "none lost, none doubled" : jobs < acknowledged ? "LOST EVENTS" : "DUPLICATES";
+  console.log(`events sent: ${sent}, acknowledged: ${acknowledged}, jobs stored: ${jobs} (${verdict})`);
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const child of children) child.kill("SIGTERM");
+    const redis = new Redis(redisUrl);
+    const found = await redis.keys(`${prefix}:*`);
+    for (let i = 0; i < found.length; i += 1000) await redis.del(...found.slice(i, i + 1000));
+    redis.disconnect();
+    rmSync(dbFile, { force: true });
+  });

@@ -1,0 +1,44 @@
+// The production web server (`npm start`): the built Remix app behind Express, as remix-serve runs
+// it, plus a fast path that answers Oscar's webhooks before Express and Remix see them.
+import { createServer } from "node:http";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+
+installGlobals();
+
+const build = await import(pathToFileURL(resolve("build/server/index.js")).href);
+const handleOscarWebhookFast = build.entry.module.handleOscarWebhookFast;
+const OSCAR_WEBHOOK_PATH = /^\/webhooks\/oscar\/([^/?#]+)\/?(?:\?.*)?$/;
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+// The access log leaves out query strings: embedded admin URLs carry session tokens (id_token).
+morgan.token("path-only", (req) => req.path);
+app.use(morgan(":method :path-only :status :response-time ms"));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const server = createServer((req, res) => {
+  const match = req.method === "POST" ? OSCAR_WEBHOOK_PATH.exec(req.url ?? "") : null;
+  if (match) return void handleOscarWebhookFast(req, res, decodeURIComponent(match[1]));
+  app(req, res);
+});
+
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST || "0.0.0.0";
+server.listen(port, host, () => console.log(`[oscar-chat] http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
+
+// Stop taking connections on SIGTERM; the app closes Redis and the database after a short drain.
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    server.close();
+    server.closeIdleConnections();
+  });
+}
