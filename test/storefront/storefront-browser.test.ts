@@ -1,0 +1,238 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, recordConsoleErrors } from "../harness/browser";
+import { startLoaderServer } from "./loader-server";
+import { OSCAR_LOADER_URL, oscarLoaderStandInSource, type StandInRecord } from "./oscar-loader-stand-in";
+import { HELP_FLOW_ID, IDENTITY, PRODUCT, startStorefront, WIDGET_ID, type PageKind, type PageOptions, type Storefront } from "./storefront-site";
+
+declare global {
+  interface Window {
+    __oscarStandIn?: StandInRecord;
+  }
+}
+
+const LOOPBACK = /^https?:\/\/127\.0\.0\.1(:\d+)?\//;
+
+describe("the chat widget on a storefront, in a real browser", () => {
+  let browser: Browser;
+  let site: Storefront;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    [browser, site] = await Promise.all([launchBrowser(), startStorefront()]);
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await site?.close();
+  });
+
+  /** A fresh shopper (no cache, no storage) whose browser reaches only loopback and the loader stand-in. */
+  async function shopper(): Promise<{ page: Page; loaderRequests: number[]; errors: Array<{ text: string; url: string }> }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const loaderRequests: number[] = [];
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url === OSCAR_LOADER_URL) {
+        loaderRequests.push(Date.now());
+        return route.fulfill({ status: 200, contentType: "text/javascript", body: oscarLoaderStandInSource() });
+      }
+      return LOOPBACK.test(url) ? route.continue() : route.abort();
+    });
+    const page = await context.newPage();
+    return { page, loaderRequests, errors: recordConsoleErrors(page) };
+  }
+
+  async function visit(kind: PageKind, options: PageOptions = {}, waitUntil: "load" | "domcontentloaded" = "load") {
+    const visitor = await shopper();
+    await visitor.page.goto(site.pageUrl(kind, options), { waitUntil });
+    return visitor;
+  }
+
+  /** A shopper's first keypress: loads the chat without waiting for the page to settle. */
+  const pressAKey = (page: Page) => page.keyboard.press("Shift");
+  const standIn = (page: Page) => page.waitForFunction(() => window.__oscarStandIn).then(() => page.evaluate(() => window.__oscarStandIn!));
+  const commandsOf = (record: StandInRecord) => record.commands.map(({ command, args }) => ({ command, args }));
+
+  it("keeps the loader out of the page load, then fetches it async once the page has settled", async () => {
+    const { page, loaderRequests, errors } = await visit("home");
+    const atLoad = loaderRequests.length;
+
+    const record = await standIn(page);
+    const timing = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      const loader = document.querySelector<HTMLScriptElement>(`script[data-widget-id]`);
+      return { loadEventEnd: navigation.loadEventEnd, loaderAsync: loader?.async, loaderSrc: loader?.src };
+    });
+    expect(atLoad).toBe(0);
+    expect(record.readyState).toBe("complete");
+    // Settled: no sooner than 3 s after load, so the widget's start-up never competes with the page's.
+    expect(record.executedAt - timing.loadEventEnd).toBeGreaterThanOrEqual(3000);
+    expect(timing).toMatchObject({ loaderAsync: true, loaderSrc: OSCAR_LOADER_URL });
+    expect(record.widgetId).toBe(WIDGET_ID);
+    expect(loaderRequests).toHaveLength(1);
+    // Once the widget is there, the app's stand-in launcher steps aside.
+    await expect.poll(() => page.locator(".oscar-chat-launcher").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("fetches the loader at the shopper's first interaction, before the page has finished loading", async () => {
+    const { page } = await visit("collection", { slowImageMs: 8_000 }, "domcontentloaded");
+    await page.locator(".oscar-chat-launcher").waitFor({ state: "visible" });
+    // Pressing on the page's heading: an interaction that is not a click on anything of the chat's.
+    await page.locator("h1").hover();
+    await page.mouse.down();
+
+    const record = await standIn(page);
+    expect(record.readyState).not.toBe("complete");
+    expect(commandsOf(record)).toEqual([]);
+  });
+
+  it("opens the chat at once when the shopper clicks the launcher, even mid-load", async () => {
+    const { page } = await visit("home", { slowImageMs: 8_000 }, "domcontentloaded");
+    const launcher = page.locator(".oscar-chat-launcher");
+    await launcher.waitFor({ state: "visible" });
+    expect(await launcher.getAttribute("aria-label")).toBe("Chat with us");
+    await launcher.click();
+
+    const record = await standIn(page);
+    expect(record.readyState).not.toBe("complete");
+    expect(commandsOf(record)).toEqual([{ command: "open", args: null }]);
+  });
+
+  it("delivers calls the theme made before the loader arrived, in order, after the signed identify", async () => {
+    const before = site.identityRequests();
+    const { page } = await visit("home", { loggedIn: true, earlyCalls: true });
+    await pressAKey(page);
+    const record = await standIn(page);
+
+    expect(commandsOf(record)).toEqual([
+      { command: "identify", args: IDENTITY },
+      { command: "track", args: { step: 1 } },
+      { command: "track", args: { step: 2 } },
+    ]);
+    expect(site.identityRequests() - before).toBe(1);
+
+    // The next page of the same visit reuses the signed identity instead of asking the app again.
+    await page.goto(site.pageUrl("collection", { loggedIn: true }));
+    await pressAKey(page);
+    expect(commandsOf(await standIn(page))).toEqual([{ command: "identify", args: IDENTITY }]);
+    expect(site.identityRequests() - before).toBe(1);
+
+    // After logging out, nothing of the customer stays in the tab.
+    await page.goto(site.pageUrl("home", { earlyCalls: true }));
+    await pressAKey(page);
+    expect(commandsOf(await standIn(page)).map((c) => c.command)).toEqual(["track", "track"]);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(site.identityRequests() - before).toBe(1);
+  });
+
+  it("never asks for an identity for a visitor who is not logged in", async () => {
+    const before = site.identityRequests();
+    const { page } = await visit("product", { earlyCalls: true });
+    await pressAKey(page);
+    const record = await standIn(page);
+    expect(commandsOf(record).map((c) => c.command)).toEqual(["track", "track"]);
+    expect(site.identityRequests()).toBe(before);
+    expect(await page.content()).not.toContain("data-identity");
+  });
+
+  it("opens the chat with a message naming the product from the product page's button", async () => {
+    const { page, errors } = await visit("product");
+    await page.getByRole("button", { name: "Ask about this product" }).click();
+
+    const record = await standIn(page);
+    const message = `Hi! I have a question about ${PRODUCT.title}.`;
+    await expect.poll(() => page.evaluate(() => window.__oscarStandIn!.panelText)).toBe(message);
+    expect(commandsOf(await page.evaluate(() => window.__oscarStandIn!))).toContainEqual({ command: "open", args: { message } });
+    expect(record.widgetId).toBe(WIDGET_ID);
+    expect(errors).toEqual([]);
+  });
+
+  it("speaks the shopper's language on the product page", async () => {
+    const { page } = await visit("product", { locale: "fr" });
+    await page.getByRole("button", { name: "Une question sur ce produit ?" }).click();
+    await standIn(page);
+    await expect.poll(() => page.evaluate(() => window.__oscarStandIn!.panelText)).toBe(`Bonjour ! J’ai une question sur ${PRODUCT.title}.`);
+  });
+
+  it("starts the configured flow with what the page knows from the help button", async () => {
+    const { page } = await visit("product");
+    await page.getByRole("button", { name: "Get help" }).click();
+    await standIn(page);
+    await expect
+      .poll(() => page.evaluate(() => window.__oscarStandIn!.commands.find((c) => c.command === "startFlow")?.args))
+      .toEqual({ flow_id: HELP_FLOW_ID, context: { page: "product", cart_item_count: 2 } });
+  });
+
+  it("loads the widget right away when the merchant asks for it, identify and queue included", async () => {
+    const { page, loaderRequests } = await visit("product", { immediate: true, loggedIn: true, earlyCalls: true });
+    expect(await page.locator(".oscar-chat-launcher").count()).toBe(0);
+    expect(await page.evaluate((src) => document.querySelector<HTMLScriptElement>(`script[src="${src}"]`)?.async, OSCAR_LOADER_URL)).toBe(true);
+    const record = await standIn(page);
+    expect(loaderRequests).toHaveLength(1);
+    // An async script in the HTML holds the load event until it has run: it came with the page.
+    const loadEventEnd = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).loadEventEnd);
+    expect(record.executedAt).toBeLessThan(loadEventEnd);
+    await expect.poll(() => page.evaluate(() => window.__oscarStandIn!.commands.map((c) => c.command))).toEqual(["track", "track", "identify"]);
+    expect(commandsOf(await page.evaluate(() => window.__oscarStandIn!)).at(-1)).toEqual({ command: "identify", args: IDENTITY });
+    expect(record.commands.slice(0, 2).map((c) => c.args)).toEqual([{ step: 1 }, { step: 2 }]);
+  });
+
+  it("hides the product page's buttons when the app embed is off, and loads nothing", async () => {
+    const { page, loaderRequests } = await visit("product", { embed: false });
+    await expect(page.getByRole("button", { name: "Add to cart" }).isVisible()).resolves.toBe(true);
+    expect(await page.locator("[data-oscar-chat]").evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).hidden))).toEqual([true, true]);
+    await page.locator("h1").click();
+    await page.waitForTimeout(300);
+    expect(loaderRequests).toEqual([]);
+  });
+
+  it("costs the page (almost) nothing to load: timings with and without the embed", async () => {
+    // No request interception here (it slows every request down); the loader is a real HTTPS server on loopback.
+    const loader = await startLoaderServer();
+    const timedSite = await startStorefront({ loaderUrl: loader.loaderUrl });
+    type Timing = { domContentLoaded: number; load: number; firstContentfulPaint: number };
+    const measure = async (embed: boolean): Promise<Timing> => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ignoreHTTPSErrors: true });
+      try {
+        const page = await context.newPage();
+        await page.goto(timedSite.pageUrl("product", { embed }), { waitUntil: "load" });
+        return await page.evaluate(async () => {
+          const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+          const firstContentfulPaint = await new Promise<number>((resolve) => {
+            new PerformanceObserver((list) => {
+              const paint = list.getEntriesByName("first-contentful-paint")[0];
+              if (paint) resolve(paint.startTime);
+            }).observe({ type: "paint", buffered: true });
+          });
+          return { domContentLoaded: navigation.domContentLoadedEventEnd, load: navigation.loadEventEnd, firstContentfulPaint };
+        });
+      } finally {
+        await context.close();
+      }
+    };
+    const runs: Record<"without" | "with", Timing[]> = { without: [], with: [] };
+    try {
+      await measure(true); // warm-up: the first page of a browser pays for starting it
+      for (let i = 0; i < 7; i++) {
+        runs.without.push(await measure(false));
+        runs.with.push(await measure(true));
+      }
+    } finally {
+      await timedSite.close();
+      await loader.close();
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const summary = (["domContentLoaded", "load", "firstContentfulPaint"] as const).map((metric) => {
+      const without = median(runs.without.map((r) => r[metric]));
+      const withEmbed = median(runs.with.map((r) => r[metric]));
+      return { metric, without: Math.round(without), with: Math.round(withEmbed), ratio: Number((withEmbed / without).toFixed(2)) };
+    });
+    process.stdout.write(
+      `storefront product page, median of 7 (ms), with / without the Oscar Chat embed:\n${summary.map((s) => `  ${s.metric}: ${s.with} / ${s.without} = ${s.ratio}`).join("\n")}\n`,
+    );
+    for (const { without, with: withEmbed } of summary) expect(withEmbed).toBeLessThan(without * 3 + 100);
+  });
+});

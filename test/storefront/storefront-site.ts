@@ -1,0 +1,248 @@
+// A storefront-like site on loopback: home, collection and product pages of a small clothing store, with
+// the extension's blocks rendered from their real Liquid and its assets served the way Shopify's CDN
+// would (gzip, deferred block scripts), plus a stand-in for the app proxy's identity answer.
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { blockScriptTags, DEFAULT_ASSET_BASE, EXTENSION_DIR, renderBlock, type BlockName, type StorefrontContext } from "./liquid";
+
+export const WIDGET_ID = "maple-and-thread-chat";
+export const HELP_FLOW_ID = "where-is-my-order";
+/** A title with everything that must survive escaping: quotes, angle brackets, ampersand, "$&". */
+export const PRODUCT = { id: 8_100_000_001, handle: "merino-crew-sweater", title: `Merino "Fjord" Crew <Limited> & Co's $& edition`, price: "$129.00" };
+export const CUSTOMER = { id: 7_400_000_000_001, email: "maya.okafor@example.com", first_name: "Maya", last_name: "Okafor", name: "Maya Okafor" };
+/** What the stand-in app proxy answers for the logged-in customer (the real one is app/routes/proxy.identity.tsx). */
+export const IDENTITY = {
+  user_id: String(CUSTOMER.id),
+  email: CUSTOMER.email,
+  name: CUSTOMER.name,
+  total_orders: 7,
+  total_spent: 1184.5,
+  currency: "USD",
+  tags: ["VIP"],
+  created_at: "2025-08-01T10:00:00Z",
+  oscar_identity: "v1.stand-in.signature",
+};
+const CART_ITEM_COUNT = 2;
+
+export type PageKind = "home" | "collection" | "product";
+
+/** How a page is served; each option is also a query parameter of the page's URL. */
+export type PageOptions = {
+  /** Whether the Oscar Chat app embed is on (default on). */
+  embed?: boolean;
+  immediate?: boolean;
+  loggedIn?: boolean;
+  /** Milliseconds one image takes, to hold the page's load event open. */
+  slowImageMs?: number;
+  /** Theme code calling OscarChat during page load, before any loader can have arrived. */
+  earlyCalls?: boolean;
+  locale?: "en" | "fr";
+};
+
+export type Storefront = {
+  url: string;
+  pageUrl(kind: PageKind, options?: PageOptions): string;
+  /** How many times the identity endpoint was asked, by logged-in shoppers and visitors alike. */
+  identityRequests(): number;
+  close(): Promise<void>;
+};
+
+const PATHS: Record<PageKind, string> = { home: "/", collection: "/collections/all", product: `/products/${PRODUCT.handle}` };
+
+const COLORS = ["#c9b79c", "#8c6e54", "#5b7065", "#d5c4a1", "#a3b5c7", "#7a5c61", "#b8a07e", "#667f8a"];
+const CATALOGUE = [
+  "Merino Crew Sweater", "Linen Pocket Tee", "Cashmere Cardigan", "Organic Cotton Tee", "Lambswool Roll-Neck",
+  "Hiking Socks", "Slub Cotton Long-Sleeve", "Bamboo Everyday Socks",
+].map((title, i) => ({ title, handle: title.toLowerCase().replace(/[^a-z0-9]+/g, "-"), price: `$${39 + i * 12}.00`, color: COLORS[i] }));
+
+function productImage(label: string, color: string, width: number, height: number): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${color}"/><stop offset="1" stop-color="#f4efe6"/></linearGradient></defs>
+<rect width="100%" height="100%" fill="url(#g)"/><path d="M${width * 0.3} ${height * 0.25}h${width * 0.4}l${width * 0.12} ${height * 0.2}-${width * 0.1} ${height * 0.05}v${height * 0.35}h-${width * 0.44}v-${height * 0.35}l-${width * 0.1}-${height * 0.05}z" fill="#fff" opacity=".55"/>
+<text x="50%" y="92%" text-anchor="middle" font-family="Georgia,serif" font-size="${Math.round(width / 18)}" fill="#3b3024">${label}</text></svg>`;
+}
+
+// A theme stylesheet in the spirit of Dawn: enough rules that the page has something to style.
+const THEME_CSS = `:root{--page:1200px;--ink:#1d1a16;--muted:#6b625a;--line:#e6e0d8;--accent:#3b3024}
+*{box-sizing:border-box}body{margin:0;font:16px/1.6 Georgia,"Times New Roman",serif;color:var(--ink);background:#fbf8f3}
+a{color:inherit}img{max-width:100%;height:auto;display:block}
+.announcement{background:var(--accent);color:#fff;text-align:center;font:13px/2.4 system-ui,sans-serif;letter-spacing:.06em}
+.header{display:flex;align-items:center;justify-content:space-between;max-width:var(--page);margin:0 auto;padding:20px 24px;border-bottom:1px solid var(--line)}
+.header__logo{font-size:26px;letter-spacing:.08em;text-decoration:none}.header nav a{margin-left:22px;font:15px system-ui,sans-serif;text-decoration:none}
+.page{max-width:var(--page);margin:0 auto;padding:32px 24px}
+.hero{position:relative}.hero__text{position:absolute;left:48px;bottom:48px;max-width:460px;color:#fff;text-shadow:0 1px 12px rgba(0,0,0,.35)}
+.hero__text h1{font-size:52px;line-height:1.1;margin:0 0 12px}
+.button{display:inline-flex;align-items:center;justify-content:center;min-height:46px;padding:0 28px;border:1px solid var(--accent);background:var(--accent);color:#fff;font:15px system-ui,sans-serif;letter-spacing:.04em;cursor:pointer}
+.button--secondary{background:transparent;color:var(--accent)}.button--full{width:100%}
+.grid{display:grid;grid-template-columns:repeat(4,1fr);gap:24px;margin-top:32px}
+.card__title{font-size:17px;margin:12px 0 2px}.card__price{color:var(--muted);font:15px system-ui,sans-serif}
+.product{display:grid;grid-template-columns:3fr 2fr;gap:48px}.product h1{font-size:36px;line-height:1.2;margin:0 0 8px}
+.product__price{font:22px system-ui,sans-serif;margin-bottom:24px}.product__info > * + *{margin-top:16px}
+.variants{display:flex;gap:8px}.variants span{border:1px solid var(--line);padding:8px 14px;font:14px system-ui,sans-serif}
+.footer{margin-top:64px;padding:48px 24px;border-top:1px solid var(--line);color:var(--muted);font:14px system-ui,sans-serif;text-align:center}
+@media (max-width:749px){.grid{grid-template-columns:repeat(2,1fr)}.product{grid-template-columns:1fr}.hero__text{left:20px;bottom:20px}.hero__text h1{font-size:34px}}`;
+
+// Theme code of the usual kind: a variant picker wired up after parsing, plus `workMs` of main-thread
+// work standing for the rest of a theme's start-up (sliders, cart drawer, analytics).
+function themeScript(workMs: number): string {
+  return `document.addEventListener("DOMContentLoaded",function(){var until=performance.now()+${workMs};while(performance.now()<until){}
+document.querySelectorAll(".variants span").forEach(function(v){v.addEventListener("click",function(){v.parentNode.querySelectorAll("span").forEach(function(o){o.style.borderColor=""});v.style.borderColor="#3b3024"})})});`;
+}
+
+function card(item: (typeof CATALOGUE)[number], eager: boolean): string {
+  return `<a class="card" href="/products/${item.handle}"><img src="/theme/img/${item.handle}.svg" width="600" height="750" alt="${item.title}"${eager ? "" : ' loading="lazy"'}>
+<p class="card__title">${item.title}</p><p class="card__price">${item.price}</p></a>`;
+}
+
+function mainContent(kind: PageKind, appBlocks: string, slowImage: string): string {
+  if (kind === "home") {
+    return `<section class="hero"><img src="/theme/img/hero.svg" width="1200" height="600" alt="Knitwear on a wooden table" fetchpriority="high">
+<div class="hero__text"><h1>Made to be worn for decades</h1><a class="button" href="/collections/all">Shop the collection</a></div></section>${slowImage}
+<h2>Best sellers</h2><div class="grid">${CATALOGUE.slice(0, 4).map((item) => card(item, false)).join("\n")}</div>
+<h2>New in</h2><div class="grid">${CATALOGUE.slice(4).map((item) => card(item, false)).join("\n")}</div>`;
+  }
+  if (kind === "collection") {
+    return `<h1>All products</h1>${slowImage}<div class="grid">${[...CATALOGUE, ...CATALOGUE].map((item, i) => card(item, i < 4)).join("\n")}</div>`;
+  }
+  return `<div class="product"><div><img src="/theme/img/${PRODUCT.handle}.svg" width="900" height="1100" alt="" fetchpriority="high">${slowImage}</div>
+<div class="product__info"><h1>${escapeHtml(PRODUCT.title)}</h1><p class="product__price">${PRODUCT.price}</p>
+<div class="variants"><span>XS</span><span>S</span><span>M</span><span>L</span><span>XL</span></div>
+<button class="button button--full" type="button">Add to cart</button>${appBlocks}
+<p>Knitted in Portugal from 100% extra-fine merino. Soft next to the skin, warm without the bulk, and it keeps its shape wash after wash.</p>
+<p>Hand wash cold and dry flat.</p></div></div>
+<h2>You may also like</h2><div class="grid">${CATALOGUE.slice(0, 4).map((item) => card(item, false)).join("\n")}</div>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function readOptions(url: URL): PageOptions {
+  const flag = (name: string) => url.searchParams.get(name) === "1";
+  return {
+    embed: url.searchParams.get("embed") !== "0",
+    immediate: flag("immediate"),
+    loggedIn: flag("customer"),
+    slowImageMs: Number(url.searchParams.get("slow") ?? 0),
+    earlyCalls: flag("calls"),
+    locale: url.searchParams.get("locale") === "fr" ? "fr" : "en",
+  };
+}
+
+async function renderPage(kind: PageKind, options: PageOptions, loaderUrl: string | undefined): Promise<string> {
+  const context: StorefrontContext = {
+    widgetIdMetafield: WIDGET_ID,
+    customer: options.loggedIn ? CUSTOMER : null,
+    pageType: kind === "home" ? "index" : kind,
+    product: kind === "product" ? PRODUCT : null,
+    cart: { item_count: CART_ITEM_COUNT },
+    locale: options.locale,
+  };
+  const blocks: BlockName[] = kind === "product" ? ["ask-about-product", "help-button"] : [];
+  if (options.embed) blocks.push("oscar-chat-embed");
+  const appBlocks =
+    kind === "product"
+      ? (await renderBlock("ask-about-product", context)) + (await renderBlock("help-button", { ...context, settings: { help_flow_id: HELP_FLOW_ID } }))
+      : "";
+  const embed = options.embed
+    ? await renderBlock("oscar-chat-embed", { ...context, settings: { load_immediately: Boolean(options.immediate), ...(loaderUrl ? { loader_url: loaderUrl } : {}) } })
+    : "";
+  const slowImage = options.slowImageMs ? `<img src="/theme/img/slow.svg?ms=${options.slowImageMs}" width="1" height="1" alt="">` : "";
+  const earlyCalls = options.earlyCalls
+    ? `<script>OscarChat("track", { step: 1 }); OscarChat("track", { step: 2 });</script>`
+    : "";
+  return `<!doctype html><html lang="${options.locale ?? "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>Maple &amp; Thread</title>
+<meta name="description" content="Knitwear, tees and everyday goods from natural fibres.">
+<link rel="stylesheet" href="/theme/theme.css"><script src="/theme/theme.js" defer></script>
+${blockScriptTags(blocks)}</head><body>
+<div class="announcement">Free shipping on orders over $100</div>
+<header class="header"><a class="header__logo" href="/">MAPLE &amp; THREAD</a><nav><a href="/collections/all">Shop</a><a href="/pages/about">About</a><a href="/cart">Cart (${CART_ITEM_COUNT})</a></nav></header>
+<main class="page">${mainContent(kind, appBlocks, slowImage)}</main>
+<footer class="footer">© Maple &amp; Thread. Knitwear made to last.</footer>
+${embed}${earlyCalls}</body></html>`;
+}
+
+function send(request: IncomingMessage, response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const gzip = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? "")) && raw.length > 256;
+  response.writeHead(status, { "Content-Type": type, ...(gzip ? { "Content-Encoding": "gzip" } : {}), ...headers });
+  response.end(gzip ? gzipSync(raw) : raw);
+}
+
+/**
+ * Starts the site. `loaderUrl` replaces Oscar's loader URL in the embed's settings (it must be https);
+ * `themeWorkMs` is how long the theme's own script keeps the main thread busy at start-up.
+ */
+export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUrl?: string; themeWorkMs?: number } = {}): Promise<Storefront> {
+  const themeJs = themeScript(themeWorkMs);
+  let identityRequests = 0;
+  const assetCache = "public, max-age=31536000, immutable";
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://storefront.local");
+    void (async () => {
+      const kind = (Object.keys(PATHS) as PageKind[]).find((k) => PATHS[k] === url.pathname);
+      if (kind) {
+        const options = readOptions(url);
+        return send(request, response, 200, "text/html; charset=utf-8", await renderPage(kind, options, loaderUrl), {
+          "Cache-Control": "no-store",
+          // Shopify knows the logged-in customer from its own cookie; the stand-in proxy reads this one.
+          "Set-Cookie": `customer=${options.loggedIn ? CUSTOMER.id : ""}; Path=/; SameSite=Lax`,
+        });
+      }
+      if (url.pathname === "/apps/oscar-chat/identity") {
+        identityRequests++;
+        const loggedIn = /(?:^|;\s*)customer=\d+/.test(String(request.headers.cookie ?? ""));
+        return send(request, response, 200, "application/json", JSON.stringify({ identity: loggedIn ? IDENTITY : null }), { "Cache-Control": "private, no-store" });
+      }
+      if (url.pathname.startsWith(`${DEFAULT_ASSET_BASE}/`)) {
+        const file = url.pathname.slice(DEFAULT_ASSET_BASE.length + 1);
+        if (!/^[a-z0-9-]+\.(js|css)$/.test(file)) return send(request, response, 404, "text/plain", "not found");
+        const type = file.endsWith(".js") ? "text/javascript" : "text/css";
+        return send(request, response, 200, type, readFileSync(join(EXTENSION_DIR, "assets", file)), { "Cache-Control": assetCache });
+      }
+      if (url.pathname === "/theme/theme.css") return send(request, response, 200, "text/css", THEME_CSS, { "Cache-Control": assetCache });
+      if (url.pathname === "/theme/theme.js") return send(request, response, 200, "text/javascript", themeJs, { "Cache-Control": assetCache });
+      if (url.pathname === "/theme/img/slow.svg") {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(Number(url.searchParams.get("ms")) || 0, 10_000)));
+        return send(request, response, 200, "image/svg+xml", productImage("", "#fff", 1, 1), { "Cache-Control": "no-store" });
+      }
+      const image = /^\/theme\/img\/([a-z0-9-]+)\.svg$/.exec(url.pathname);
+      if (image) {
+        const item = CATALOGUE.find((c) => c.handle === image[1]);
+        const svg =
+          image[1] === "hero" ? productImage("Autumn knitwear", "#8c6e54", 1200, 600)
+          : image[1] === PRODUCT.handle ? productImage("Merino Crew", "#c9b79c", 900, 1100)
+          : productImage(item?.title ?? "", item?.color ?? "#ddd", 600, 750);
+        return send(request, response, 200, "image/svg+xml", svg, { "Cache-Control": assetCache });
+      }
+      send(request, response, 404, "text/plain", "not found");
+    })().catch((error: Error) => send(request, response, 500, "text/plain", error.message));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    pageUrl(kind, options = {}) {
+      const params = new URLSearchParams();
+      if (options.embed === false) params.set("embed", "0");
+      if (options.immediate) params.set("immediate", "1");
+      if (options.loggedIn) params.set("customer", "1");
+      if (options.slowImageMs) params.set("slow", String(options.slowImageMs));
+      if (options.earlyCalls) params.set("calls", "1");
+      if (options.locale) params.set("locale", options.locale);
+      const query = params.toString();
+      return `${url}${PATHS[kind]}${query ? `?${query}` : ""}`;
+    },
+    identityRequests: () => identityRequests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
