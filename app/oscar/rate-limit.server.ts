@@ -6,16 +6,18 @@ import type { Redis } from "ioredis";
  * Paces requests to Oscar so that, per API key and across every process sharing that key, no
  * rolling window ever holds more than `limit` requests (Oscar allows 300 per minute per key).
  *
- * How: GCRA without burst, i.e. each request reserves the next free send time, at least one
- * interval after the previous reservation. Reservations are made by one Lua script on Redis's own
+ * How: GCRA (the generic cell rate algorithm): each request reserves the next free send time, one
+ * interval after the previous reservation, except that up to `burst` requests may go early when
+ * the key has been quiet (so the two calls of one enrichment do not wait for each other). Reservations are made by one Lua script on Redis's own
  * clock, so all processes share one clock and one queue per key, and a waiting caller only sleeps
  * (no polling, first come first served). Keys never wait on each other: each has its own Redis key.
  *
  * Why the margin: Oscar counts requests when they arrive, and arrival = send time + a latency that
- * varies. Send times spaced by (windowMs + latencyMarginMs) / limit put at most `limit` sends in any
- * span of windowMs + latencyMarginMs, so Oscar never sees more than `limit` in a window as long as
- * latencies differ by less than the margin. Defaults: 300 per 60 s with a 1.5 s margin = one request
- * every 205 ms, 292.7 per minute.
+ * varies. With interval T and a burst of B, any span S holds at most S / T + B + 1 sends; choosing
+ * T = (windowMs + latencyMarginMs) / (limit - burst - 1) keeps that at `limit` for a span of
+ * windowMs + latencyMarginMs, so Oscar never sees more than `limit` in a window as long as
+ * latencies differ by less than the margin. Defaults: 300 per 60 s, 1.5 s margin, burst 5 = one
+ * request every 209 ms sustained, 286.8 per minute.
  */
 
 export type OscarRateLimiter = {
@@ -30,18 +32,21 @@ export type OscarRateLimiterOptions = {
   limit?: number;
   windowMs?: number;
   latencyMarginMs?: number;
+  /** Requests a quiet key may send without spacing. */
+  burst?: number;
 };
 
-export const OSCAR_RATE_LIMIT = { limit: 300, windowMs: 60_000, latencyMarginMs: 1_500 } as const;
+export const OSCAR_RATE_LIMIT = { limit: 300, windowMs: 60_000, latencyMarginMs: 1_500, burst: 5 } as const;
 
 // Times are microseconds on Redis's clock; "%.0f" keeps all digits (Lua's tostring would round them).
 const RESERVE_SLOT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local interval = tonumber(ARGV[1])
-local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
-local start = math.max(now, nextFree)
-local after = start + interval
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(now, tat - tolerance)
+local after = math.max(tat, start) + interval
 redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil((after - now) / 1000) + 1000)
 return math.ceil(start - now)
 `;
@@ -52,17 +57,20 @@ export function createOscarRateLimiter(options: OscarRateLimiterOptions): OscarR
   const limit = options.limit ?? OSCAR_RATE_LIMIT.limit;
   const windowMs = options.windowMs ?? OSCAR_RATE_LIMIT.windowMs;
   const latencyMarginMs = options.latencyMarginMs ?? OSCAR_RATE_LIMIT.latencyMarginMs;
-  if (!(limit >= 1) || !(windowMs > 0) || !(latencyMarginMs >= 0)) {
-    throw new RangeError("The Oscar rate limit needs limit >= 1, windowMs > 0 and latencyMarginMs >= 0");
+  // A small limit (as in tests) gets no burst: the burst must leave room for steady spacing.
+  const burst = Math.min(options.burst ?? OSCAR_RATE_LIMIT.burst, Math.max(0, Math.floor((limit - 1) / 10)));
+  if (!(limit >= 1) || !(windowMs > 0) || !(latencyMarginMs >= 0) || !(burst >= 0)) {
+    throw new RangeError("The Oscar rate limit needs limit >= 1, windowMs > 0, latencyMarginMs >= 0 and burst >= 0");
   }
-  const intervalMicros = Math.ceil(((windowMs + latencyMarginMs) * 1000) / limit);
+  const intervalMicros = Math.ceil(((windowMs + latencyMarginMs) * 1000) / Math.max(1, limit - burst - (burst > 0 ? 1 : 0)));
+  const toleranceMicros = burst * intervalMicros;
 
   async function reserve(key: string): Promise<number> {
     try {
-      return Number(await redis.evalsha(RESERVE_SLOT_SHA, 1, key, intervalMicros));
+      return Number(await redis.evalsha(RESERVE_SLOT_SHA, 1, key, intervalMicros, toleranceMicros));
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return Number(await redis.eval(RESERVE_SLOT, 1, key, intervalMicros));
+      return Number(await redis.eval(RESERVE_SLOT, 1, key, intervalMicros, toleranceMicros));
     }
   }
 

@@ -74,3 +74,24 @@ describe("Oscar rate limiter", () => {
     expect(await redis.pttl(oscarRateLimitKey(prefix, apiKey))).toBeGreaterThan(0);
   });
 });
+
+describe("Oscar rate limiter bursts", () => {
+  it("lets a quiet key send a few requests at once, and still no more than the limit in any window", async () => {
+    const redis = new Redis(SHARED_REDIS_URL);
+    const prefix = `${testRedisPrefix("oscar-burst")}:`;
+    try {
+      // 60 per 3 s with a burst of 5: the first 6 go at once (without the burst the 6th would wait
+      // 250 ms), the rest are spaced 56 ms apart.
+      const limiter = createOscarRateLimiter({ redis, prefix, limit: 60, windowMs: 3_000, latencyMarginMs: 0, burst: 5 });
+      const started = Date.now();
+      const granted: number[] = [];
+      await Promise.all(Array.from({ length: 75 }, () => limiter.acquire("sk_burst").then(() => granted.push(Date.now()))));
+      granted.sort((a, b) => a - b);
+      expect(granted[5] - started).toBeLessThan(100);
+      expect(maxInAnyWindow(granted, 3_000)).toBeLessThanOrEqual(60);
+    } finally {
+      await deleteKeysWithPrefix(prefix);
+      redis.disconnect();
+    }
+  });
+});

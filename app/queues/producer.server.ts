@@ -19,8 +19,8 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: "exponential", delay: 1_000 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  // Failed jobs are the dead-letter list: keep them for the admin to inspect, retry or discard.
-  removeOnFail: false,
+  // Failed jobs are the dead-letter list: kept 30 days for the merchant to inspect, retry or discard.
+  removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
 };
 
 function isConnectionError(error: unknown): boolean {

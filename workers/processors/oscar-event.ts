@@ -28,8 +28,18 @@ export type OscarEventDeps = {
   logger: Logger;
 };
 
-/** `oscar.event`: opens the sealed event and hands it to the service for its type. */
+/**
+ * `oscar.event`: opens the sealed event and hands it to the service for its type. Returns nothing:
+ * BullMQ stores a job's return value in Redis as plain text, and outcomes can describe a customer.
+ */
 export function createOscarEventProcessor(deps: OscarEventDeps) {
+  const handle = handleOscarEvent(deps);
+  return async (job: Job): Promise<void> => {
+    await handle(job);
+  };
+}
+
+function handleOscarEvent(deps: OscarEventDeps) {
   return async (job: Job) => {
     const payload = parseJobPayload("oscar.event", job.data);
     const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent)));

@@ -1,0 +1,76 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { Redis } from "ioredis";
+import { generateKeyringEntry } from "../../app/security/encryption.server";
+
+/**
+ * The app's real processes for a benchmark: a migrated SQLite file, server.mjs and optionally the
+ * worker, on a Redis prefix of their own that is deleted afterwards.
+ */
+export async function startBenchStack({ name, env = {}, worker = false }: { name: string; env?: Record<string, string>; worker?: boolean }) {
+  const dir = resolve(".cache/bench");
+  mkdirSync(dir, { recursive: true });
+  const dbFile = resolve(dir, `${name}-${Date.now()}.sqlite`);
+  const databaseUrl = `file:${dbFile}`;
+  execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: "ignore",
+  });
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const prefix = `bench-${name}-${Date.now()}`;
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const appUrl = `http://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
+  const appEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    // "test" rather than "production": the fake Admin API origin is refused in production.
+    NODE_ENV: "test",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    SHOPIFY_API_KEY: "bench-api-key",
+    SHOPIFY_API_SECRET: "bench-api-secret-0123456789",
+    SHOPIFY_APP_URL: appUrl,
+    ENCRYPTION_KEYS: generateKeyringEntry(1),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: "warn",
+    ...env,
+  };
+
+  const start = (args: string[], ready: RegExp, extraEnv: NodeJS.ProcessEnv = {}) =>
+    new Promise<ChildProcess>((done, fail) => {
+      const child = spawn(process.execPath, args, { env: { ...appEnv, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+      children.push(child);
+      let output = "";
+      const onData = (chunk: Buffer) => {
+        output += chunk;
+        if (process.env.BENCH_VERBOSE) process.stderr.write(chunk);
+        if (ready.test(output)) done(child);
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", onData);
+      child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited ${code}: ${output}`)));
+    });
+
+  await start([resolve("server.mjs")], /\[oscar-chat\] http/);
+  // The worker announces "worker ready" at info level.
+  if (worker) await start([resolve("node_modules/tsx/dist/cli.mjs"), resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" });
+
+  return {
+    appUrl,
+    env: appEnv,
+    databaseUrl,
+    prefix,
+    redisUrl,
+    async close() {
+      for (const child of children) child.kill("SIGTERM");
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${prefix}:*`);
+      for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+      redis.disconnect();
+      rmSync(dbFile, { force: true });
+    },
+  };
+}
