@@ -39,7 +39,7 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
     ...env,
   };
 
-  const start = (args: string[], ready: RegExp, extraEnv: NodeJS.ProcessEnv = {}) =>
+  const start = (args: string[], ready: RegExp, extraEnv: Record<string, string> = {}) =>
     new Promise<ChildProcess>((done, fail) => {
       const child = spawn(process.execPath, args, { env: { ...appEnv, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
       children.push(child);
