@@ -30,6 +30,7 @@ const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
   "shop.sync-details": createShopDetailsProcessor({ db: prisma, adminGraphqlFor, logger }),
   "oscar.event": createOscarEventProcessor({
     db: prisma,
+    appSecret: settings.shopify.apiSecret,
     redis,
     redisPrefix: prefix,
     keyring,

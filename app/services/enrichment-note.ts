@@ -53,6 +53,13 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
   return lines.join("\n");
 }
 
+/** The first line of the note: can agents trust that the shopper is this customer? */
+export function identityLine(verified: boolean): string {
+  return verified
+    ? "✅ **Signed-in customer**: the store confirmed who this shopper is."
+    : "⚠️ **Not verified**: the shopper gave this email in the chat but is not signed in to the store. Confirm who they are before sharing order details.";
+}
+
 export const NO_EMAIL_NOTE = "**Shopify:** this contact has no email address yet, so no Shopify customer could be matched.";
 export const NO_CUSTOMER_NOTE = "**Shopify:** no customer in this store has this contact's email address.";
 

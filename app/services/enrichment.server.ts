@@ -4,14 +4,17 @@ import { claimMilestone, findConversationRecord } from "../models/conversation-r
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import type { OscarClient } from "../oscar/client.server";
 import type { AdminGraphql } from "../shopify/admin-graphql.server";
+import type { ContactVerification } from "../storefront/verify-contact.server";
 import type { CustomerLookup } from "./customer-lookup.server";
-import { customerAttributes, formatCustomerNote, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "./enrichment-note";
+import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "./enrichment-note";
 
 export type EnrichmentDeps = {
   db: PrismaClient;
   oscar: OscarClient;
   adminGraphql: () => Promise<AdminGraphql>;
   findCustomer: CustomerLookup;
+  /** Whether the contact carries an identity the storefront signed for a logged-in customer. */
+  verifyIdentity: (contact: unknown) => ContactVerification;
   logger: Logger;
   now?: () => Date;
 };
@@ -55,9 +58,12 @@ export async function enrichConversation(
     return "no-customer";
   }
 
-  await note(formatCustomerNote(shop, customer));
+  // An email typed into the chat is a claim; only a signed storefront identity makes it a fact.
+  const verification = deps.verifyIdentity(contact);
+  const verified = verification.verified && verification.customerGid === customer.id;
+  await note(`${identityLine(verified)}\n\n${formatCustomerNote(shop, customer)}`);
   const attributes = customerAttributes(customer);
-  await deps.oscar.updateContact(contact.id, attributes);
+  await deps.oscar.updateContact(contact.id, { ...attributes, shopify_identity: verified ? "verified" : "unverified" });
   await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), {
     enrichmentOutcome: "customer",
     shopifyCustomerId: String(attributes.shopify_customer_id),

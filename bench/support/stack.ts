@@ -56,7 +56,7 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
 
   await start([resolve("server.mjs")], /\[oscar-chat\] http/);
   // The worker announces "worker ready" at info level.
-  if (worker) await start([resolve("node_modules/tsx/dist/cli.mjs"), resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" });
+  if (worker) await start(["--import", "tsx", resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" });
 
   return {
     appUrl,

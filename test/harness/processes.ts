@@ -49,9 +49,12 @@ export function startAppServer(env: Record<string, string | undefined>): Running
   return startProcess([resolve("server.mjs")], env);
 }
 
-/** The real worker process (`npm run worker`). */
+/**
+ * The real worker process (`npm run worker`), as one process: tsx's CLI would start the worker as
+ * a child of its own, which a SIGKILL of the CLI leaves running.
+ */
 export function startWorkerProcess(env: Record<string, string | undefined>): RunningProcess {
-  return startProcess([TSX, resolve("workers/index.ts")], env);
+  return startProcess(["--import", "tsx", resolve("workers/index.ts")], env);
 }
 
 export function startTsxScript(script: string, args: string[], env: Record<string, string | undefined>): RunningProcess {

@@ -14,10 +14,13 @@ import type { CustomerLookup } from "../../app/services/customer-lookup.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
 import { handleBotEscalation, nextRoundRobinAgent, routeMessage } from "../../app/services/routing.server";
 import type { SlackSender } from "../../app/slack/slack.server";
+import { verifyContactIdentity } from "../../app/storefront/verify-contact.server";
 import type { AdminGraphqlFor } from "./shop-details";
 
 export type OscarEventDeps = {
   db: PrismaClient;
+  /** The app secret, from which each shop's storefront identity key is derived. */
+  appSecret: string;
   redis: Redis;
   redisPrefix: string;
   keyring: EncryptionKeyring;
@@ -52,7 +55,14 @@ function handleOscarEvent(deps: OscarEventDeps) {
     switch (event.type) {
       case "conversation.created":
         return enrichConversation(
-          { db: deps.db, oscar: await deps.oscarFor(shop), adminGraphql: () => deps.adminGraphqlFor(shop), findCustomer: deps.findCustomer, logger },
+          {
+            db: deps.db,
+            oscar: await deps.oscarFor(shop),
+            adminGraphql: () => deps.adminGraphqlFor(shop),
+            findCustomer: deps.findCustomer,
+            verifyIdentity: (contact) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: new Date() }, contact),
+            logger,
+          },
           shop,
           event,
           { retrying },
