@@ -15,7 +15,7 @@ describe("configuration", () => {
     expect(config.databaseUrl).toBe("file:./data/app.sqlite");
     expect(config.redis).toEqual({ url: "redis://127.0.0.1:6379", prefix: "oscar" });
     expect(config.oscarApiBase).toBe("https://api.oscarchat.ai/v1");
-    expect(config.shopify.scopes).toEqual(["read_customers", "read_orders", "read_products", "read_content", "read_legal_policies"]);
+    expect(config.shopify.scopes).toEqual(["read_customers", "read_orders", "read_products", "read_content", "read_legal_policies", "read_themes"]);
     expect(config.sandbox).toBeNull();
   });
 

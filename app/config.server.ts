@@ -6,7 +6,7 @@ import { parseKeyring, type EncryptionKeyring } from "./security/encryption.serv
  * A bad or missing value stops the process with one sentence naming the variable and what to set.
  */
 
-const LEAST_SCOPES = "read_customers,read_orders,read_products,read_content,read_legal_policies";
+const LEAST_SCOPES = "read_customers,read_orders,read_products,read_content,read_legal_policies,read_themes";
 
 const bool = z
   .enum(["true", "false", "1", "0", ""])

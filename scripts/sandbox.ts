@@ -1,16 +1,19 @@
 /**
  * `npm run sandbox`: the whole app on this machine with no Shopify or Oscar account.
- * Starts the fake Shopify Admin API (seeded with a believable store), the built app on an embedded
- * SQLite file in sandbox mode, and the worker; then prints the URL that opens the admin as the
- * sandbox shop. Every run starts from a fresh sandbox database and fresh sandbox Redis keys.
+ * Starts the fake Shopify Admin API (seeded with a believable store), the Oscar simulator, a local
+ * Slack receiver, the built app on an embedded SQLite file in sandbox mode, and the worker; then
+ * prints the URL that opens the admin as the sandbox shop and the Oscar key to paste there. Every
+ * run starts from a fresh sandbox database and fresh sandbox Redis keys.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
+import { DEFAULT_SIM_API_KEY, startOscarSimulator } from "../sim/oscar/server";
 import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
+import { startSlackReceiver } from "../sim/slack/receiver";
 
 const args = new Set(process.argv.slice(2));
 const env = process.env;
@@ -22,6 +25,9 @@ if (env.NODE_ENV === "production") {
 
 const port = Number(env.PORT ?? 3000);
 const adminPort = Number(env.SANDBOX_ADMIN_API_PORT ?? 4100);
+const oscarPort = Number(env.SANDBOX_OSCAR_PORT ?? 4200);
+// The Slack receiver's URL is printed for pasting, so any free port does.
+const slackPort = Number(env.SANDBOX_SLACK_PORT ?? 0);
 const shop = env.SANDBOX_SHOP ?? "oscar-sandbox.myshopify.com";
 const databaseFile = resolve(env.SANDBOX_DATABASE_FILE ?? "data/sandbox.sqlite");
 const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -107,6 +113,15 @@ async function main() {
     stores: { [shop]: createStoreFixture({ shopDomain: shop, seed: 7 }) },
   });
   log(`fake Shopify Admin API at ${fakeAdmin.url} (store ${shop})`);
+  // Only this key is accepted, so pasting a wrong one shows what a merchant sees when Oscar refuses a key.
+  const startOscar = (port: number) => startOscarSimulator({ port, host: "127.0.0.1", apiKeys: [DEFAULT_SIM_API_KEY] });
+  // The default port may be taken (another sandbox, `npm run oscar:sim`): then any free one, as its URL is printed.
+  const oscar = await startOscar(oscarPort).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE" && !env.SANDBOX_OSCAR_PORT) return startOscar(0);
+    throw error;
+  });
+  log(`Oscar simulator at ${oscar.url}`);
+  const slack = await startSlackReceiver({ port: slackPort });
 
   const appEnv: NodeJS.ProcessEnv = {
     ...env,
@@ -125,21 +140,25 @@ async function main() {
     SANDBOX_MODE: "true",
     SANDBOX_SHOP: shop,
     SHOPIFY_ADMIN_API_ORIGIN: fakeAdmin.url,
+    OSCAR_API_BASE: oscar.baseUrl,
   };
 
   await startChild("app", [resolve("server.mjs")], appEnv, /\[oscar-chat\] http/);
   log(`app at ${appUrl}`);
-  await startChild("worker", [resolve("node_modules/tsx/dist/cli.mjs"), resolve("workers/index.ts")], appEnv, /worker ready/);
+  await startChild("worker", ["--import", "tsx", resolve("workers/index.ts")], appEnv, /worker ready/);
   log("worker running");
 
   console.log("");
   log("Sandbox ready.");
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
+  log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
+  log(`Slack webhook URL to paste in Settings (a local receiver): ${slack.webhookUrl("alerts")}`);
+  log(`A shopper starts a chat: curl -X POST ${oscar.url}/_sim/conversations -H 'content-type: application/json' -d '{"email":"shopper@example.com","name":"Maya","message":"Where is my order?"}'`);
   log("Press Ctrl+C to stop.");
 
   const stop = async () => {
     for (const child of children) child.kill("SIGTERM");
-    await fakeAdmin.close();
+    await Promise.all([fakeAdmin.close(), oscar.close(), slack.close()]);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

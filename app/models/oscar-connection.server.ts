@@ -18,3 +18,12 @@ export async function markEventReceived(db: PrismaClient, shop: string, at: Date
   await db.oscarConnection.updateMany({ where: { shop, firstEventAt: null }, data: { firstEventAt: at } });
   await db.oscarConnection.updateMany({ where: { shop }, data: { lastEventAt: at } });
 }
+
+/** The widget the storefront shows; only called once the storefront metafield holds the same id. */
+export async function saveWidgetId(db: PrismaClient, shop: string, widgetId: string): Promise<void> {
+  await db.oscarConnection.updateMany({ where: { shop }, data: { widgetId } });
+}
+
+export async function saveWorkspace(db: PrismaClient, shop: string, workspace: { id: string; name: string }): Promise<void> {
+  await db.oscarConnection.updateMany({ where: { shop }, data: { workspaceId: workspace.id, workspaceName: workspace.name } });
+}

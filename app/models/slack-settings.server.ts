@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
 
-export type SlackAlertKind = "urgent" | "vip" | "botEscalation" | "report";
+export const SLACK_ALERT_KINDS = ["urgent", "vip", "botEscalation", "report"] as const;
+export type SlackAlertKind = (typeof SLACK_ALERT_KINDS)[number];
 
 const COLUMN = {
   urgent: "urgentUrlCiphertext",
@@ -19,5 +20,20 @@ export async function slackUrlFor(db: PrismaClient, keyring: EncryptionKeyring, 
 
 export async function saveSlackUrl(db: PrismaClient, keyring: EncryptionKeyring, shop: string, kind: SlackAlertKind, url: string | null): Promise<void> {
   const data = { [COLUMN[kind]]: url ? encryptSecret(keyring, url) : null };
+  await db.slackSettings.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+}
+
+/** Which alert kinds have a URL, without decrypting any of them (for pages that must never show one). */
+export async function slackAlertsConfigured(db: PrismaClient, shop: string): Promise<Record<SlackAlertKind, boolean>> {
+  const row = await db.slackSettings.findUnique({ where: { shop } });
+  return Object.fromEntries(SLACK_ALERT_KINDS.map((kind) => [kind, Boolean(row?.[COLUMN[kind]])])) as Record<SlackAlertKind, boolean>;
+}
+
+/** Sets (a URL) or clears (null) several kinds at once; kinds left out keep their URL. */
+export async function saveSlackUrls(db: PrismaClient, keyring: EncryptionKeyring, shop: string, changes: Partial<Record<SlackAlertKind, string | null>>): Promise<void> {
+  const data = Object.fromEntries(
+    Object.entries(changes).map(([kind, url]) => [COLUMN[kind as SlackAlertKind], url ? encryptSecret(keyring, url) : null]),
+  );
+  if (Object.keys(data).length === 0) return;
   await db.slackSettings.upsert({ where: { shop }, create: { shop, ...data }, update: data });
 }

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import prisma from "../db.server";
-import { logger } from "../logger.instance.server";
-import { authenticate } from "../shopify.server";
+import { z } from "zod";
+import { uninstallShop } from "../services/uninstall.server";
+import { answerShopifyWebhook, lifecycle, verifyShopifyWebhook } from "../webhooks/shopify-lifecycle.server";
 
-// Shopify may deliver this more than once, and after the sessions are already gone: every step is idempotent.
+// The payload is the shop's record; only its domain is read (to match the header).
+const appUninstalledPayload = z.object({ myshopify_domain: z.string().optional() });
+
+// app/uninstalled: stop acting for the shop at once; its data is purged on shop/redact.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, topic } = await authenticate.webhook(request);
-  await prisma.session.deleteMany({ where: { shop } });
-  await prisma.shop.updateMany({ where: { domain: shop, uninstalledAt: null }, data: { uninstalledAt: new Date() } });
-  logger.info({ shop, topic }, "app uninstalled");
-  return new Response();
+  const webhook = await verifyShopifyWebhook(request);
+  return answerShopifyWebhook(webhook, appUninstalledPayload, () => uninstallShop(lifecycle().uninstall, webhook.shop));
 };

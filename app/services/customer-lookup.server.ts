@@ -38,6 +38,16 @@ export function customerEmailQuery(email: string): string {
   return `email:"${email.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
+/** The cache entry's id for one shop and email: the email itself never appears in a Redis key. */
+export function customerCacheId(shop: string, email: string): string {
+  return createHash("sha256").update(`${shop}\n${email.trim().toLowerCase()}`).digest("hex").slice(0, 32);
+}
+
+export const customerCacheKey = (prefix: string, id: string) => `${prefix}customer-cache:${id}`;
+export const customerLockKey = (prefix: string, id: string) => `${prefix}customer-lock:${id}`;
+/** Which cache ids belong to a shop (scored by expiry), so uninstall and shop/redact can find them without the emails. */
+export const customerCacheIndexKey = (prefix: string, shop: string) => `${prefix}customer-cache-index:${shop}`;
+
 export type CustomerLookup = (shop: string, email: string, graphql: () => Promise<AdminGraphql>) => Promise<ShopifyCustomer | null>;
 
 /**
@@ -53,10 +63,9 @@ export function createCustomerLookup({ redis, prefix, keyring, ttlSeconds = 60, 
   waitMs?: number;
 }): CustomerLookup {
   return async (shop, email, graphql) => {
-    // The email itself never appears in a Redis key.
-    const id = createHash("sha256").update(`${shop}\n${email.trim().toLowerCase()}`).digest("hex").slice(0, 32);
-    const cacheKey = `${prefix}customer-cache:${id}`;
-    const lockKey = `${prefix}customer-lock:${id}`;
+    const id = customerCacheId(shop, email);
+    const cacheKey = customerCacheKey(prefix, id);
+    const lockKey = customerLockKey(prefix, id);
     const read = async () => {
       const sealed = await redis.get(cacheKey);
       return sealed === null ? undefined : (JSON.parse(decryptSecret(keyring, sealed)) as ShopifyCustomer | null);
@@ -73,10 +82,45 @@ export function createCustomerLookup({ redis, prefix, keyring, ttlSeconds = 60, 
     try {
       const data = await runAdminQuery(await graphql(), CUSTOMER_FOR_CONVERSATION_QUERY, responseSchema, { query: customerEmailQuery(email) });
       const customer = data.customers.nodes[0] ?? null;
-      await redis.set(cacheKey, encryptSecret(keyring, JSON.stringify(customer)), "EX", ttlSeconds);
+      const indexKey = customerCacheIndexKey(prefix, shop);
+      const expiresAt = Date.now() + ttlSeconds * 1000;
+      // Expired ids are pruned on each write, so the index stays as small as the live cache.
+      await redis
+        .multi()
+        .set(cacheKey, encryptSecret(keyring, JSON.stringify(customer)), "EX", ttlSeconds)
+        .zadd(indexKey, expiresAt, id)
+        .zremrangebyscore(indexKey, "-inf", Date.now())
+        .expire(indexKey, ttlSeconds)
+        .exec();
       return customer;
     } finally {
       await redis.del(lockKey);
     }
   };
+}
+
+/** The cached look-up for one shopper, if one is live (for a customer's data export). */
+export async function readCachedCustomer(redis: Redis, prefix: string, keyring: EncryptionKeyring, shop: string, email: string): Promise<ShopifyCustomer | null> {
+  const sealed = await redis.get(customerCacheKey(prefix, customerCacheId(shop, email)));
+  return sealed === null ? null : (JSON.parse(decryptSecret(keyring, sealed)) as ShopifyCustomer | null);
+}
+
+/** Forgets one shopper's cached look-up in one shop (customers/redact). */
+export async function forgetCachedCustomer(redis: Redis, prefix: string, shop: string, email: string): Promise<number> {
+  const id = customerCacheId(shop, email);
+  const [deleted] = await Promise.all([
+    redis.del(customerCacheKey(prefix, id), customerLockKey(prefix, id)),
+    redis.zrem(customerCacheIndexKey(prefix, shop), id),
+  ]);
+  return deleted;
+}
+
+/** Forgets every cached look-up of one shop (uninstall, shop/redact), found through the shop's index. */
+export async function forgetCachedCustomers(redis: Redis, prefix: string, shop: string): Promise<number> {
+  const indexKey = customerCacheIndexKey(prefix, shop);
+  const ids = await redis.zrange(indexKey, 0, -1);
+  const keys = ids.flatMap((id) => [customerCacheKey(prefix, id), customerLockKey(prefix, id)]);
+  const deleted = keys.length ? await redis.del(...keys) : 0;
+  await redis.del(indexKey);
+  return deleted;
 }

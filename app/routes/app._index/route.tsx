@@ -1,0 +1,134 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { Layout, Page } from "@shopify/polaris";
+import prisma from "../../db.server";
+import { formFailed, formSucceeded } from "../../http/form-result.server";
+import { logger } from "../../logger.instance.server";
+import { findShop } from "../../models/shop.server";
+import { loadHomeState } from "../../services/onboarding.server";
+import { ONBOARDING_STEPS } from "../../services/onboarding-steps";
+import { chooseOscarWorkspace, connectOscar, describeOscarFailure, listOscarWorkspaces } from "../../services/oscar-connection.server";
+import { failedJobs, oscarConnectionDeps, shopifyApiKey } from "../../services/settings-context.server";
+import { chooseWidget } from "../../services/settings.server";
+import { API_KEY_FIELD, parseField, WIDGET_ID_FIELD } from "../../services/settings-validation.server";
+import { StorefrontSyncError } from "../../services/storefront-metafields.server";
+import { checkThemeEmbed, themeEditorUrl } from "../../services/theme-embed.server";
+import { authenticate } from "../../shopify.server";
+import { SetupGuide } from "./setup-guide";
+import { StatusOverview } from "./status-overview";
+import { StoreCard } from "./store-card";
+import { connectionView, embedView, queueView, recentView, storeView } from "./view.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const [shop, home] = await Promise.all([findShop(prisma, session.shop), loadHomeState({ db: prisma, failedJobs }, session.shop)]);
+  const timeZone = shop?.ianaTimezone ?? null;
+
+  // Only while a key that sees several workspaces waits for the merchant's choice does the page ask Oscar.
+  let workspaces: Array<{ id: string; name: string }> | null = null;
+  let workspacesProblem: string | null = null;
+  if (home.connection && !home.connection.workspaceId) {
+    try {
+      workspaces = (await listOscarWorkspaces(oscarConnectionDeps, session.shop)).map((w) => ({ id: String(w.id), name: w.name }));
+    } catch (error) {
+      workspacesProblem = describeOscarFailure(error);
+      if (!workspacesProblem) throw error;
+    }
+  }
+
+  return {
+    shopDomain: session.shop,
+    store: storeView(shop),
+    steps: home.steps,
+    connection: connectionView(home.connection, timeZone, new Date()),
+    workspaces,
+    workspacesProblem,
+    embed: embedView(home.embed, timeZone),
+    themeEditorUrl: themeEditorUrl(session.shop, shopifyApiKey),
+    queue: queueView(home.queue),
+    recent: recentView(home.recent, timeZone),
+  };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, admin } = await authenticate.admin(request);
+  const shop = session.shop;
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+
+  const oscarFailed = (error: unknown, field: string) => {
+    const sentence = describeOscarFailure(error);
+    if (!sentence) throw error;
+    return formFailed(intent, { [field]: sentence }, sentence, 422);
+  };
+
+  switch (intent) {
+    case "connect": {
+      const apiKey = parseField(API_KEY_FIELD, "apiKey", form.get("apiKey"));
+      if (!apiKey.success) return formFailed(intent, apiKey.errors, "Check the API key.");
+      try {
+        const { connection, workspaces } = await connectOscar(oscarConnectionDeps, shop, apiKey.data);
+        return formSucceeded(intent, connection.workspaceName ? `Connected to ${connection.workspaceName}` : "Oscar connected: choose a workspace", {
+          workspaces: workspaces.map((w) => ({ id: String(w.id), name: w.name })),
+        });
+      } catch (error) {
+        return oscarFailed(error, "apiKey");
+      }
+    }
+    case "choose-workspace": {
+      const workspaceId = String(form.get("workspaceId") ?? "").trim();
+      if (!workspaceId) return formFailed(intent, { workspaceId: "Choose a workspace." }, "Choose a workspace.");
+      try {
+        const workspace = await chooseOscarWorkspace(oscarConnectionDeps, shop, workspaceId);
+        return formSucceeded(intent, `Using the workspace ${workspace.name}`);
+      } catch (error) {
+        return oscarFailed(error, "workspaceId");
+      }
+    }
+    case "choose-widget": {
+      const widgetId = parseField(WIDGET_ID_FIELD, "widgetId", form.get("widgetId"));
+      if (!widgetId.success) return formFailed(intent, widgetId.errors, "Check the widget id.");
+      try {
+        await chooseWidget({ db: prisma, graphql: admin.graphql }, shop, widgetId.data);
+        return formSucceeded(intent, "Widget saved: your store will show it");
+      } catch (error) {
+        if (error instanceof StorefrontSyncError) return formFailed(intent, { widgetId: error.message }, error.message, 502);
+        return oscarFailed(error, "widgetId");
+      }
+    }
+    case "check-embed": {
+      const result = await checkThemeEmbed({ db: prisma, graphql: admin.graphql, logger }, shop);
+      const message = result.active ? `Oscar Chat is on in ${result.themeName}` : (result.problem ?? `Oscar Chat is not on in ${result.themeName} yet`);
+      return formSucceeded(intent, message, { active: result.active, problem: result.problem !== null });
+    }
+    default:
+      return formFailed(intent, {}, "That action is not known.", 400);
+  }
+};
+
+export default function Home() {
+  const data = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const allDone = ONBOARDING_STEPS.every((step) => data.steps[step]);
+  // Things that happen elsewhere (the worker reading the store, Oscar's first event) show up by themselves.
+  const waiting = !data.store || (data.steps.webhooks && !data.steps.firstConversation);
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle" && document.visibilityState === "visible") revalidator.revalidate();
+    }, data.store ? 5_000 : 2_000);
+    return () => clearInterval(timer);
+  }, [waiting, data.store, revalidator]);
+
+  return (
+    <Page title="Oscar Chat">
+      <Layout>
+        <Layout.Section>{allDone ? <StatusOverview data={data} /> : <SetupGuide data={data} />}</Layout.Section>
+        <Layout.Section variant="oneThird">
+          <StoreCard shopDomain={data.shopDomain} store={data.store} />
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,113 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { Page } from "@shopify/polaris";
+import { z } from "zod";
+import { useResultToast } from "../../components/use-result-toast";
+import prisma from "../../db.server";
+import { formFailed, formSucceeded } from "../../http/form-result.server";
+import { findShop } from "../../models/shop.server";
+import { SLACK_ALERT_KINDS } from "../../models/slack-settings.server";
+import { describeOscarFailure, disconnectOscar, rotateOscarKey } from "../../services/oscar-connection.server";
+import { allowLoopbackSlack, oscarConnectionDeps, sendSlack, settingsDeps } from "../../services/settings-context.server";
+import { loadSettings, saveSettings, sendSlackTest } from "../../services/settings.server";
+import { API_KEY_FIELD, parseField, parseSettingsForm, slackWebhookUrl } from "../../services/settings-validation.server";
+import { publishStorefrontChat, StorefrontSyncError } from "../../services/storefront-metafields.server";
+import { formatShopTime } from "../../services/shop-time";
+import { authenticate } from "../../shopify.server";
+import { SLACK_ALERTS } from "./labels";
+import { SettingsForm } from "./settings-form";
+import type { SettingsAction } from "./types";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const [shop, settings] = await Promise.all([findShop(prisma, session.shop), loadSettings(prisma, session.shop)]);
+  const timeZone = shop?.ianaTimezone ?? null;
+  const { connection } = settings;
+  return {
+    currencyCode: shop?.currencyCode ?? null,
+    connection: connection && {
+      keyLast4: connection.keyLast4,
+      workspaceName: connection.workspaceName,
+      widgetId: connection.widgetId,
+      webhookRegisteredAt: formatShopTime(connection.webhookRegisteredAt, timeZone),
+      connectedAt: formatShopTime(connection.connectedAt, timeZone),
+    },
+    rules: settings.rules,
+    slack: settings.slack,
+    orderStatus: settings.orderStatus,
+  };
+};
+
+const SlackKindSchema = z.enum(SLACK_ALERT_KINDS);
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, admin } = await authenticate.admin(request);
+  const shop = session.shop;
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+
+  switch (intent) {
+    case "save": {
+      const parsed = parseSettingsForm(form, { allowLoopbackSlack });
+      if (!parsed.success) return formFailed(intent, parsed.errors, "Some settings need fixing: see the messages in red.");
+      try {
+        await saveSettings({ ...settingsDeps, graphql: admin.graphql }, shop, parsed.data);
+      } catch (error) {
+        if (!(error instanceof StorefrontSyncError)) throw error;
+        return formFailed(intent, { widgetId: error.message }, error.message, 502);
+      }
+      return formSucceeded(intent, "Settings saved");
+    }
+    case "rotate": {
+      const apiKey = parseField(API_KEY_FIELD, "rotateApiKey", form.get("apiKey"));
+      if (!apiKey.success) return formFailed(intent, apiKey.errors, "Check the new API key.");
+      try {
+        await rotateOscarKey(oscarConnectionDeps, shop, apiKey.data);
+      } catch (error) {
+        const sentence = describeOscarFailure(error);
+        if (!sentence) throw error;
+        return formFailed(intent, { rotateApiKey: sentence }, sentence, 422);
+      }
+      return formSucceeded(intent, "Key replaced: Oscar now signs events with a new secret");
+    }
+    case "disconnect": {
+      const { webhookRemoved } = await disconnectOscar(oscarConnectionDeps, shop);
+      let chatHidden = true;
+      try {
+        await publishStorefrontChat(admin.graphql, { enabled: false });
+      } catch (error) {
+        if (!(error instanceof StorefrontSyncError)) throw error;
+        chatHidden = false;
+      }
+      const notes = [
+        webhookRemoved ? null : "Oscar did not confirm removing its webhook, but it can no longer reach your store.",
+        chatHidden ? null : "Shopify did not confirm hiding the chat; turn the app embed off in your theme if it still shows.",
+      ].filter(Boolean);
+      return formSucceeded(intent, ["Oscar disconnected and the key erased.", ...notes].join(" "));
+    }
+    case "test-slack": {
+      const kind = SlackKindSchema.safeParse(form.get("kind"));
+      if (!kind.success) return formFailed(intent, {}, "That kind of alert is not known.");
+      const typed = String(form.get("url") ?? "").trim();
+      const url = typed ? slackWebhookUrl(allowLoopbackSlack).safeParse(typed) : null;
+      if (url && !url.success) return formFailed(intent, { [`slack.${kind.data}`]: url.error.issues[0].message }, url.error.issues[0].message);
+      const label = SLACK_ALERTS.find((a) => a.kind === kind.data)?.label ?? "Alerts";
+      const result = await sendSlackTest({ ...settingsDeps, sendSlack }, shop, kind.data, url?.data ?? null, label);
+      return result.ok ? formSucceeded(intent, result.sentence, { kind: kind.data }) : formFailed(intent, {}, result.sentence, 422);
+    }
+    default:
+      return formFailed(intent, {}, "That action is not known.");
+  }
+};
+
+export default function Settings() {
+  const data = useLoaderData<typeof loader>();
+  const saveFetcher = useFetcher<SettingsAction>({ key: "settings-save" });
+  useResultToast(saveFetcher.data);
+  const errors = saveFetcher.data?.ok === false ? saveFetcher.data.errors : {};
+  return (
+    <Page title="Settings">
+      <SettingsForm data={data} saveFetcher={saveFetcher} errors={errors} />
+    </Page>
+  );
+}

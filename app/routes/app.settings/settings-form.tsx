@@ -1,0 +1,167 @@
+import type { FetcherWithComponents } from "@remix-run/react";
+import { SaveBar } from "@shopify/app-bridge-react";
+import { BlockStack, Card, Checkbox, ChoiceList, FormLayout, Layout, Text, TextField } from "@shopify/polaris";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { initialFormState, sameFormState, toFormData, type SettingsFormState } from "./form-state";
+import { ORDER_DATA_CHOICES, SLACK_ALERTS } from "./labels";
+import { OscarConnectionSection } from "./oscar-connection-section";
+import { SlackAlertField } from "./slack-alert-field";
+import type { SettingsData } from "./types";
+
+type SaveFetcher = FetcherWithComponents<{ ok: boolean } | undefined>;
+type Errors = Record<string, string>;
+type TextSetting = "urgentKeywords" | "urgentAgentId" | "urgentLabel" | "vipPlans" | "vipTotalSpent" | "vipAgentId" | "vipLabel" | "botEscalationAgents";
+type BoundField = { value: string; onChange: (value: string) => void; error?: string; autoComplete: "off" };
+
+/**
+ * The editable settings, saved together through App Bridge's save bar. After each successful save the
+ * form starts again from the saved values (typed Slack URLs, which the page never gets back, included).
+ */
+export function SettingsForm({ data, saveFetcher, errors }: { data: SettingsData; saveFetcher: SaveFetcher; errors: Errors }) {
+  const initial = useMemo(() => initialFormState(data), [data]);
+  const [saves, setSaves] = useState(0);
+  const answer = saveFetcher.state === "idle" ? saveFetcher.data : undefined;
+  useEffect(() => {
+    if (answer?.ok) setSaves((n) => n + 1);
+  }, [answer]);
+  return <SettingsFormBody key={`${saves}:${JSON.stringify(data)}`} data={data} initial={initial} saveFetcher={saveFetcher} errors={errors} />;
+}
+
+function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: SettingsData; initial: SettingsFormState; saveFetcher: SaveFetcher; errors: Errors }) {
+  const [state, setState] = useState(initial);
+  const set = <K extends keyof SettingsFormState>(key: K) => (value: SettingsFormState[K]) => setState((s) => ({ ...s, [key]: value }));
+  /** A text field's value, change handler and error, by its form name. */
+  const bind = (key: TextSetting): BoundField => ({ value: state[key], onChange: set(key), error: errors[key], autoComplete: "off" });
+  const dirty = !sameFormState(state, initial);
+  const saving = saveFetcher.state !== "idle";
+
+  return (
+    <>
+      <SaveBar id="settings-save-bar" open={dirty || saving}>
+        <button variant="primary" loading={saving ? "" : undefined} disabled={saving} onClick={() => saveFetcher.submit(toFormData(state, initial), { method: "post" })}>
+          Save
+        </button>
+        <button disabled={saving} onClick={() => setState(initial)}>
+          Discard
+        </button>
+      </SaveBar>
+      <Layout>
+        <Layout.AnnotatedSection
+          id="oscar-connection"
+          title="Oscar connection"
+          description="The key Oscar Chat uses to reach your Oscar account, and the chat widget your store shows. The key is stored encrypted and never shown again."
+        >
+          <OscarConnectionSection connection={data.connection} widgetId={state.widgetId} onWidgetIdChange={set("widgetId")} widgetError={errors.widgetId} />
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection
+          id="escalation-rules"
+          title="Escalation rules"
+          description="Which conversations need a person fast. Oscar Chat labels them and assigns them to the agent you choose (agent ids are shown in Oscar)."
+        >
+          <BlockStack gap="400">
+            <RuleCard title="Urgent conversations">
+              <TextField
+                label="Urgent keywords"
+                {...bind("urgentKeywords")}
+                multiline={4}
+                helpText="One per line. A message with any of these words or phrases (whole words, any case) is urgent."
+              />
+              <AgentAndLabel agent={bind("urgentAgentId")} label={bind("urgentLabel")} />
+            </RuleCard>
+            <RuleCard title="VIP customers">
+              <FormLayout.Group>
+                <TextField label="VIP plans" {...bind("vipPlans")} helpText="Comma-separated. Shoppers whose Oscar contact has one of these plans are VIPs." />
+                <TextField
+                  label="Total spent above"
+                  {...bind("vipTotalSpent")}
+                  inputMode="decimal"
+                  suffix={data.currencyCode ?? undefined}
+                  helpText="Customers who spent more than this in your store are VIPs."
+                />
+              </FormLayout.Group>
+              <AgentAndLabel agent={bind("vipAgentId")} label={bind("vipLabel")} />
+            </RuleCard>
+            <RuleCard title="Bot hand-offs">
+              <TextField
+                label="Agents who take over from the bot"
+                {...bind("botEscalationAgents")}
+                multiline={3}
+                helpText="One Oscar agent id per line. Conversations the bot hands to your team go to these agents in turn."
+              />
+            </RuleCard>
+          </BlockStack>
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection
+          id="slack-alerts"
+          title="Slack alerts"
+          description="Post alerts to a Slack channel through an incoming webhook. Saved URLs are kept encrypted and never shown again."
+        >
+          <Card>
+            <BlockStack gap="500">
+              {SLACK_ALERTS.map((alert) => (
+                <SlackAlertField
+                  key={alert.kind}
+                  alert={alert}
+                  configured={data.slack[alert.kind]}
+                  value={state.slack[alert.kind]}
+                  onChange={(value) => setState((s) => ({ ...s, slack: { ...s.slack, [alert.kind]: value } }))}
+                  error={errors[`slack.${alert.kind}`]}
+                />
+              ))}
+            </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection
+          id="order-status"
+          title="Order-status self-service"
+          description="Let the chat answer “where is my order?” by itself, sharing only what you allow."
+        >
+          <Card>
+            <FormLayout>
+              <Checkbox
+                label="Let the chat answer questions about a shopper's own order"
+                checked={state.orderStatusEnabled}
+                onChange={set("orderStatusEnabled")}
+              />
+              <ChoiceList
+                allowMultiple
+                title="What the chat may share"
+                choices={ORDER_DATA_CHOICES}
+                selected={state.orderStatusFields}
+                onChange={(selected) => set("orderStatusFields")(ORDER_DATA_CHOICES.map((c) => c.value).filter((v) => selected.includes(v)))}
+                disabled={!state.orderStatusEnabled}
+                error={errors["orderStatus.sharedFields"]}
+              />
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+      </Layout>
+    </>
+  );
+}
+
+function RuleCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Card>
+      <FormLayout>
+        <Text as="h3" variant="headingSm">
+          {title}
+        </Text>
+        {children}
+      </FormLayout>
+    </Card>
+  );
+}
+
+/** Who gets the conversation and which label it gets, for one rule. */
+function AgentAndLabel({ agent, label }: { agent: BoundField; label: BoundField }) {
+  return (
+    <FormLayout.Group>
+      <TextField label="Assign to agent" {...agent} placeholder="Oscar agent id" helpText="Leave empty to only add the label." />
+      <TextField label="Label to add" {...label} />
+    </FormLayout.Group>
+  );
+}

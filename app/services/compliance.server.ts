@@ -1,0 +1,195 @@
+import type { ConversationRecord, Prisma, PrismaClient } from "@prisma/client";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Logger } from "../logger.server";
+import { JOBS } from "../queues/jobs";
+import { ALL_STATES, belongsToShop, namedForShop, type JobRemoval, type StoredJob } from "../queues/job-removal.server";
+import { decryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { DeliveryNotFinishedError } from "../webhooks/shopify-deliveries.server";
+import { forgetCachedCustomer, forgetCachedCustomers, readCachedCustomer } from "./customer-lookup.server";
+import { DATA_EXPORT_TTL_SECONDS, type CustomerDataExport, type DataExportStore } from "./data-exports.server";
+
+/**
+ * Shopify's mandatory privacy webhooks: what the app holds about one customer (export, erase) and
+ * erasing everything it holds about a shop. The README's data inventory lists every place below.
+ */
+
+export type ComplianceDeps = {
+  db: PrismaClient;
+  redis: Redis;
+  /** Prefix of the app's own Redis keys, e.g. "oscar:". */
+  prefix: string;
+  keyring: EncryptionKeyring;
+  jobs: JobRemoval;
+  exports: DataExportStore;
+  /** Removes the shop's webhook at Oscar (when its key still works) and erases the key. */
+  disconnectOscar: (shop: string) => Promise<unknown>;
+  logger: Logger;
+  now?: () => Date;
+};
+
+const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/);
+const shopifyCustomer = z.object({ id: numericId, email: z.string().nullish(), phone: z.string().nullish() });
+
+export const customerDataRequestPayload = z.object({ shop_domain: shopDomain, customer: shopifyCustomer, data_request: z.object({ id: numericId }) });
+export const customerRedactPayload = z.object({ shop_domain: shopDomain, customer: shopifyCustomer });
+export const shopRedactPayload = z.object({ shop_domain: shopDomain });
+
+export type ShopifyCustomerRef = z.infer<typeof shopifyCustomer>;
+
+/** Contact attributes the app sets in Oscar: enrichment (enrichment-note.ts) and bot escalations (routing.server.ts). */
+export const ENRICHMENT_CONTACT_ATTRIBUTES = ["shopify_customer_id", "shopify_orders_count", "shopify_total_spent", "shopify_currency", "shopify_tags", "shopify_last_order_at"];
+export const ESCALATION_CONTACT_ATTRIBUTES = ["escalated", "escalation_reason", "escalated_at"];
+
+/**
+ * How each table's rows for one shop are deleted. Keyed by every model, so adding a table to the
+ * schema does not compile until it says how shop/redact erases it.
+ */
+const SHOP_TABLES = {
+  Session: (db, shop) => db.session.deleteMany({ where: { shop } }),
+  Shop: (db, shop) => db.shop.deleteMany({ where: { domain: shop } }),
+  OscarConnection: (db, shop) => db.oscarConnection.deleteMany({ where: { shop } }),
+  EscalationRules: (db, shop) => db.escalationRules.deleteMany({ where: { shop } }),
+  SlackSettings: (db, shop) => db.slackSettings.deleteMany({ where: { shop } }),
+  ConversationRecord: (db, shop) => db.conversationRecord.deleteMany({ where: { shop } }),
+  OrderStatusSettings: (db, shop) => db.orderStatusSettings.deleteMany({ where: { shop } }),
+  ThemeEmbedCheck: (db, shop) => db.themeEmbedCheck.deleteMany({ where: { shop } }),
+} satisfies Record<Prisma.ModelName, (db: PrismaClient, shop: string) => Prisma.PrismaPromise<Prisma.BatchPayload>>;
+
+const normalEmail = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
+
+type OpenedEvent = { job: StoredJob; type: string; receivedAt: number; conversationId: string | null; email: string | null; event: unknown };
+
+/** Opens a queued Oscar event; one that cannot be read (a retired key) can be read by no one and is skipped. */
+function openEvent(keyring: EncryptionKeyring, job: StoredJob): OpenedEvent | null {
+  const payload = JOBS["oscar.event"].payload.safeParse(job.data);
+  if (job.name !== "oscar.event" || !payload.success) return null;
+  try {
+    const event = JSON.parse(decryptSecret(keyring, payload.data.sealedEvent)) as { data?: { conversation_id?: unknown; contact?: { email?: unknown } } };
+    const conversationId = event.data?.conversation_id;
+    const email = event.data?.contact?.email;
+    return {
+      job,
+      type: payload.data.type,
+      receivedAt: payload.data.receivedAt,
+      conversationId: conversationId === undefined || conversationId === null ? null : String(conversationId),
+      email: typeof email === "string" ? normalEmail(email) : null,
+      event,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Everything the app holds about one customer of one shop: conversation records linked to their
+ * Shopify id, queued Oscar events whose contact has their email, and every record and event of
+ * the conversations found that way (an assignment event carries no email but is theirs).
+ */
+async function findCustomerData(deps: ComplianceDeps, shop: string, customer: ShopifyCustomerRef) {
+  const email = normalEmail(customer.email);
+  const events = (await deps.jobs.findJobs(ALL_STATES, belongsToShop(shop)))
+    .map((job) => openEvent(deps.keyring, job))
+    .filter((opened): opened is OpenedEvent => opened !== null);
+  const conversationsByEmail = events.filter((e) => email && e.email === email && e.conversationId).map((e) => e.conversationId!);
+  const records = await deps.db.conversationRecord.findMany({
+    where: { shop, OR: [{ shopifyCustomerId: customer.id }, { conversationId: { in: conversationsByEmail } }] },
+    orderBy: { createdAt: "asc" },
+  });
+  const conversations = new Set([...conversationsByEmail, ...records.map((r) => r.conversationId)]);
+  const customerEvents = events.filter((e) => (email && e.email === email) || (e.conversationId && conversations.has(e.conversationId)));
+  return { email, records, conversations: [...conversations], events: customerEvents };
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+const noteDescription = (record: ConversationRecord) =>
+  record.enrichmentOutcome === "customer"
+    ? "Private note: the customer's Shopify profile link, order count, total spent, tags and recent orders with tracking."
+    : "Private note: no Shopify customer matched the contact's email.";
+
+/** customers/data_request: gathers the customer's data into an export the merchant downloads. */
+export async function exportCustomerData(
+  deps: ComplianceDeps,
+  { shop, customer, dataRequestId }: { shop: string; customer: ShopifyCustomerRef; dataRequestId: string },
+): Promise<{ conversations: number; queuedEvents: number }> {
+  const now = (deps.now ?? (() => new Date()))();
+  const held = await findCustomerData(deps, shop, customer);
+  const data: CustomerDataExport = {
+    topic: "customers/data_request",
+    shop,
+    dataRequestId,
+    preparedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + DATA_EXPORT_TTL_SECONDS * 1000).toISOString(),
+    customer: { shopifyCustomerId: customer.id, email: customer.email ?? null },
+    conversations: held.records.map((r) => ({
+      conversationId: r.conversationId,
+      createdAt: r.createdAt.toISOString(),
+      enrichedAt: iso(r.enrichedAt),
+      enrichmentOutcome: r.enrichmentOutcome,
+      urgentAt: iso(r.urgentAt),
+      vipAt: iso(r.vipAt),
+      botEscalatedAt: iso(r.botEscalatedAt),
+      assignedAt: iso(r.assignedAt),
+      assigneeId: r.assigneeId,
+      resolvedAt: iso(r.resolvedAt),
+    })),
+    oscarNotes: held.records.filter((r) => r.enrichedAt).map((r) => ({ conversationId: r.conversationId, description: noteDescription(r) })),
+    oscarContactAttributes: [
+      ...(held.records.some((r) => r.enrichmentOutcome === "customer") ? ENRICHMENT_CONTACT_ATTRIBUTES : []),
+      ...(held.records.some((r) => r.botEscalatedAt) ? ESCALATION_CONTACT_ATTRIBUTES : []),
+    ],
+    queuedEvents: held.events.map((e) => ({ state: e.job.state, type: e.type, receivedAt: new Date(e.receivedAt).toISOString(), event: e.event })),
+    cachedShopifyCustomer: held.email ? await readCachedCustomer(deps.redis, deps.prefix, deps.keyring, shop, held.email) : null,
+  };
+  await deps.exports.save(data);
+  // Counts only: what the export holds stays out of the logs.
+  deps.logger.info({ shop, dataRequestId, conversations: data.conversations.length, queuedEvents: data.queuedEvents.length }, "customer data export prepared");
+  return { conversations: data.conversations.length, queuedEvents: data.queuedEvents.length };
+}
+
+/** customers/redact: erases the customer's records, queued events, cached look-up and earlier exports. */
+export async function redactCustomer(
+  deps: ComplianceDeps,
+  { shop, customer }: { shop: string; customer: ShopifyCustomerRef },
+): Promise<{ conversations: number; jobs: number }> {
+  const held = await findCustomerData(deps, shop, customer);
+  const { removed, running } = await deps.jobs.removeJobs(held.events.map((e) => e.job));
+  await forgetJobEvents(deps, new Set(held.events.map((e) => e.job.id)));
+  const rows = await deps.db.conversationRecord.deleteMany({
+    where: { shop, OR: [{ shopifyCustomerId: customer.id }, { conversationId: { in: held.conversations } }] },
+  });
+  if (held.email) await forgetCachedCustomer(deps.redis, deps.prefix, shop, held.email);
+  await deps.exports.remove(shop, (data) => data.customer.shopifyCustomerId === customer.id || (held.email !== null && normalEmail(data.customer.email) === held.email));
+  deps.logger.info({ shop, conversations: rows.count, jobs: removed, running: running.length }, "customer redacted");
+  if (running.length) throw new DeliveryNotFinishedError(`${running.length} of the customer's jobs are running; they are removed on the next delivery.`);
+  return { conversations: rows.count, jobs: removed };
+}
+
+/** shop/redact (48 hours after uninstall): erases everything the app holds for the shop. */
+export async function redactShop(deps: ComplianceDeps, shop: string): Promise<{ rows: number; jobs: number }> {
+  // Uninstall removes the Oscar webhook; if it could not then, this is the last chance.
+  await deps.disconnectOscar(shop);
+  // Schedulers first: BullMQ refuses to remove a scheduler's next job while the scheduler exists.
+  await deps.jobs.removeSchedulers(namedForShop(shop));
+  const jobs = await deps.jobs.findJobs(ALL_STATES, belongsToShop(shop));
+  const { removed, running } = await deps.jobs.removeJobs(jobs);
+  // Event streams name job ids, and a job id may contain the shop's domain (shop-details-<shop>).
+  await forgetJobEvents(deps, new Set(jobs.map((j) => j.id)), shop);
+
+  const deleted = await deps.db.$transaction(Object.values(SHOP_TABLES).map((erase) => erase(deps.db, shop)));
+  await deps.redis.del(`${deps.prefix}round-robin:${shop}`);
+  await forgetCachedCustomers(deps.redis, deps.prefix, shop);
+  await deps.exports.remove(shop);
+
+  const rows = deleted.reduce((sum, d) => sum + d.count, 0);
+  deps.logger.info({ shop, rows, jobs: removed, running: running.length }, "shop redacted");
+  if (running.length) throw new DeliveryNotFinishedError(`${running.length} of the shop's jobs are running; they are removed on the next delivery.`);
+  return { rows, jobs: removed };
+}
+
+function forgetJobEvents(deps: ComplianceDeps, jobIds: Set<string>, shop?: string) {
+  if (jobIds.size === 0 && !shop) return Promise.resolve(0);
+  return deps.jobs.forgetEvents((fields) => jobIds.has(fields.jobId) || (shop !== undefined && Object.values(fields).some((v) => v.includes(shop))));
+}

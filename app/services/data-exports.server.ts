@@ -1,0 +1,112 @@
+import type { Redis } from "ioredis";
+import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+
+/**
+ * Customer data exports (answers to customers/data_request), kept where the merchant can download
+ * them: one Redis key per request, encrypted like every other copy of a customer's data, expiring
+ * after the 30 days Shopify gives the merchant to answer the customer.
+ */
+
+export const DATA_EXPORT_TTL_SECONDS = 30 * 24 * 3600;
+
+export type ConversationExport = {
+  conversationId: string;
+  createdAt: string;
+  enrichedAt: string | null;
+  enrichmentOutcome: string | null;
+  urgentAt: string | null;
+  vipAt: string | null;
+  botEscalatedAt: string | null;
+  assignedAt: string | null;
+  assigneeId: string | null;
+  resolvedAt: string | null;
+};
+
+export type CustomerDataExport = {
+  topic: "customers/data_request";
+  shop: string;
+  dataRequestId: string;
+  preparedAt: string;
+  expiresAt: string;
+  customer: { shopifyCustomerId: string; email: string | null };
+  /** The app's record of each conversation with this customer (also the source of the analytics). */
+  conversations: ConversationExport[];
+  /** Private notes the app wrote in Oscar Chat with this customer's Shopify details; their text lives in Oscar. */
+  oscarNotes: { conversationId: string; description: string }[];
+  /** Attributes the app set on this customer's Oscar Chat contact; the values live in Oscar. */
+  oscarContactAttributes: string[];
+  /** Oscar events about this customer the app holds in its queue (encrypted), waiting or kept after processing. */
+  queuedEvents: { state: string; type: string; receivedAt: string; event: unknown }[];
+  /** The copy of the customer's Shopify record the app keeps for a minute to answer a burst of chats. */
+  cachedShopifyCustomer: unknown;
+};
+
+export type DataExportSummary = Pick<CustomerDataExport, "dataRequestId" | "preparedAt" | "expiresAt"> & { shopifyCustomerId: string };
+
+export type DataExportStore = {
+  save(data: CustomerDataExport): Promise<void>;
+  read(shop: string, dataRequestId: string): Promise<CustomerDataExport | null>;
+  list(shop: string): Promise<DataExportSummary[]>;
+  /** Deletes the shop's exports for which `matches` is true; all of them without it. */
+  remove(shop: string, matches?: (data: CustomerDataExport) => boolean): Promise<number>;
+};
+
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+
+export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DATA_EXPORT_TTL_SECONDS }: {
+  redis: Redis;
+  /** e.g. "oscar:" */
+  prefix: string;
+  keyring: EncryptionKeyring;
+  ttlSeconds?: number;
+}): DataExportStore {
+  const keyOf = (shop: string, dataRequestId: string) => `${prefix}data-export:${shop}:${dataRequestId}`;
+  // An export sealed with a key that was since retired can be read by no one: it counts as absent.
+  const open = (sealed: string | null): CustomerDataExport | null => {
+    if (sealed === null) return null;
+    try {
+      return JSON.parse(decryptSecret(keyring, sealed)) as CustomerDataExport;
+    } catch {
+      return null;
+    }
+  };
+
+  async function* shopExportKeys(shop: string): AsyncGenerator<string> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${escapeGlob(keyOf(shop, ""))}*`, "COUNT", 500);
+      cursor = next;
+      yield* keys;
+    } while (cursor !== "0");
+  }
+
+  return {
+    async save(data) {
+      await redis.set(keyOf(data.shop, data.dataRequestId), encryptSecret(keyring, JSON.stringify(data)), "EX", ttlSeconds);
+    },
+    async read(shop, dataRequestId) {
+      if (!/^\d{1,20}$/.test(dataRequestId)) return null;
+      return open(await redis.get(keyOf(shop, dataRequestId)));
+    },
+    async list(shop) {
+      const summaries: DataExportSummary[] = [];
+      for await (const key of shopExportKeys(shop)) {
+        const data = open(await redis.get(key));
+        if (data) summaries.push({ dataRequestId: data.dataRequestId, preparedAt: data.preparedAt, expiresAt: data.expiresAt, shopifyCustomerId: data.customer.shopifyCustomerId });
+      }
+      return summaries.sort((a, b) => b.preparedAt.localeCompare(a.preparedAt));
+    },
+    async remove(shop, matches) {
+      let removed = 0;
+      for await (const key of shopExportKeys(shop)) {
+        if (matches) {
+          const data = open(await redis.get(key));
+          // Unreadable exports are removed too: they can only ever take up room.
+          if (data && !matches(data)) continue;
+        }
+        removed += await redis.del(key);
+      }
+      return removed;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { config } from "../config.server";
+import prisma from "../db.server";
+import { logger } from "../logger.instance.server";
+import { createOscarClient } from "../oscar/client.server";
+import { createOscarRateLimiter, type OscarRateLimiter } from "../oscar/rate-limit.server";
+import { producerRedis } from "../queues/index.server";
+import { whenReady } from "../queues/redis.server";
+import { createSlackSender } from "../slack/slack.server";
+import { createFailedJobs } from "./failed-jobs.server";
+import type { OscarConnectionDeps } from "./oscar-connection.server";
+
+/**
+ * What the admin pages' services talk to, built once per web process from the setup modules.
+ * Oscar calls made while a merchant waits retry briefly: a page should answer within seconds.
+ */
+
+const settings = config();
+
+// The same per-key budget the worker uses (same Redis keys), so the admin never pushes a key over Oscar's limit.
+const sharedLimiter = createOscarRateLimiter({ redis: producerRedis, prefix: `${settings.redis.prefix}:oscar-rate:` });
+const limiter: OscarRateLimiter = {
+  async acquire(apiKey, options) {
+    await whenReady(producerRedis);
+    return sharedLimiter.acquire(apiKey, options);
+  },
+};
+
+export const oscarConnectionDeps: OscarConnectionDeps = {
+  db: prisma,
+  keyring: settings.encryption,
+  appUrl: settings.shopify.appUrl,
+  logger,
+  oscarWithKey: (apiKey) =>
+    createOscarClient({ baseUrl: settings.oscarApiBase, apiKey, limiter, logger, timeoutMs: 8_000, retry: { maxAttempts: 2, maxTotalMs: 5_000 } }),
+};
+
+export const settingsDeps = { db: prisma, keyring: settings.encryption, logger };
+
+export const failedJobs = createFailedJobs({ connection: producerRedis, prefix: settings.redis.prefix });
+
+export const sendSlack = createSlackSender();
+
+/** Loopback Slack URLs (a local receiver) are accepted only outside production. */
+export const allowLoopbackSlack = settings.env !== "production";
+
+export const shopifyApiKey = settings.shopify.apiKey;

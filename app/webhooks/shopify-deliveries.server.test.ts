@@ -1,0 +1,70 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../../test/harness/redis";
+import { createShopifyDeliveries } from "./shopify-deliveries.server";
+
+describe("Shopify webhook deliveries, recognised by their webhook id", () => {
+  let redis: Redis;
+  const prefix = `${testRedisPrefix("shopify-deliveries")}:`;
+
+  beforeAll(() => {
+    redis = new Redis(SHARED_REDIS_URL);
+  });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(prefix);
+    redis.disconnect();
+  });
+
+  it("runs the work of a delivery once; a repeat of the same webhook id is a duplicate", async () => {
+    const deliveries = createShopifyDeliveries({ redis, prefix });
+    let runs = 0;
+    const work = async () => void runs++;
+    expect(await deliveries.once("wh-1", work)).toBe("handled");
+    expect(await deliveries.once("wh-1", work)).toBe("duplicate");
+    expect(await deliveries.once("wh-2", work)).toBe("handled");
+    expect(runs).toBe(2);
+  });
+
+  it("tells a repeat that arrives while the first is still running to come back later", async () => {
+    const deliveries = createShopifyDeliveries({ redis, prefix });
+    let finish!: () => void;
+    const first = deliveries.once("wh-slow", () => new Promise<void>((resolve) => (finish = resolve)));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await deliveries.once("wh-slow", async () => {})).toBe("in-progress");
+    finish();
+    expect(await first).toBe("handled");
+    expect(await deliveries.once("wh-slow", async () => {})).toBe("duplicate");
+  });
+
+  it("lets Shopify's retry run the work again when it failed", async () => {
+    const deliveries = createShopifyDeliveries({ redis, prefix });
+    await expect(deliveries.once("wh-fails", async () => Promise.reject(new Error("database down")))).rejects.toThrow("database down");
+    let ran = false;
+    expect(await deliveries.once("wh-fails", async () => void (ran = true))).toBe("handled");
+    expect(ran).toBe(true);
+  });
+
+  it("frees a delivery whose process died mid-work once the claim lapses", async () => {
+    const deliveries = createShopifyDeliveries({ redis, prefix, claimMs: 50 });
+    void deliveries.once("wh-crash", () => new Promise<void>(() => {})); // never finishes, like a killed process
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await deliveries.once("wh-crash", async () => {})).toBe("in-progress");
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await deliveries.once("wh-crash", async () => {})).toBe("handled");
+  });
+
+  it("keeps the webhook id itself out of key names and remembers handled ones for three days", async () => {
+    const deliveries = createShopifyDeliveries({ redis, prefix });
+    await deliveries.once("b3f1c2a4-shopify-id", async () => {});
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}shopify-webhook:*`, "COUNT", 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== "0");
+    expect(keys.some((k) => k.includes("b3f1c2a4"))).toBe(false);
+    const ttls = await Promise.all(keys.map((k) => redis.ttl(k)));
+    expect(Math.max(...ttls)).toBeGreaterThan(71 * 3600);
+  });
+});

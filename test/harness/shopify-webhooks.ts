@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { TEST_API_SECRET } from "./app-stack";
+
+/** Where each topic is delivered, as declared in shopify.app.toml. */
+export const SHOPIFY_WEBHOOK_PATHS = {
+  "app/uninstalled": "/webhooks/app/uninstalled",
+  "app/scopes_update": "/webhooks/app/scopes_update",
+  "customers/data_request": "/webhooks/customers/data_request",
+  "customers/redact": "/webhooks/customers/redact",
+  "shop/redact": "/webhooks/shop/redact",
+} as const;
+
+export type ShopifyTopic = keyof typeof SHOPIFY_WEBHOOK_PATHS;
+
+export type ShopifyDelivery = { topic: ShopifyTopic; shop: string; body: string; webhookId: string };
+
+/** One delivery as Shopify would make it; send it as often as needed to model Shopify's retries. */
+export function shopifyDelivery(topic: ShopifyTopic, shop: string, payload: unknown, webhookId = randomUUID()): ShopifyDelivery {
+  return { topic, shop, body: JSON.stringify(payload), webhookId };
+}
+
+/** Posts a delivery with Shopify's headers and a real HMAC of the raw body (or one made with another secret). */
+export async function sendShopifyWebhook(appUrl: string, delivery: ShopifyDelivery, { secret = TEST_API_SECRET } = {}): Promise<Response> {
+  const response = await fetch(`${appUrl}${SHOPIFY_WEBHOOK_PATHS[delivery.topic]}`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Hmac-Sha256": getHmac(delivery.body, secret),
+      "X-Shopify-Topic": delivery.topic,
+      "X-Shopify-Shop-Domain": delivery.shop,
+      "X-Shopify-Webhook-Id": delivery.webhookId,
+      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Triggered-At": new Date().toISOString(),
+    },
+    body: delivery.body,
+  });
+  await response.arrayBuffer();
+  return response;
+}
+
+/** The payloads Shopify sends for each topic (shapes from Shopify's webhook reference). */
+export const shopifyPayloads = {
+  appUninstalled: (shop: string) => ({ id: 690933842, name: "Test shop", myshopify_domain: shop, domain: shop }),
+  scopesUpdate: (current: string[], previous: string[] = []) => ({ id: 1, previous, current, updated_at: new Date().toISOString() }),
+  customersDataRequest: (shop: string, customer: { id: string; email: string }, dataRequestId: number) => ({
+    shop_id: 954889,
+    shop_domain: shop,
+    orders_requested: [],
+    customer: { id: Number(customer.id), email: customer.email, phone: null },
+    data_request: { id: dataRequestId },
+  }),
+  customersRedact: (shop: string, customer: { id: string; email: string }) => ({
+    shop_id: 954889,
+    shop_domain: shop,
+    customer: { id: Number(customer.id), email: customer.email, phone: null },
+    orders_to_redact: [],
+  }),
+  shopRedact: (shop: string) => ({ shop_id: 954889, shop_domain: shop }),
+};

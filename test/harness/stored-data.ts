@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from "node:fs";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { sqliteFilePath } from "../../app/db/adapter.server";
+import { QUEUES } from "../../app/queues/jobs";
+import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
+import type { AppStack } from "./app-stack";
+import { SHARED_REDIS_URL } from "./redis";
+import { waitFor } from "./wait";
+
+/** Everything the app keeps, read the way someone holding the disk or the Redis server would. */
+
+/** ttlMs: -1 when the key never expires. */
+export type RedisEntry = { key: string; type: string; values: string[]; ttlMs: number };
+
+/** Every key under the stack's prefix with every value it holds, whatever the type. */
+export async function dumpRedis(stack: AppStack): Promise<RedisEntry[]> {
+  const redis = new Redis(SHARED_REDIS_URL);
+  try {
+    const entries: RedisEntry[] = [];
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${stack.env.REDIS_PREFIX}:*`, "COUNT", 1000);
+      cursor = next;
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const values =
+          type === "string" ? [(await redis.get(key)) ?? ""]
+          : type === "hash" ? Object.entries(await redis.hgetall(key)).flat()
+          : type === "list" ? await redis.lrange(key, 0, -1)
+          : type === "set" ? await redis.smembers(key)
+          : type === "zset" ? await redis.zrange(key, 0, -1, "WITHSCORES")
+          : type === "stream" ? (await redis.xrange(key, "-", "+")).flatMap(([id, fields]) => [id, ...fields])
+          : [];
+        if (type !== "none") entries.push({ key, type, values, ttlMs: await redis.pttl(key) });
+      }
+    } while (cursor !== "0");
+    return entries.sort((a, b) => a.key.localeCompare(b.key));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Where each needle appears in plain text: key names and values. */
+export function plainTextHits(entries: RedisEntry[], needles: string[]): string[] {
+  const hits: string[] = [];
+  for (const { key, values } of entries) {
+    for (const needle of needles) {
+      if (key.includes(needle)) hits.push(`${needle} in the name of ${key}`);
+      if (values.some((v) => v.includes(needle))) hits.push(`${needle} in ${key}`);
+    }
+  }
+  return hits;
+}
+
+const SEALED = /v\d+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*/g;
+
+/** Every encrypted value found in Redis (alone or inside job data), opened: what the app can still read. */
+export function openSealedValues(entries: RedisEntry[], keyring: EncryptionKeyring): { key: string; plaintext: string }[] {
+  const opened: { key: string; plaintext: string }[] = [];
+  for (const { key, values } of entries) {
+    for (const value of values) {
+      for (const sealed of value.match(SEALED) ?? []) opened.push({ key, plaintext: decryptSecret(keyring, sealed) });
+    }
+  }
+  return opened;
+}
+
+/** The raw bytes of the SQLite database and any journal beside it. */
+export function databaseBytes(stack: AppStack): Buffer {
+  const file = sqliteFilePath(stack.env.DATABASE_URL);
+  return Buffer.concat([file, `${file}-wal`, `${file}-journal`].filter(existsSync).map((f) => readFileSync(f)));
+}
+
+/** Every row of every table, as JSON, one entry per table. */
+export async function dumpTables(db: PrismaClient): Promise<Record<string, string>> {
+  const tables: Record<string, string> = {};
+  for (const model of Prisma.dmmf.datamodel.models) {
+    const delegate = (db as unknown as Record<string, { findMany(): Promise<unknown[]> }>)[model.name.charAt(0).toLowerCase() + model.name.slice(1)];
+    tables[model.name] = JSON.stringify(await delegate.findMany(), (_key, value) => (typeof value === "bigint" ? String(value) : value));
+  }
+  return tables;
+}
+
+/** Opens each queue of the app under the stack's prefix (the tests' window onto BullMQ). */
+export function openQueues(stack: AppStack): { queues: Queue[]; close(): Promise<void> } {
+  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: { url: SHARED_REDIS_URL }, prefix: stack.env.REDIS_PREFIX }));
+  return { queues, close: async () => void (await Promise.all(queues.map((q) => q.close()))) };
+}
+
+/** Waits until no job is waiting, delayed or running in any queue. */
+export async function waitForQueuesIdle(stack: AppStack): Promise<void> {
+  const { queues, close } = openQueues(stack);
+  try {
+    await waitFor("the queues to be idle", async () => {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")));
+      return counts.every((c) => Object.values(c).every((n) => n === 0));
+    });
+  } finally {
+    await close();
+  }
+}
