@@ -13,6 +13,7 @@ import { createOscarClientFactory } from "../app/oscar/for-shop.server";
 import { createOscarRateLimiter } from "../app/oscar/rate-limit.server";
 import { createCustomerLookup } from "../app/services/customer-lookup.server";
 import { createSlackSender } from "../app/slack/slack.server";
+import { createAdminThrottle } from "../app/shopify/admin-throttle.server";
 import { unauthenticated } from "../app/shopify.server";
 import { withFailureClassification } from "./failures";
 import { createOscarEventProcessor } from "./processors/oscar-event";
@@ -24,7 +25,9 @@ const prefix = `${settings.redis.prefix}:`;
 // Caches, rate limits and round-robin turns: shared by every worker process through Redis.
 const redis = createProducerConnection(settings.redis.url, { enableOfflineQueue: true, maxRetriesPerRequest: 20 });
 redis.on("error", (error) => logger.warn({ error: error.message }, "redis connection error"));
-const adminGraphqlFor = async (shop: string) => (await unauthenticated.admin(shop)).admin.graphql;
+// Every Admin API call a job makes waits for that shop's cost budget (shared through Redis).
+const adminThrottle = createAdminThrottle({ redis, prefix });
+const adminGraphqlFor = async (shop: string) => adminThrottle(shop, (await unauthenticated.admin(shop)).admin.graphql);
 
 const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
   "shop.sync-details": createShopDetailsProcessor({ db: prisma, adminGraphqlFor, logger }),

@@ -48,6 +48,8 @@ export type AdminApiRequest = {
   query: string | null;
   variables: Record<string, unknown> | null;
   status: number;
+  /** Answered THROTTLED: the shop's cost bucket could not pay for the query. */
+  throttled: boolean;
   at: Date;
 };
 
@@ -172,6 +174,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       query: null,
       variables: null,
       status: 0,
+      throttled: false,
       at: new Date(clock()),
     };
     requests.push(record);
@@ -190,6 +193,8 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       }
     }
     record.status = result.status;
+    const errors = (result.body as { errors?: unknown }).errors;
+    record.throttled = Array.isArray(errors) && errors.some((e: { extensions?: { code?: string } }) => e?.extensions?.code === "THROTTLED");
     logger?.info({ shop: record.shop, path, operationName: record.operationName, status: result.status }, "fake Shopify Admin request");
     response.writeHead(result.status, {
       "content-type": "application/json; charset=utf-8",
