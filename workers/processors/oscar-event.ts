@@ -12,6 +12,7 @@ import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryp
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
 import type { CustomerLookup } from "../../app/services/customer-lookup.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
+import { answerOrderStatus } from "../../app/services/order-status.server";
 import { handleBotEscalation, nextRoundRobinAgent, routeMessage } from "../../app/services/routing.server";
 import type { SlackSender } from "../../app/slack/slack.server";
 import { verifyContactIdentity } from "../../app/storefront/verify-contact.server";
@@ -77,7 +78,21 @@ function handleOscarEvent(deps: OscarEventDeps) {
           sendSlack: deps.sendSlack,
           logger,
         };
-        if (event.type === "message.created") return routeMessage(routing, shop, event, { retrying });
+        if (event.type === "message.created") {
+          await routeMessage(routing, shop, event, { retrying });
+          return answerOrderStatus(
+            {
+              db: deps.db,
+              oscar: routing.oscar,
+              adminGraphql: () => deps.adminGraphqlFor(shop),
+              verifyIdentity: (contact) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: new Date() }, contact),
+              logger,
+            },
+            shop,
+            event,
+            { retrying },
+          );
+        }
         return handleBotEscalation(
           { ...routing, nextAgent: (agents) => nextRoundRobinAgent(deps.redis, `${deps.redisPrefix}round-robin:${shop}`, agents) },
           shop,
