@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signShopperIdentity } from "../app/storefront/identity.server";
-import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
-import { installShop, startAppStack, TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
-import { connectShopToOscar } from "./harness/oscar-webhook";
+import type { OscarSimulator } from "../sim/oscar/server";
+import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { startConnectedStack } from "./harness/oscar-webhook";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_identity_key_0004";
@@ -16,16 +16,14 @@ describe("shopper identity in the worker", () => {
   let oscar: OscarSimulator;
   let stack: AppStack;
 
+  let stage: Awaited<ReturnType<typeof startConnectedStack>>;
+
   beforeAll(async () => {
-    oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY] });
-    stack = await startAppStack({ label: "forged-identity", extraEnv: { OSCAR_API_BASE: oscar.baseUrl } });
-    await installShop(stack);
-    await connectShopToOscar(stack, oscar.baseUrl, OSCAR_KEY, TEST_SHOP);
-    await stack.startWorker();
+    stage = await startConnectedStack({ label: "forged-identity", oscarKey: OSCAR_KEY, worker: true });
+    ({ oscar, stack } = stage);
   });
   afterAll(async () => {
-    await stack?.close();
-    await oscar?.close();
+    await stage?.close();
   });
 
   async function enrichedAs(email: string, attributes: Record<string, unknown>) {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveOrderStatusSettings } from "../app/models/order-status-settings.server";
 import { SIGN_IN_TO_SEE_ORDERS } from "../app/services/order-status.server";
 import { signShopperIdentity } from "../app/storefront/identity.server";
-import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
-import { installShop, startAppStack, TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
-import { connectShopToOscar } from "./harness/oscar-webhook";
+import type { OscarSimulator } from "../sim/oscar/server";
+import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { startConnectedStack } from "./harness/oscar-webhook";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_order_status_0006";
@@ -14,16 +14,14 @@ describe("order-status self-service", () => {
   let oscar: OscarSimulator;
   let stack: AppStack;
 
+  let stage: Awaited<ReturnType<typeof startConnectedStack>>;
+
   beforeAll(async () => {
-    oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY] });
-    stack = await startAppStack({ label: "order-status", extraEnv: { OSCAR_API_BASE: oscar.baseUrl } });
-    await installShop(stack);
-    await connectShopToOscar(stack, oscar.baseUrl, OSCAR_KEY, TEST_SHOP);
-    await stack.startWorker();
+    stage = await startConnectedStack({ label: "order-status", oscarKey: OSCAR_KEY, worker: true });
+    ({ oscar, stack } = stage);
   });
   afterAll(async () => {
-    await stack?.close();
-    await oscar?.close();
+    await stage?.close();
   });
 
   const customers = () => stack.fakeAdmin.store(TEST_SHOP).customers;

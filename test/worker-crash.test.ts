@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
-import { installShop, startAppStack, TEST_SHOP, type AppStack } from "./harness/app-stack";
-import { connectShopToOscar } from "./harness/oscar-webhook";
+import type { OscarSimulator } from "../sim/oscar/server";
+import { TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { startConnectedStack } from "./harness/oscar-webhook";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_crash_key_0003";
@@ -10,16 +10,15 @@ describe("a worker killed with SIGKILL in the middle of a job", () => {
   let oscar: OscarSimulator;
   let stack: AppStack;
 
+  let stage: Awaited<ReturnType<typeof startConnectedStack>>;
+
   beforeAll(async () => {
-    oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY] });
     // Short locks so the killed worker's job comes back within the test, not after 30 s.
-    stack = await startAppStack({ label: "worker-crash", extraEnv: { OSCAR_API_BASE: oscar.baseUrl, WORKER_LOCK_MS: "1500" } });
-    await installShop(stack);
-    await connectShopToOscar(stack, oscar.baseUrl, OSCAR_KEY, TEST_SHOP);
+    stage = await startConnectedStack({ label: "worker-crash", oscarKey: OSCAR_KEY, worker: false, extraEnv: { WORKER_LOCK_MS: "1500" } });
+    ({ oscar, stack } = stage);
   });
   afterAll(async () => {
-    await stack?.close();
-    await oscar?.close();
+    await stage?.close();
   });
 
   it("leaves the job to another worker, which completes it without a second note", async () => {

@@ -25,8 +25,10 @@ export class AdminApiThrottledError extends Error {
 type Options = {
   redis: Redis;
   prefix: string;
-  /** Points to keep in hand before sending a query (a typical query of the app costs under 100). */
+  /** Points to keep in hand before sending a query (the app's queries cost well under 100). */
   reserve?: number;
+  /** A float in [0, 1), to spread concurrent waiters so they do not all retry at the same instant. */
+  random?: () => number;
   /** Longest a single query may wait across throttled answers before the job is retried later. */
   maxWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -35,7 +37,7 @@ type Options = {
 
 export type AdminThrottle = (shop: string, graphql: AdminGraphql) => AdminGraphql;
 
-export function createAdminThrottle({ redis, prefix, reserve = 100, maxWaitMs = 20_000, sleep = (ms) => sleepFor(ms), now = Date.now }: Options): AdminThrottle {
+export function createAdminThrottle({ redis, prefix, reserve = 50, maxWaitMs = 20_000, sleep = (ms) => sleepFor(ms), now = Date.now, random = Math.random }: Options): AdminThrottle {
   const keyOf = (shop: string) => `${prefix}admin-budget:${shop}`;
 
   async function remember(shop: string, status: ThrottleStatus | undefined) {
@@ -50,7 +52,8 @@ export function createAdminThrottle({ redis, prefix, reserve = 100, maxWaitMs = 
     const last = JSON.parse(raw) as ThrottleStatus & { at: number };
     const restored = last.currentlyAvailable + (last.restoreRate * (now() - last.at)) / 1000;
     const available = Math.min(last.maximumAvailable, restored);
-    const needed = Math.min(points, last.maximumAvailable) - available;
+    // A small bucket (a test store, a throttled partner) is never asked for more than half of itself.
+    const needed = Math.min(points, last.maximumAvailable / 2) - available;
     return needed > 0 && last.restoreRate > 0 ? Math.ceil((needed / last.restoreRate) * 1000) : 0;
   }
 
@@ -73,7 +76,7 @@ export function createAdminThrottle({ redis, prefix, reserve = 100, maxWaitMs = 
         await remember(shop, throttled.status);
         const { status, requested } = throttled;
         const pause = status && status.restoreRate > 0
-          ? Math.ceil((Math.max(requested - status.currentlyAvailable, 1) / status.restoreRate) * 1000) + 50
+          ? Math.ceil((Math.max(requested - status.currentlyAvailable, 1) / status.restoreRate) * 1000) + Math.floor(random() * 250)
           : 1_000;
         if (waited + pause > maxWaitMs) throw new AdminApiThrottledError(waited);
         await sleep(pause);

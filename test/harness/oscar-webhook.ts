@@ -58,3 +58,31 @@ export async function connectShopToOscar(stack: AppStack, oscarBaseUrl: string, 
     redis.disconnect();
   }
 }
+
+/**
+ * The common stage of an end-to-end test: the Oscar simulator, the app (built, real processes) on a
+ * fresh database, the test shop installed and connected to Oscar, and optionally a worker.
+ */
+export async function startConnectedStack({ label, oscarKey, worker = true, extraEnv = {}, oscarOptions = {} }: {
+  label: string;
+  oscarKey: string;
+  worker?: boolean;
+  extraEnv?: Record<string, string>;
+  oscarOptions?: Parameters<typeof import("../../sim/oscar/server").startOscarSimulator>[0];
+}) {
+  const { startOscarSimulator } = await import("../../sim/oscar/server");
+  const { installShop, startAppStack, TEST_SHOP } = await import("./app-stack");
+  const oscar = await startOscarSimulator({ apiKeys: [oscarKey], ...oscarOptions });
+  const stack = await startAppStack({ label, extraEnv: { OSCAR_API_BASE: oscar.baseUrl, ...extraEnv } });
+  await installShop(stack);
+  await connectShopToOscar(stack, oscar.baseUrl, oscarKey, TEST_SHOP);
+  if (worker) await stack.startWorker();
+  return {
+    oscar,
+    stack,
+    async close() {
+      await stack.close();
+      await oscar.close();
+    },
+  };
+}
