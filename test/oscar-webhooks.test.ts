@@ -6,7 +6,7 @@ import { NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "../app/services/enrichment-note
 import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
 import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
 import { installShop, startAppStack, TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "./harness/app-stack";
-import { connectShopToOscar } from "./harness/oscar-webhook";
+import { connectShopToOscar, deliverOscarEvent, oscarWebhookTarget } from "./harness/oscar-webhook";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_merchant_key_0001";
@@ -136,5 +136,25 @@ describe("Oscar webhooks in, enriched and routed conversations out", () => {
     expect(blocks).toContain("shopper asked for a human");
     expect(blocks).toContain("where is my parcel");
     expect(blocks).toContain("Open conversation");
+  });
+
+  it("writes one note however often, and however concurrently, the same event arrives", async () => {
+    const sofia = customers()[2];
+    const { conversationId, contactId } = oscar.scenario.shopperOpensConversation({ email: sofia.email, name: "Sofia" });
+    const body = JSON.stringify({
+      id: "evt_repeated_by_oscar",
+      type: "conversation.created",
+      data: { conversation_id: conversationId, contact: { id: contactId, name: "Sofia", email: sofia.email } },
+    });
+    const target = await oscarWebhookTarget(stack.db, stack.appUrl, TEST_SHOP);
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => deliverOscarEvent(target.url, body, { secret: target.secret })));
+    for (let i = 0; i < 5; i++) expect((await deliverOscarEvent(target.url, body, { secret: target.secret })).status).toBe(202);
+    expect(concurrent.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+
+    await waitFor("the note", () => notesOf(conversationId).length >= 1);
+    await oscar.webhooksIdle();
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Oscar's own delivery plus ten copies of another event for the same conversation: one note.
+    expect(notesOf(conversationId)).toHaveLength(1);
   });
 });

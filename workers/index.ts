@@ -34,6 +34,7 @@ const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
   "oscar.event": createOscarEventProcessor({
     db: prisma,
     appSecret: settings.shopify.apiSecret,
+    lockMs: settings.workerLockMs,
     redis,
     redisPrefix: prefix,
     keyring,

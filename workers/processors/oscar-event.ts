@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { createHash } from "node:crypto";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../app/logger.server";
@@ -7,6 +8,7 @@ import { markEventReceived } from "../../app/models/oscar-connection.server";
 import { slackUrlFor } from "../../app/models/slack-settings.server";
 import { OscarWebhookEventSchema } from "../../app/oscar/contract";
 import type { OscarClientFactory } from "../../app/oscar/for-shop.server";
+import { withConversationLock } from "../../app/queues/conversation-lock.server";
 import { parseJobPayload } from "../../app/queues/jobs";
 import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
@@ -20,6 +22,8 @@ import type { AdminGraphqlFor } from "./shop-details";
 
 export type OscarEventDeps = {
   db: PrismaClient;
+  /** How long a conversation stays locked if its holder dies (the worker's job lock). */
+  lockMs: number;
   /** The app secret, from which each shop's storefront identity key is derived. */
   appSecret: string;
   redis: Redis;
@@ -39,7 +43,11 @@ export type OscarEventDeps = {
 export function createOscarEventProcessor(deps: OscarEventDeps) {
   const handle = handleOscarEvent(deps);
   return async (job: Job): Promise<void> => {
-    await handle(job);
+    const { shop, sealedEvent } = parseJobPayload("oscar.event", job.data);
+    const conversationId = String(JSON.parse(decryptSecret(deps.keyring, sealedEvent))?.data?.conversation_id ?? "");
+    // One conversation's events are handled one at a time, across every worker process.
+    const lockKey = `${deps.redisPrefix}conversation-lock:${createHash("sha256").update(`${shop}\n${conversationId}`).digest("hex").slice(0, 32)}`;
+    await withConversationLock(deps.redis, lockKey, deps.lockMs, () => handle(job));
   };
 }
 
