@@ -8,6 +8,7 @@ import { buildOrder, statusesForAge, type OrderDraft } from "./orders";
 import { createRandom, type Random } from "./random";
 import { pages, policies } from "./shop-content";
 import { DAY_MS, HOUR_MS, isoDaysBefore } from "./time";
+import { liveTheme, type ThemeFixture } from "./themes";
 
 export type { CollectionFixture, ProductFixture, ProductVariantFixture } from "./catalogue";
 export { generateCatalogue } from "./catalogue";
@@ -207,6 +208,7 @@ export type StoreFixture = {
   products: ProductFixture[];
   collections: CollectionFixture[];
   pages: PageFixture[];
+  themes: ThemeFixture[];
   /** Written by `metafieldsSet`; each belongs to the resource whose GID is its ownerId. */
   metafields: MetafieldFixture[];
   appInstallation: AppInstallationFixture;
@@ -421,6 +423,7 @@ export function createStoreFixture(options: StoreFixtureOptions): StoreFixture {
     products: catalogue.products,
     collections: catalogue.collections,
     pages: pages(storefrontUrl, shopName, contactEmail, idOffset, now),
+    themes: [liveTheme(idOffset)],
     metafields: [],
     appInstallation: {
       __typename: "AppInstallation",

@@ -30,6 +30,7 @@ import { moneyV2, sumAmounts } from "./money";
 import { placeholderFor } from "./placeholders";
 import { resourceSearchFor } from "./resource-search";
 import { customerOf, findNode, ordersOf, productOf } from "./store-lookup";
+import type { ThemeFixture } from "./themes";
 
 export type SearchWarning = { path: (string | number)[]; query: string; field: string };
 
@@ -116,6 +117,8 @@ const QUERY_ROOT: Record<string, Resolve> = {
   pages: (_s, _a, { store }) => store.pages,
   page: (_s, { id }, { store }) => byId(store.pages, id),
   pagesCount: counter("Page", (store) => store.pages),
+  themes: (_s, { roles }, { store }) => store.themes.filter((t) => !Array.isArray(roles) || roles.includes(t.role)),
+  theme: (_s, { id }, { store }) => byId(store.themes, id),
   node: (_s, { id }, { store }, info) => nodeFor(store, String(id), info),
   nodes: (_s, { ids }, { store }, info) => (ids as string[]).map((id) => nodeFor(store, id, info)),
   currentAppInstallation: (_s, _a, { store }) => store.appInstallation,
@@ -200,6 +203,9 @@ const BY_TYPE: Record<string, Record<string, Resolve>> = {
   Metafield: {
     owner: on<MetafieldFixture>((m, _a, { store }) => findNode(store, m.ownerId)),
     jsonValue: on<MetafieldFixture>((m) => jsonValueOf(m)),
+  },
+  OnlineStoreTheme: {
+    files: on<ThemeFixture>((t, { filenames }) => t.files.filter((f) => !Array.isArray(filenames) || filenames.includes(f.filename))),
   },
   AppInstallation: {
     accessScopes: (_s, _a, { grantedScopes }) => grantedScopes.map((handle) => ({ handle, description: `Access to ${handle.replace(/_/g, " ")}` })),

@@ -83,7 +83,7 @@ describe("token exchange", () => {
     const { status, body } = await sessionTokenExchange();
 
     expect(status).toBe(200);
-    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_[0-9a-f]{32}$/), scope: "read_customers,read_orders,read_products,read_content,read_legal_policies" });
+    expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_[0-9a-f]{32}$/), scope: "read_customers,read_orders,read_products,read_content,read_legal_policies,read_themes" });
     const shop = await graphql("query ShopName { shop { name } }", undefined, { accessToken: body.access_token! });
     expect(shop.body.data).toEqual({ shop: { name: "Oscar Test Shop" } });
     expect(admin.requests.map((r) => [r.path, r.status])).toEqual([

@@ -14,7 +14,7 @@ import { createCostBucket, type CostBucket, type ThrottleSettings, type Throttle
 
 export const SHOP_DOMAIN_HEADER = "x-shopify-shop-domain";
 /** What the app asks for by default (app/config.server.ts): the least a support app needs. */
-export const DEFAULT_GRANTED_SCOPES = ["read_customers", "read_orders", "read_products", "read_content", "read_legal_policies"];
+export const DEFAULT_GRANTED_SCOPES = ["read_customers", "read_orders", "read_products", "read_content", "read_legal_policies", "read_themes"];
 const MAX_BODY_BYTES = 1_000_000;
 const INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)";
 

@@ -8,6 +8,7 @@ import { startSlackReceiver, type SlackReceiver } from "../../sim/slack/receiver
 import { installShop, startAppStack, TEST_API_KEY, TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "../harness/app-stack";
 import { databaseBytes } from "../harness/stored-data";
 import { HOME, HOME_DATA, loadDocument, loadRoute, postForm, SETTINGS } from "./admin-requests";
+import { setAppEmbed } from "../../sim/shopify-admin/themes";
 
 const SHOP_A = TEST_SHOP;
 const SHOP_B = "oscar-other-shop.myshopify.com";
@@ -132,14 +133,20 @@ describe("admin onboarding and settings: loaders and actions with real session t
   });
 
   it("checks the live theme for the app embed and keeps the answer across reloads", async () => {
-    const { body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "check-embed" });
-    // The fake Admin API models no themes, so Shopify reports no published theme: the page says so.
-    expect(body).toMatchObject({ ok: true, active: false, message: "Shopify did not report a published theme for your store." });
+    // A fresh store: the live theme "Dawn" has the app embed switched off.
+    const off = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "check-embed" });
+    expect(off.body).toMatchObject({ ok: true, active: false, message: "Oscar Chat is not on in Dawn yet" });
     expect(stack.fakeAdmin.requests.some((r) => r.operationName === "MainThemeSettings" && r.shop === SHOP_A)).toBe(true);
+    expect((await loadRoute<HomeData>(stack, SHOP_A, HOME_DATA.path, HOME_DATA.id)).body.steps.theme).toBe(false);
+
+    // The merchant follows the deep link and saves the theme editor with the embed on.
+    setAppEmbed(stack.fakeAdmin.store(SHOP_A).themes[0], "oscar-chat", "oscar-chat-embed", true);
+    const on = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "check-embed" });
+    expect(on.body).toMatchObject({ ok: true, active: true, message: "Oscar Chat is on in Dawn" });
 
     const home = await loadRoute<HomeData>(stack, SHOP_A, HOME_DATA.path, HOME_DATA.id);
-    expect(home.body.steps.theme).toBe(false);
-    expect(home.body.embed).toMatchObject({ active: false, problem: "Shopify did not report a published theme for your store." });
+    expect(home.body.steps.theme).toBe(true);
+    expect(home.body.embed).toMatchObject({ active: true, problem: null });
   });
 
   it("shows the settings with the key masked and the defaults for rules never saved", async () => {
