@@ -179,7 +179,8 @@ export async function redactShop(deps: ComplianceDeps, shop: string): Promise<{ 
   await forgetJobEvents(deps, new Set(jobs.map((j) => j.id)), shop);
 
   const deleted = await deps.db.$transaction(Object.values(SHOP_TABLES).map((erase) => erase(deps.db, shop)));
-  await deps.redis.del(`${deps.prefix}round-robin:${shop}`);
+  // Keys named for the shop: its round-robin turn and its last Admin API cost budget.
+  await deps.redis.del(`${deps.prefix}round-robin:${shop}`, `${deps.prefix}admin-budget:${shop}`);
   await forgetCachedCustomers(deps.redis, deps.prefix, shop);
   await deps.exports.remove(shop);
 
