@@ -14,6 +14,13 @@ installGlobals();
 const build = await import(pathToFileURL(resolve("build/server/index.js")).href);
 const handleOscarWebhookFast = build.entry.module.handleOscarWebhookFast;
 const OSCAR_WEBHOOK_PATH = /^\/webhooks\/oscar\/([^/?#]+)\/?(?:\?.*)?$/;
+const decodePathSegment = (segment) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // not a valid ingest key either way: the ingest service answers 404
+  }
+};
 
 const app = express();
 app.disable("x-powered-by");
@@ -27,7 +34,8 @@ app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = createServer((req, res) => {
   const match = req.method === "POST" ? OSCAR_WEBHOOK_PATH.exec(req.url ?? "") : null;
-  if (match) return void handleOscarWebhookFast(req, res, decodeURIComponent(match[1]));
+  // A malformed escape (%ff) must not throw out of the request handler: it would end the process.
+  if (match) return void handleOscarWebhookFast(req, res, decodePathSegment(match[1]));
   app(req, res);
 });
 
