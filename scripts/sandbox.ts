@@ -1,9 +1,10 @@
 /**
  * `npm run sandbox`: the whole app on this machine with no Shopify or Oscar account.
  * Starts the fake Shopify Admin API (seeded with a believable store), the Oscar simulator, a local
- * Slack receiver, the built app on an embedded SQLite file in sandbox mode, and the worker; then
- * prints the URL that opens the admin as the sandbox shop and the Oscar key to paste there. Every
- * run starts from a fresh sandbox database and fresh sandbox Redis keys.
+ * Slack receiver, the built app on an embedded SQLite file in sandbox mode, and the worker; installs
+ * and connects the sandbox shop through the app's own services; plays a short scripted support day
+ * and prints its timeline (`--no-scenario` skips it); then keeps serving the admin and a storefront
+ * page with the chat widget. Every run starts from a fresh sandbox database and fresh Redis keys.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,6 +15,8 @@ import { DEFAULT_SIM_API_KEY, startOscarSimulator } from "../sim/oscar/server";
 import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
 import { startSlackReceiver } from "../sim/slack/receiver";
+import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
+import { playScriptedDay } from "./sandbox/scripted-day";
 
 const args = new Set(process.argv.slice(2));
 const env = process.env;
@@ -106,11 +109,12 @@ async function main() {
 
   // A fresh secret each run: tokens minted by a previous sandbox can never sign in.
   const apiSecret = randomBytes(24).toString("hex");
+  const store = createStoreFixture({ shopDomain: shop, seed: 7 });
   const fakeAdmin = await startFakeShopifyAdmin({
     port: adminPort,
     host: "127.0.0.1",
     apiSecret,
-    stores: { [shop]: createStoreFixture({ shopDomain: shop, seed: 7 }) },
+    stores: { [shop]: store },
   });
   log(`fake Shopify Admin API at ${fakeAdmin.url} (store ${shop})`);
   // Only this key is accepted, so pasting a wrong one shows what a merchant sees when Oscar refuses a key.
@@ -148,17 +152,26 @@ async function main() {
   await startChild("worker", ["--import", "tsx", resolve("workers/index.ts")], appEnv, /worker ready/);
   log("worker running");
 
+  const { db } = await connectSandboxShop({ appUrl, shop, databaseUrl, encryptionKeys: appEnv.ENCRYPTION_KEYS!, redisUrl, redisPrefix, oscar, slack, apiKey: DEFAULT_SIM_API_KEY });
+  log(`${shop} installed and connected to Oscar (key ${DEFAULT_SIM_API_KEY}), routing rules and Slack alerts set`);
+  const storefront = await startSandboxStorefront();
+  let scenarioOk = true;
+  if (!args.has("--no-scenario")) {
+    scenarioOk = await playScriptedDay({ appUrl, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
+  }
+
   console.log("");
-  log("Sandbox ready.");
+  log(scenarioOk ? "Sandbox ready." : "Sandbox ready, but a step of the scripted day failed (see above).");
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
-  log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
-  log(`Slack webhook URL to paste in Settings (a local receiver): ${slack.webhookUrl("alerts")}`);
+  log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })}`);
+  log(`Slack alerts land in a local receiver: ${slack.webhookUrl("<channel>")}`);
   log(`A shopper starts a chat: curl -X POST ${oscar.url}/_sim/conversations -H 'content-type: application/json' -d '{"email":"shopper@example.com","name":"Maya","message":"Where is my order?"}'`);
   log("Press Ctrl+C to stop.");
 
   const stop = async () => {
     for (const child of children) child.kill("SIGTERM");
-    await Promise.all([fakeAdmin.close(), oscar.close(), slack.close()]);
+    await db.$disconnect();
+    await Promise.all([fakeAdmin.close(), oscar.close(), slack.close(), storefront.close()]);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

@@ -23,7 +23,7 @@ describe("npm run sandbox", () => {
       REDIS_URL: SHARED_REDIS_URL,
       REDIS_PREFIX: prefix,
     });
-    await sandbox.waitForOutput(/Sandbox ready/, 60_000);
+    await sandbox.waitForOutput(/Sandbox ready/, 90_000);
     browser = await launchBrowser();
   });
 
@@ -35,6 +35,23 @@ describe("npm run sandbox", () => {
 
   it("prints the URL that signs in as the sandbox shop", () => {
     expect(sandbox.output()).toContain(`Admin home (signed in as oscar-sandbox.myshopify.com): ${appUrl}/sandbox`);
+  });
+
+  it("plays the scripted day with every step succeeding and prints its timeline", () => {
+    const output = sandbox.output();
+    expect(output).toContain("installed and connected to Oscar");
+    expect(output).toMatch(/Timeline done: (\d+) of \1 steps succeeded/);
+    expect(output).not.toContain("✗");
+    for (const step of ["asks where the order is", "(VIP) writes", "urgent refund message", "hands the refund chat to a human", "resolves"]) expect(output).toContain(step);
+  });
+
+  it("opens the printed storefront page with the chat widget in a real browser", async () => {
+    const storefrontUrl = /Storefront with the chat widget: (\S+)/.exec(sandbox.output())?.[1];
+    expect(storefrontUrl).toBeTruthy();
+    const page = await newDesktopPage(browser);
+    await page.goto(storefrontUrl!);
+    await page.locator("script[src*='oscar-chat'], [class*='oscar']").first().waitFor({ state: "attached" });
+    await screenshot(page, resolve("screenshots/sandbox-storefront.png"));
   });
 
   it("opens the admin home in a real browser with the store's details and no console errors from the app", async () => {

@@ -5,6 +5,7 @@ import { ZodError } from "zod";
 import { ShopNotConnectedError } from "../app/oscar/for-shop.server";
 import { isPermanentOscarError } from "../app/oscar/errors";
 import { DecryptionError } from "../app/security/encryption.server";
+import { KnowledgeBotMissingError } from "../app/services/knowledge-sync.server";
 import { AdminApiResponseError } from "../app/shopify/admin-graphql.server";
 import { SlackDeliveryError } from "../app/slack/slack.server";
 
@@ -26,6 +27,8 @@ export function classifyJobFailure(error: unknown): Error {
   if (isPermanentOscarError(error) || error instanceof ShopNotConnectedError || error instanceof DecryptionError) {
     return new UnrecoverableError((error as Error).message);
   }
+  // Knowledge sync without a chosen bot: the merchant must pick one first.
+  if (error instanceof KnowledgeBotMissingError) return new UnrecoverableError(error.message);
   if (error instanceof SlackDeliveryError && error.permanent) return new UnrecoverableError(error.message);
   const status = httpStatusOf(error);
   if (status !== undefined && PERMANENT_HTTP.has(status)) {

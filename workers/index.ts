@@ -18,6 +18,10 @@ import { unauthenticated } from "../app/shopify.server";
 import { withFailureClassification } from "./failures";
 import { createOscarEventProcessor } from "./processors/oscar-event";
 import { createShopDetailsProcessor } from "./processors/shop-details";
+import { createKnowledgeSyncProcessor } from "./processors/knowledge-sync";
+import { createAnalyticsPurgeProcessor } from "./processors/analytics-purge";
+import { createWeeklyReportProcessor } from "./processors/weekly-report";
+import { createAnalyticsSchedules } from "../app/queues/analytics-schedules.server";
 
 const settings = config();
 const keyring = settings.encryption;
@@ -29,8 +33,18 @@ redis.on("error", (error) => logger.warn({ error: error.message }, "redis connec
 const adminThrottle = createAdminThrottle({ redis, prefix });
 const adminGraphqlFor = async (shop: string) => adminThrottle(shop, (await unauthenticated.admin(shop)).admin.graphql);
 
-const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
-  "shop.sync-details": createShopDetailsProcessor({ db: prisma, adminGraphqlFor, logger }),
+const schedules = createAnalyticsSchedules({ connection: redis, prefix: settings.redis.prefix });
+const oscarFor = createOscarClientFactory({
+  db: prisma,
+  keyring,
+  baseUrl: settings.oscarApiBase,
+  limiter: createOscarRateLimiter({ redis, prefix: `${prefix}oscar-rate:` }),
+  logger,
+});
+const sendSlack = createSlackSender();
+
+const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
+  "shop.sync-details": createShopDetailsProcessor({ db: prisma, adminGraphqlFor, schedules, logger }),
   "oscar.event": createOscarEventProcessor({
     db: prisma,
     appSecret: settings.shopify.apiSecret,
@@ -38,23 +52,20 @@ const processors: Record<JobName, (job: Job) => Promise<unknown>> = {
     redis,
     redisPrefix: prefix,
     keyring,
-    oscarFor: createOscarClientFactory({
-      db: prisma,
-      keyring,
-      baseUrl: settings.oscarApiBase,
-      limiter: createOscarRateLimiter({ redis, prefix: `${prefix}oscar-rate:` }),
-      logger,
-    }),
+    oscarFor,
     adminGraphqlFor,
     findCustomer: createCustomerLookup({ redis, prefix, keyring }),
-    sendSlack: createSlackSender(),
+    sendSlack,
     logger,
   }),
+  "analytics.weekly-report": createWeeklyReportProcessor({ db: prisma, oscarFor, keyring, sendSlack, apiKey: settings.shopify.apiKey, logger }),
+  "analytics.purge-expired": createAnalyticsPurgeProcessor({ db: prisma, logger }),
+  "knowledge.sync": createKnowledgeSyncProcessor({ db: prisma, adminGraphqlFor, oscarFor, logger }),
 };
 
-const process_ = withFailureClassification(async (job: Job) => {
+const process_ = withFailureClassification(async (job: Job, token?: string) => {
   if (!isJobName(job.name)) throw new Error(`No processor for job ${job.name}`);
-  return processors[job.name](job);
+  return processors[job.name](job, token);
 });
 
 const workers = Object.values(QUEUES).map((queue) => {
@@ -75,6 +86,8 @@ const workers = Object.values(QUEUES).map((queue) => {
   return worker;
 });
 
+// Registering the nightly purge again replaces it: every worker may do so at start.
+await schedules.scheduleRetention();
 logger.info({ queues: Object.values(QUEUES), concurrency: settings.workerConcurrency }, "worker ready");
 
 let stopping = false;
@@ -83,6 +96,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "worker stopping: finishing active jobs");
   await Promise.all(workers.map((w) => w.close()));
+  await schedules.close();
   await prisma.$disconnect();
   redis.disconnect();
   logger.info("worker stopped");

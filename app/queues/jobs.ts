@@ -10,6 +10,10 @@ export const QUEUES = {
   shopSync: "shop-sync",
   /** Oscar webhook events, verified and stored by the ingest route, processed by the worker. */
   oscarEvents: "oscar-events",
+  /** Knowledge sync: the store's products, pages and policies sent to the merchant's bot. */
+  knowledgeSync: "knowledge-sync",
+  /** The weekly Slack report (one job scheduler per shop) and the nightly purge of expired analytics rows. */
+  analytics: "analytics",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -19,6 +23,11 @@ const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "mus
 export const JOBS = {
   "shop.sync-details": {
     queue: QUEUES.shopSync,
+    payload: z.object({ shop: shopDomain }),
+  },
+  "knowledge.sync": {
+    queue: QUEUES.knowledgeSync,
+    // What to do (full read, changed products) is in the database; the job only says "now".
     payload: z.object({ shop: shopDomain }),
   },
   "oscar.event": {
@@ -32,6 +41,14 @@ export const JOBS = {
       /** The whole event, AES-256-GCM encrypted: it holds the shopper's email and words. */
       sealedEvent: z.string().startsWith("v"),
     }),
+  },
+  "analytics.weekly-report": {
+    queue: QUEUES.analytics,
+    payload: z.object({ shop: shopDomain }),
+  },
+  "analytics.purge-expired": {
+    queue: QUEUES.analytics,
+    payload: z.object({}),
   },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 

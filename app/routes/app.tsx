@@ -27,6 +27,8 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/analytics">Analytics</Link>
+        <Link to="/app/knowledge">Knowledge</Link>
         <Link to="/app/settings">Settings</Link>
         <Link to="/app/failed-jobs">Failed jobs</Link>
       </NavMenu>

@@ -6,6 +6,6 @@ import { answerShopifyWebhook, lifecycle, verifyShopifyWebhook } from "../webhoo
 export const action = async ({ request }: ActionFunctionArgs) => {
   const webhook = await verifyShopifyWebhook(request);
   return answerShopifyWebhook(webhook, customerRedactPayload, (payload) =>
-    redactCustomer(lifecycle().compliance, { shop: webhook.shop, customer: payload.customer }),
+    redactCustomer(lifecycle().compliance, { shop: webhook.shop, customer: payload.customer, orderIds: payload.orders_to_redact }),
   );
 };

@@ -15,6 +15,7 @@ describe("what the privacy webhooks know about the app's data", () => {
       "Session.emailVerified",
       "Session.firstName",
       "Session.lastName",
+      "ShopOrder.shopifyCustomerId", // customers/redact deletes the customer's orders (and orders_to_redact); shop/redact all of the shop's
     ]);
   });
 

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Logger } from "../logger.server";
 import { JOBS } from "../queues/jobs";
+import { customerOrders, deleteCustomerOrders } from "../models/shop-order.server";
 import { ALL_STATES, belongsToShop, namedForShop, type JobRemoval, type StoredJob } from "../queues/job-removal.server";
 import { decryptSecret, type EncryptionKeyring } from "../security/encryption.server";
 import { DeliveryNotFinishedError } from "../webhooks/shopify-deliveries.server";
@@ -33,7 +34,7 @@ const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/);
 const shopifyCustomer = z.object({ id: numericId, email: z.string().nullish(), phone: z.string().nullish() });
 
 export const customerDataRequestPayload = z.object({ shop_domain: shopDomain, customer: shopifyCustomer, data_request: z.object({ id: numericId }) });
-export const customerRedactPayload = z.object({ shop_domain: shopDomain, customer: shopifyCustomer });
+export const customerRedactPayload = z.object({ shop_domain: shopDomain, customer: shopifyCustomer, orders_to_redact: z.array(numericId).default([]) });
 export const shopRedactPayload = z.object({ shop_domain: shopDomain });
 
 export type ShopifyCustomerRef = z.infer<typeof shopifyCustomer>;
@@ -55,6 +56,15 @@ const SHOP_TABLES = {
   ConversationRecord: (db, shop) => db.conversationRecord.deleteMany({ where: { shop } }),
   OrderStatusSettings: (db, shop) => db.orderStatusSettings.deleteMany({ where: { shop } }),
   ThemeEmbedCheck: (db, shop) => db.themeEmbedCheck.deleteMany({ where: { shop } }),
+  ShopOrder: (db, shop) => db.shopOrder.deleteMany({ where: { shop } }),
+  AnalyticsSettings: (db, shop) => db.analyticsSettings.deleteMany({ where: { shop } }),
+  OrderStatusAnswer: (db, shop) => db.orderStatusAnswer.deleteMany({ where: { shop } }),
+  WeeklyReportDelivery: (db, shop) => db.weeklyReportDelivery.deleteMany({ where: { shop } }),
+  KnowledgeSettings: (db, shop) => db.knowledgeSettings.deleteMany({ where: { shop } }),
+  KnowledgeSyncState: (db, shop) => db.knowledgeSyncState.deleteMany({ where: { shop } }),
+  KnowledgeItem: (db, shop) => db.knowledgeItem.deleteMany({ where: { shop } }),
+  KnowledgeSource: (db, shop) => db.knowledgeSource.deleteMany({ where: { shop } }),
+  KnowledgeChange: (db, shop) => db.knowledgeChange.deleteMany({ where: { shop } }),
 } satisfies Record<Prisma.ModelName, (db: PrismaClient, shop: string) => Prisma.PrismaPromise<Prisma.BatchPayload>>;
 
 const normalEmail = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
@@ -135,6 +145,12 @@ export async function exportCustomerData(
       assigneeId: r.assigneeId,
       resolvedAt: iso(r.resolvedAt),
     })),
+    orders: (await customerOrders(deps.db, shop, customer.id)).map((o) => ({
+      orderId: o.orderId,
+      totalPrice: o.totalPrice,
+      currencyCode: o.currencyCode,
+      placedAt: o.placedAt.toISOString(),
+    })),
     oscarNotes: held.records.filter((r) => r.enrichedAt).map((r) => ({ conversationId: r.conversationId, description: noteDescription(r) })),
     oscarContactAttributes: [
       ...(held.records.some((r) => r.enrichmentOutcome === "customer") ? ENRICHMENT_CONTACT_ATTRIBUTES : []),
@@ -152,19 +168,21 @@ export async function exportCustomerData(
 /** customers/redact: erases the customer's records, queued events, cached look-up and earlier exports. */
 export async function redactCustomer(
   deps: ComplianceDeps,
-  { shop, customer }: { shop: string; customer: ShopifyCustomerRef },
-): Promise<{ conversations: number; jobs: number }> {
+  { shop, customer, orderIds = [] }: { shop: string; customer: ShopifyCustomerRef; orderIds?: string[] },
+): Promise<{ conversations: number; jobs: number; orders: number }> {
   const held = await findCustomerData(deps, shop, customer);
   const { removed, running } = await deps.jobs.removeJobs(held.events.map((e) => e.job));
   await forgetJobEvents(deps, new Set(held.events.map((e) => e.job.id)));
   const rows = await deps.db.conversationRecord.deleteMany({
     where: { shop, OR: [{ shopifyCustomerId: customer.id }, { conversationId: { in: held.conversations } }] },
   });
+  // The customer's orders kept for assisted revenue, and any order Shopify names (placed as a guest).
+  const orders = await deleteCustomerOrders(deps.db, shop, customer.id, orderIds);
   if (held.email) await forgetCachedCustomer(deps.redis, deps.prefix, shop, held.email);
   await deps.exports.remove(shop, (data) => data.customer.shopifyCustomerId === customer.id || (held.email !== null && normalEmail(data.customer.email) === held.email));
-  deps.logger.info({ shop, conversations: rows.count, jobs: removed, running: running.length }, "customer redacted");
+  deps.logger.info({ shop, conversations: rows.count, orders: orders.count, jobs: removed, running: running.length }, "customer redacted");
   if (running.length) throw new DeliveryNotFinishedError(`${running.length} of the customer's jobs are running; they are removed on the next delivery.`);
-  return { conversations: rows.count, jobs: removed };
+  return { conversations: rows.count, jobs: removed, orders: orders.count };
 }
 
 /** shop/redact (48 hours after uninstall): erases everything the app holds for the shop. */

@@ -31,6 +31,8 @@ export type CustomerDataExport = {
   customer: { shopifyCustomerId: string; email: string | null };
   /** The app's record of each conversation with this customer (also the source of the analytics). */
   conversations: ConversationExport[];
+  /** The customer's orders the app keeps for assisted revenue (id, total, time). */
+  orders: { orderId: string; totalPrice: string; currencyCode: string; placedAt: string }[];
   /** Private notes the app wrote in Oscar Chat with this customer's Shopify details; their text lives in Oscar. */
   oscarNotes: { conversationId: string; description: string }[];
   /** Attributes the app set on this customer's Oscar Chat contact; the values live in Oscar. */

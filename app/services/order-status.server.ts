@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { ORDERS_FOR_ORDER_STATUS_QUERY } from "../graphql/orders-for-order-status";
 import type { Logger } from "../logger.server";
+import { recordOrderStatusAnswer } from "../models/order-status-answer.server";
 import { loadOrderStatusSettings, type OrderDataKind } from "../models/order-status-settings.server";
 import type { OscarClient } from "../oscar/client.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
@@ -127,6 +128,8 @@ export async function answerOrderStatus(
     return "no-order";
   }
   await reply(formatOrderStatusReply(order, settings.sharedFields));
+  // Counted on the analytics dashboard, once per shopper message however often the job runs.
+  await recordOrderStatusAnswer(deps.db, shop, String(message.id), new Date());
   deps.logger.info({ shop, conversationId }, "order status answered");
   return "answered";
 }

@@ -18,7 +18,7 @@ const settings = config();
 
 // The same per-key budget the worker uses (same Redis keys), so the admin never pushes a key over Oscar's limit.
 const sharedLimiter = createOscarRateLimiter({ redis: producerRedis, prefix: `${settings.redis.prefix}:oscar-rate:` });
-const limiter: OscarRateLimiter = {
+export const limiter: OscarRateLimiter = {
   async acquire(apiKey, options) {
     await whenReady(producerRedis);
     return sharedLimiter.acquire(apiKey, options);

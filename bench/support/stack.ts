@@ -56,7 +56,7 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
 
   await start([resolve("server.mjs")], /\[oscar-chat\] http/);
   // The worker announces "worker ready" at info level.
-  if (worker) await start(["--import", "tsx", resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" });
+  const workerChild = worker ? await start(["--import", "tsx", resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" }) : undefined;
 
   return {
     appUrl,
@@ -64,6 +64,8 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
     databaseUrl,
     prefix,
     redisUrl,
+    /** For reading the worker's memory from /proc. */
+    workerPid: workerChild?.pid,
     async close() {
       for (const child of children) child.kill("SIGTERM");
       const redis = new Redis(redisUrl);

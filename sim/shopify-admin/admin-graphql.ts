@@ -24,6 +24,8 @@ export type GraphqlContext = {
   grantedScopes: readonly string[];
   apiKey: string;
   clock: () => number;
+  /** The fake's origin, for the URLs it hands out (bulk operation files). */
+  origin: string;
 };
 
 type Cost = { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus };
@@ -82,6 +84,7 @@ export async function answerGraphqlRequest(request: GraphqlRequestBody, context:
     actualCost: 0,
     searchWarnings: [],
     unmodelledRootFields: [],
+    origin: context.origin,
   };
   const result = await execute({
     schema: context.schema,

@@ -59,13 +59,15 @@ export type PaginateOptions = {
   store: StoreFixture;
   /** Told about search fields the resource does not have (Shopify ignores those terms). */
   onUnknownSearchField?: (field: string) => void;
+  /** A bulk operation's connection: every node, no page limit. */
+  unbounded?: boolean;
 };
 
 export function paginate<T>(items: readonly T[], args: ConnectionArgs, options: PaginateOptions): Connection<T> {
   const { first, last, after, before } = args;
   if (typeof first !== "number" && typeof last !== "number") throw new GraphQLError("you must provide one of first or last");
   for (const [name, size] of [["first", first], ["last", last]] as const) {
-    if (typeof size === "number" && (size < 0 || size > MAX_PAGE_SIZE)) {
+    if (typeof size === "number" && (size < 0 || (size > MAX_PAGE_SIZE && !options.unbounded))) {
       throw new GraphQLError(`The ${name} argument must be between 0 and ${MAX_PAGE_SIZE}; got ${size}.`);
     }
   }

@@ -2,6 +2,7 @@
 // most fields are read as they are; this file holds the rest: root fields, relations between
 // records, derived values, and the connection/placeholder rules every field goes through.
 import {
+  execute,
   getNamedType,
   isAbstractType,
   isObjectType,
@@ -11,6 +12,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLTypeResolver,
 } from "graphql";
+import { bulkOperationStatus, runBulkQuery } from "./bulk-operations";
 import { filterBySearch, paginate, type ConnectionArgs, type PaginateOptions } from "./connections";
 import { actualCostOfField, isConnectionType } from "./cost";
 import type {
@@ -44,6 +46,10 @@ export type ResolveContext = {
   searchWarnings: SearchWarning[];
   /** Root fields the fake does not model, answered with empty values: worth a log line. */
   unmodelledRootFields: string[];
+  /** The fake's own origin, for URLs it serves (bulk operation files). */
+  origin: string;
+  /** Inside a bulk operation: connections need no page size and have no page limit. */
+  bulk?: boolean;
 };
 
 type Args = Record<string, unknown>;
@@ -122,10 +128,15 @@ const QUERY_ROOT: Record<string, Resolve> = {
   node: (_s, { id }, { store }, info) => nodeFor(store, String(id), info),
   nodes: (_s, { ids }, { store }, info) => (ids as string[]).map((id) => nodeFor(store, id, info)),
   currentAppInstallation: (_s, _a, { store }) => store.appInstallation,
+  bulkOperation: (_s, { id }, ctx) => bulkOperationStatus(ctx, String(id)),
 };
 
 const MUTATION_ROOT: Record<string, Resolve> = {
   metafieldsSet: (_s, { metafields }, ctx) => metafieldsSet(ctx.store, metafields as MetafieldsSetInput[], new Date(ctx.now())),
+  bulkOperationRunQuery: (_s, { query }, ctx, info) =>
+    runBulkQuery(info.schema, String(query), ctx, (document, bulkCtx) =>
+      execute({ schema: info.schema, document, rootValue: {}, contextValue: bulkCtx, fieldResolver: resolveField, typeResolver: resolveType }),
+    ),
 };
 
 /** `node`/`nodes` answer only records whose type implements the asked interface, like Shopify. */
@@ -258,7 +269,9 @@ export const resolveField: GraphQLFieldResolver<unknown, ResolveContext> = (sour
   const namedType = getNamedType(info.returnType);
   if (isConnectionType(namedType)) {
     const items = Array.isArray(value) ? value : [];
-    value = paginate(items, args as ConnectionArgs, searchOptions(ctx, info, nodeTypeOf(namedType), args.query));
+    const unbounded = ctx.bulk === true && typeof args.first !== "number" && typeof args.last !== "number";
+    const pageArgs = unbounded ? { ...args, first: items.length } : args;
+    value = paginate(items, pageArgs as ConnectionArgs, { ...searchOptions(ctx, info, nodeTypeOf(namedType), args.query), unbounded });
   } else if (value === undefined) {
     value = placeholderFor(info.returnType, ctx.store, info);
   } else if (Array.isArray(value) && typeof args.first === "number") {

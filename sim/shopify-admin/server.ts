@@ -8,6 +8,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { answerAccessTokenRequest, createAccessTokenRegistry } from "./access-tokens";
 import { answerGraphqlRequest, type GraphqlRequestBody } from "./admin-graphql";
+import { bulkOperationFile } from "./bulk-operations";
 import type { StoreFixture } from "./fixtures";
 import { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
 import { createCostBucket, type CostBucket, type ThrottleSettings, type ThrottleStatus } from "./throttle";
@@ -111,6 +112,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
   const buckets = new Map<string, CostBucket>([...stores.keys()].map((domain) => [domain, createCostBucket(options.throttle ?? {}, clock)]));
   const tokens = createAccessTokenRegistry(clock);
   const requests: AdminApiRequest[] = [];
+  let origin = "";
 
   /** The shop a request is for: the header the app adds, else the Host, else the only store. */
   function shopOf(request: IncomingMessage): string | null | "ambiguous" {
@@ -155,6 +157,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       grantedScopes,
       apiKey: options.apiKey ?? "",
       clock,
+      origin,
     });
     record.operationName = graphql.operationName;
     if (graphql.unmodelledRootFields.length > 0) {
@@ -165,6 +168,14 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const path = new URL(request.url ?? "/", "http://fake.invalid").pathname;
+    // A bulk operation's result file: in Shopify a signed cloud-storage URL, here served by the fake itself.
+    const bulkFile = request.method === "GET" ? /^\/bulk-operations\/(\d+)\.jsonl$/.exec(path) : null;
+    if (bulkFile) {
+      const file = bulkOperationFile(bulkFile[1]);
+      response.writeHead(file === undefined ? 404 : 200, { "content-type": "application/jsonl" });
+      response.end(file ?? "");
+      return;
+    }
     const shop = shopOf(request);
     const record: AdminApiRequest = {
       shop: shop === "ambiguous" ? null : shop,
@@ -209,6 +220,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const address = server.address() as AddressInfo;
+  origin = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   const bucketOf = (shopDomain: string) => {
     const bucket = buckets.get(shopDomain.toLowerCase());
     if (!bucket) throw new Error(`The fake Shopify Admin has no store ${shopDomain}`);
@@ -216,7 +228,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
   };
 
   return {
-    url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,
+    url: origin,
     requests,
     store(shopDomain) {
       const store = stores.get(shopDomain.toLowerCase());

@@ -9,6 +9,13 @@ export const SHOPIFY_WEBHOOK_PATHS = {
   "customers/data_request": "/webhooks/customers/data_request",
   "customers/redact": "/webhooks/customers/redact",
   "shop/redact": "/webhooks/shop/redact",
+  "orders/create": "/webhooks/orders/create",
+  "products/create": "/webhooks/products/create",
+  "products/update": "/webhooks/products/update",
+  "products/delete": "/webhooks/products/delete",
+  "collections/create": "/webhooks/collections/create",
+  "collections/update": "/webhooks/collections/update",
+  "collections/delete": "/webhooks/collections/delete",
 } as const;
 
 export type ShopifyTopic = keyof typeof SHOPIFY_WEBHOOK_PATHS;
@@ -58,4 +65,24 @@ export const shopifyPayloads = {
     orders_to_redact: [],
   }),
   shopRedact: (shop: string) => ({ shop_id: 954889, shop_domain: shop }),
+  /** products/update (and create): the fields the app reads are the id; the sync reads the product fresh. */
+  productUpdated: (product: { id: string; title: string }) => ({
+    id: Number(product.id.split("/").pop()),
+    admin_graphql_api_id: product.id,
+    title: product.title,
+    updated_at: new Date().toISOString(),
+  }),
+  productDeleted: (productId: string) => ({ id: Number(productId.split("/").pop()) }),
+  /** An order as orders/create sends it (the fields the app reads, and some personal ones it must not keep). */
+  orderCreated: (order: { id: number; customerId: number | null; total: string; currency: string; createdAt: string }) => ({
+    id: order.id,
+    name: `#${order.id % 10_000}`,
+    email: "shopper@example.com",
+    created_at: order.createdAt,
+    currency: order.currency,
+    total_price: order.total,
+    total_price_set: { shop_money: { amount: order.total, currency_code: order.currency }, presentment_money: { amount: order.total, currency_code: order.currency } },
+    customer: order.customerId === null ? null : { id: order.customerId, email: "shopper@example.com", first_name: "Maya", last_name: "Lind" },
+    billing_address: { name: "Maya Lind", address1: "1 Main St", city: "Oslo" },
+  }),
 };

@@ -89,13 +89,18 @@ export function openQueues(stack: AppStack): { queues: Queue[]; close(): Promise
   return { queues, close: async () => void (await Promise.all(queues.map((q) => q.close()))) };
 }
 
-/** Waits until no job is waiting, delayed or running in any queue. */
+/**
+ * Waits until no job is waiting, delayed or running in any queue. A job scheduler's next run (the
+ * nightly purge, a weekly report) is a future appointment, not pending work, and does not count.
+ */
 export async function waitForQueuesIdle(stack: AppStack): Promise<void> {
   const { queues, close } = openQueues(stack);
   try {
     await waitFor("the queues to be idle", async () => {
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized")));
-      return counts.every((c) => Object.values(c).every((n) => n === 0));
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts("waiting", "active", "prioritized")));
+      if (!counts.every((c) => Object.values(c).every((n) => n === 0))) return false;
+      const delayed = (await Promise.all(queues.map((q) => q.getDelayed()))).flat();
+      return delayed.every((job) => job.repeatJobKey !== undefined);
     });
   } finally {
     await close();

@@ -78,10 +78,10 @@ describe("onboarding and settings in a real browser (sandbox)", () => {
     await page.getByRole("button", { name: "Show this widget" }).click();
     await page.getByText("3 of 5 steps done").waitFor();
 
-    // The theme step checks the live theme by itself (the fake Admin API has no themes, and says so).
+    // The theme step checks the live theme by itself: the sandbox store's "Dawn" has the embed off.
     const editor = page.getByRole("link", { name: "Open theme editor" });
     expect(await editor.getAttribute("href")).toBe("https://oscar-sandbox.myshopify.com/admin/themes/current/editor?context=apps&activateAppId=sandbox-api-key/oscar-chat-embed");
-    await page.getByText("Shopify did not report a published theme for your store.").waitFor();
+    await page.getByText(/^Not on in your live theme “Dawn”/).waitFor();
 
     // A shopper starts a chat: Oscar's event arrives and the last step completes by itself.
     const started = await fetch(`${oscarUrl}/_sim/conversations`, {

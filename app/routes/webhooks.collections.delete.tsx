@@ -1,0 +1,5 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { answerCollectionWebhook } from "../webhooks/knowledge-webhooks.server";
+
+// collections/delete: the collections' knowledge source is brought up to date by the next (debounced) sync.
+export const action = ({ request }: ActionFunctionArgs) => answerCollectionWebhook(request);
