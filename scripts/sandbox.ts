@@ -152,11 +152,16 @@ async function main() {
   await startChild("worker", ["--import", "tsx", resolve("workers/index.ts")], appEnv, /worker ready/);
   log("worker running");
 
-  const { db } = await connectSandboxShop({ appUrl, shop, databaseUrl, encryptionKeys: appEnv.ENCRYPTION_KEYS!, redisUrl, redisPrefix, oscar, slack, apiKey: DEFAULT_SIM_API_KEY });
-  log(`${shop} installed and connected to Oscar (key ${DEFAULT_SIM_API_KEY}), routing rules and Slack alerts set`);
+  // --fresh-shop leaves the shop unconnected, to walk through onboarding by hand (no scripted day).
+  const freshShop = args.has("--fresh-shop");
+  let db: Awaited<ReturnType<typeof connectSandboxShop>>["db"] | undefined;
+  if (!freshShop) {
+    ({ db } = await connectSandboxShop({ appUrl, shop, databaseUrl, encryptionKeys: appEnv.ENCRYPTION_KEYS!, redisUrl, redisPrefix, oscar, slack, apiKey: DEFAULT_SIM_API_KEY }));
+    log(`${shop} installed and connected to Oscar (key ${DEFAULT_SIM_API_KEY}), routing rules and Slack alerts set`);
+  }
   const storefront = await startSandboxStorefront();
   let scenarioOk = true;
-  if (!args.has("--no-scenario")) {
+  if (db && !args.has("--no-scenario")) {
     scenarioOk = await playScriptedDay({ appUrl, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
   }
 
@@ -164,13 +169,18 @@ async function main() {
   log(scenarioOk ? "Sandbox ready." : "Sandbox ready, but a step of the scripted day failed (see above).");
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })}`);
-  log(`Slack alerts land in a local receiver: ${slack.webhookUrl("<channel>")}`);
+  if (freshShop) {
+    log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
+    log(`Slack webhook URL to paste in Settings (a local receiver): ${slack.webhookUrl("alerts")}`);
+  } else {
+    log(`Slack alerts land in a local receiver: ${slack.webhookUrl("<channel>")}`);
+  }
   log(`A shopper starts a chat: curl -X POST ${oscar.url}/_sim/conversations -H 'content-type: application/json' -d '{"email":"shopper@example.com","name":"Maya","message":"Where is my order?"}'`);
   log("Press Ctrl+C to stop.");
 
   const stop = async () => {
     for (const child of children) child.kill("SIGTERM");
-    await db.$disconnect();
+    await db?.$disconnect();
     await Promise.all([fakeAdmin.close(), oscar.close(), slack.close(), storefront.close()]);
     process.exit(0);
   };

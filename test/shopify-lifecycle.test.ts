@@ -44,6 +44,9 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     }
     worker = await stack.startWorker();
     [a, b] = [await runSupportScenario(stack, oscar, SHOP_A, KEY_A), await runSupportScenario(stack, oscar, SHOP_B, KEY_B)];
+    // Every delivery (retries and duplicates included) in, then every job done: later snapshots
+    // must not see the scenario still settling.
+    await oscar.webhooksIdle();
     await waitForQueuesIdle(stack);
   });
 

@@ -21,7 +21,7 @@ describe("onboarding and settings in a real browser (sandbox)", () => {
     const oscarPort = await freePort();
     appUrl = `http://127.0.0.1:${port}`;
     oscarUrl = `http://127.0.0.1:${oscarPort}`;
-    sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build"], {
+    sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build", "--fresh-shop"], {
       PORT: String(port),
       SANDBOX_ADMIN_API_PORT: String(await freePort()),
       SANDBOX_OSCAR_PORT: String(oscarPort),
