@@ -48,6 +48,8 @@ export function rssMb(pid: number): number {
 /** A Redis of the case's own, with AOF fsynced on every write, as production should run it. */
 export async function startOwnRedis() {
   const port = await freePort();
+  // A fresh clone has no .cache/reliability yet.
+  mkdirSync(resolve(".cache/reliability"), { recursive: true });
   const dir = mkdtempSync(resolve(".cache/reliability/redis-"));
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
