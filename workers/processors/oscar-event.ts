@@ -6,10 +6,10 @@ import type { Logger } from "../../app/logger.server";
 import { loadEscalationRules } from "../../app/models/escalation-rules.server";
 import { markEventReceived } from "../../app/models/oscar-connection.server";
 import { slackUrlFor } from "../../app/models/slack-settings.server";
-import { OscarWebhookEventSchema } from "../../app/oscar/contract";
+import { OscarWebhookEventSchema, type OscarWebhookEvent } from "../../app/oscar/contract";
 import type { OscarClientFactory } from "../../app/oscar/for-shop.server";
 import { withConversationLock } from "../../app/queues/conversation-lock.server";
-import { parseJobPayload } from "../../app/queues/jobs";
+import { parseJobPayload, type JobPayload } from "../../app/queues/jobs";
 import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
 import type { CustomerLookup } from "../../app/services/customer-lookup.server";
@@ -43,18 +43,16 @@ export type OscarEventDeps = {
 export function createOscarEventProcessor(deps: OscarEventDeps) {
   const handle = handleOscarEvent(deps);
   return async (job: Job): Promise<void> => {
-    const { shop, sealedEvent } = parseJobPayload("oscar.event", job.data);
-    const conversationId = String(JSON.parse(decryptSecret(deps.keyring, sealedEvent))?.data?.conversation_id ?? "");
+    const payload = parseJobPayload("oscar.event", job.data);
+    const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent)));
     // One conversation's events are handled one at a time, across every worker process.
-    const lockKey = `${deps.redisPrefix}conversation-lock:${createHash("sha256").update(`${shop}\n${conversationId}`).digest("hex").slice(0, 32)}`;
-    await withConversationLock(deps.redis, lockKey, deps.lockMs, () => handle(job));
+    const conversation = createHash("sha256").update(`${payload.shop}\n${event.data.conversation_id}`).digest("hex").slice(0, 32);
+    await withConversationLock(deps.redis, `${deps.redisPrefix}conversation-lock:${conversation}`, deps.lockMs, () => handle(job, payload, event));
   };
 }
 
 function handleOscarEvent(deps: OscarEventDeps) {
-  return async (job: Job) => {
-    const payload = parseJobPayload("oscar.event", job.data);
-    const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent)));
+  return async (job: Job, payload: JobPayload<"oscar.event">, event: OscarWebhookEvent) => {
     const { shop } = payload;
     const logger = deps.logger.child({ job: job.name, jobId: job.id, shop, type: event.type });
     // A job that failed before, or was cut short by a crash, may already have written to Oscar.
