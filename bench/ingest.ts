@@ -11,35 +11,28 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { createPrismaClient } from "../app/db/client.server";
-import { encryptSecret, generateKeyringEntry, parseKeyring } from "../app/security/encryption.server";
+import { encryptSecret, parseKeyring } from "../app/security/encryption.server";
+import { startBenchStack } from "./support/stack";
 
 const seconds = Number(process.argv[2] ?? 15);
 const rate = Number(process.argv[3] ?? 1000);
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `bench-ingest-${Date.now()}`;
-const dir = resolve(".cache/bench");
-const dbFile = resolve(dir, `ingest-${Date.now()}.sqlite`);
-const children: ChildProcess[] = [];
 const shop = "bench-shop.myshopify.com";
 
-function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let output = "";
+/** The baseline server, a process of its own like the app; resolves with its port. */
+function startBareServer(): Promise<{ child: ChildProcess; port: string }> {
+  const child = spawn(process.execPath, [resolve("node_modules/tsx/dist/cli.mjs"), resolve("bench/support/bare-server.ts")], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((done, fail) => {
-    const onData = (chunk: Buffer) => {
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk;
-      if (ready.test(output)) done({ child, output: () => output });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited ${code}: ${output}`)));
+      const port = /listening (\d+)/.exec(output)?.[1];
+      if (port) done({ child, port });
+    });
+    child.once("exit", (code) => fail(new Error(`the bare server exited ${code}`)));
   });
 }
 
@@ -53,7 +46,7 @@ function load(url: string, connections: number, loadRate: number, secret?: strin
   return JSON.parse(out.trim().split("\n").pop()!) as Load;
 }
 
-async function jobCount(): Promise<number> {
+async function jobCount(redisUrl: string, prefix: string): Promise<number> {
   const queue = new Queue("oscar-events", { connection: { url: redisUrl }, prefix });
   const counts = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
   await queue.close();
@@ -61,44 +54,35 @@ async function jobCount(): Promise<number> {
 }
 
 async function main() {
-  mkdirSync(dir, { recursive: true });
-  const databaseUrl = `file:${dbFile}`;
-  execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "ignore" });
-  const keys = generateKeyringEntry(1);
+  const stack = await startBenchStack({ name: "ingest" });
+  const bare = await startBareServer();
+  try {
+    await measure(stack, bare.port);
+  } finally {
+    bare.child.kill("SIGTERM");
+    await stack.close();
+  }
+}
+
+async function measure(stack: Awaited<ReturnType<typeof startBenchStack>>, barePort: string) {
+  // The shop as connect leaves it: an ingest key and a webhook secret, encrypted.
   const secret = randomBytes(32).toString("hex");
   const ingestKey = randomBytes(24).toString("base64url");
-  const db = createPrismaClient(databaseUrl);
-  const keyring = parseKeyring(keys);
+  const keyring = parseKeyring(stack.env.ENCRYPTION_KEYS!);
+  const db = createPrismaClient(stack.databaseUrl);
   await db.shop.create({ data: { domain: shop } });
   await db.oscarConnection.create({
     data: { shop, apiKeyCiphertext: encryptSecret(keyring, "osk_bench"), apiKeyLast4: "ench", ingestKey, webhookSecretCiphertext: encryptSecret(keyring, secret) },
   });
   await db.$disconnect();
-
-  const bare = await start([resolve("node_modules/tsx/dist/cli.mjs"), resolve("bench/support/bare-server.ts")], process.env, /listening \d+/);
-  const barePort = /listening (\d+)/.exec(bare.output())![1];
-  const appPort = 3900 + Math.floor(Math.random() * 90);
-  await start([resolve("server.mjs")], {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: String(appPort),
-    HOST: "127.0.0.1",
-    SHOPIFY_API_KEY: "bench",
-    SHOPIFY_API_SECRET: "bench-secret",
-    SHOPIFY_APP_URL: `http://127.0.0.1:${appPort}`,
-    ENCRYPTION_KEYS: keys,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    LOG_LEVEL: "warn",
-  }, /\[oscar-chat\] http/);
+  const jobs = () => jobCount(stack.redisUrl, stack.prefix);
 
   const bareUrl = `http://127.0.0.1:${barePort}/`;
-  const ingestUrl = `http://127.0.0.1:${appPort}/webhooks/oscar/${ingestKey}`;
+  const ingestUrl = `${stack.appUrl}/webhooks/oscar/${ingestKey}`;
   // Warm both (JIT, connection pools) so the first measured second is not a cold start.
   load(bareUrl, 10, 0);
   load(ingestUrl, 10, 0, secret);
-  const warmJobs = await jobCount();
+  const warmJobs = await jobs();
 
   const bareMax = load(bareUrl, 50, 0);
   const ingestMax = load(ingestUrl, 50, 0, secret);
@@ -107,7 +91,7 @@ async function main() {
   // Requests still in flight when a run ends were sent (and may be stored) but never answered.
   const acknowledged = ingestMax.requests - ingestMax.non2xx + (ingestFixed.requests - ingestFixed.non2xx);
   const sent = ingestMax.sent + ingestFixed.sent;
-  const jobs = (await jobCount()) - warmJobs;
+  const stored = (await jobs()) - warmJobs;
 
   const row = (name: string, max: Load, fixed: Load) =>
     `| ${name} | ${max.rps.toFixed(0)} | ${fixed.rps.toFixed(0)} | ${fixed.p50} | ${fixed.p99} | ${fixed.non2xx + fixed.errors + fixed.timeouts} |`;
@@ -118,20 +102,11 @@ async function main() {
   console.log(row("ingest (verify, enqueue, answer)", ingestMax, ingestFixed));
   console.log(`\nthroughput ratio ingest/bare: ${(ingestMax.rps / bareMax.rps).toFixed(2)} (goal >= 0.50)`);
   console.log(`p99 at ${rate}/s: ${ingestFixed.p99} ms (goal < 25 ms)`);
-  const verdict = jobs >= acknowledged && jobs <= sent ? "none lost, none doubled" : jobs < acknowledged ? "LOST EVENTS" : "DUPLICATES";
-  console.log(`events sent: ${sent}, acknowledged: ${acknowledged}, jobs stored: ${jobs} (${verdict})`);
+  const verdict = stored >= acknowledged && stored <= sent ? "none lost, none doubled" : stored < acknowledged ? "LOST EVENTS" : "DUPLICATES";
+  console.log(`events sent: ${sent}, acknowledged: ${acknowledged}, jobs stored: ${stored} (${verdict})`);
 }
 
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    for (const child of children) child.kill("SIGTERM");
-    const redis = new Redis(redisUrl);
-    const found = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < found.length; i += 1000) await redis.del(...found.slice(i, i + 1000));
-    redis.disconnect();
-    rmSync(dbFile, { force: true });
-  });
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
