@@ -1,21 +1,9 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./logger.server";
-
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: "info", destination }), text: () => lines.join("") };
-}
+import { captureLogs } from "../test/harness/log-capture";
 
 describe("logger", () => {
   it("never writes secrets or customers' personal data, however deep they sit", () => {
-    const { logger, text } = capture();
+    const { logger, text } = captureLogs({ name: "oscar-chat", level: "info" });
     logger.info(
       {
         shop: "demo.myshopify.com",

@@ -1,29 +1,17 @@
-import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOscarSimulator, type OscarSimulator } from "../../sim/oscar/server";
 import { createProducerConnection } from "../queues/redis.server";
-import { createLogger } from "../logger.server";
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, startOwnRedis, testRedisPrefix } from "../../test/harness/redis";
 import { createOscarClient, idempotencyMarker, type OscarClientOptions } from "./client.server";
 import { OscarKeyRejectedError, OscarNotFoundError, OscarRequestError, OscarTransientError } from "./errors";
 import { createOscarRateLimiter, type OscarRateLimiter } from "./rate-limit.server";
+import { captureLogs } from "../../test/harness/log-capture";
 
 // Client → simulator over real HTTP, paced by the real limiter on real Redis.
 
 const KEY = "sk_live_4f1c9a7e2b8d4c6a9e0f1b2c3d4e5f60";
 const WRONG_KEY = "sk_live_0000wrong0000key0000wrong0000";
-
-function captureLogs() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger({ name: "oscar-client-test", level: "trace", destination }), text: () => lines.join("") };
-}
 
 /** Records the client's backoff sleeps without waiting them out. */
 function recordSleeps() {
@@ -53,7 +41,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   sim.setFaults({});
-  logs = captureLogs();
+  logs = captureLogs({ name: "oscar-client-test" });
 });
 
 function client(overrides: Partial<OscarClientOptions> = {}) {
