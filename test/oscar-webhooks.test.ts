@@ -3,10 +3,10 @@ import { saveEscalationRules, DEFAULT_ESCALATION_RULES } from "../app/models/esc
 import { saveSlackUrl } from "../app/models/slack-settings.server";
 import { parseKeyring } from "../app/security/encryption.server";
 import { NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "../app/services/enrichment-note";
-import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
+import type { OscarSimulator } from "../sim/oscar/server";
 import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
-import { installShop, startAppStack, TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "./harness/app-stack";
-import { connectShopToOscar, deliverOscarEvent, oscarWebhookTarget } from "./harness/oscar-webhook";
+import { TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { deliverOscarEvent, oscarWebhookTarget, startConnectedStack } from "./harness/oscar-webhook";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_merchant_key_0001";
@@ -16,15 +16,14 @@ describe("Oscar webhooks in, enriched and routed conversations out", () => {
   let slack: SlackReceiver;
   let stack: AppStack;
   let agents: string[];
+  let stage: Awaited<ReturnType<typeof startConnectedStack>>;
 
   beforeAll(async () => {
-    oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY] });
     slack = await startSlackReceiver();
-    stack = await startAppStack({ label: "oscar-webhooks", extraEnv: { OSCAR_API_BASE: oscar.baseUrl } });
-    await installShop(stack);
-
+    // The worker starts once the rules and Slack URLs are in place.
+    stage = await startConnectedStack({ label: "oscar-webhooks", oscarKey: OSCAR_KEY, worker: false });
+    ({ oscar, stack } = stage);
     const keyring = parseKeyring(TEST_ENCRYPTION_KEYS);
-    await connectShopToOscar(stack, oscar.baseUrl, OSCAR_KEY, TEST_SHOP);
     agents = oscar.accountFor(OSCAR_KEY).agentIds;
     await saveEscalationRules(stack.db, TEST_SHOP, {
       ...DEFAULT_ESCALATION_RULES,
@@ -39,8 +38,7 @@ describe("Oscar webhooks in, enriched and routed conversations out", () => {
   });
 
   afterAll(async () => {
-    await stack?.close();
-    await oscar?.close();
+    await stage?.close();
     await slack?.close();
   });
 
