@@ -16,7 +16,8 @@ export function findConnectionByIngestKey(db: PrismaClient, ingestKey: string): 
 /** Notes that an event arrived (for the merchant's "first conversation received" and webhook health). */
 export async function markEventReceived(db: PrismaClient, shop: string, at: Date): Promise<void> {
   await db.oscarConnection.updateMany({ where: { shop, firstEventAt: null }, data: { firstEventAt: at } });
-  await db.oscarConnection.updateMany({ where: { shop }, data: { lastEventAt: at } });
+  // Only forward: a retried older event must not make the last event look older than it is.
+  await db.oscarConnection.updateMany({ where: { shop, OR: [{ lastEventAt: null }, { lastEventAt: { lt: at } }] }, data: { lastEventAt: at } });
 }
 
 /** The widget the storefront shows; only called once the storefront metafield holds the same id. */

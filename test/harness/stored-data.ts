@@ -96,12 +96,15 @@ export function openQueues(stack: AppStack): { queues: Queue[]; close(): Promise
 export async function waitForQueuesIdle(stack: AppStack): Promise<void> {
   const { queues, close } = openQueues(stack);
   try {
-    await waitFor("the queues to be idle", async () => {
+    const idleNow = async () => {
       const counts = await Promise.all(queues.map((q) => q.getJobCounts("waiting", "active", "prioritized")));
       if (!counts.every((c) => Object.values(c).every((n) => n === 0))) return false;
       const delayed = (await Promise.all(queues.map((q) => q.getDelayed()))).flat();
       return delayed.every((job) => job.repeatJobKey !== undefined);
-    });
+    };
+    // Two looks 300 ms apart: a job moving between states (a retry promoted from delayed to
+    // waiting) can slip between the two reads of one look.
+    await waitFor("the queues to be idle", async () => (await idleNow()) && (await new Promise((r) => setTimeout(r, 300)), await idleNow()));
   } finally {
     await close();
   }
