@@ -29,6 +29,7 @@ const configSchema = z.object({
   SHOPIFY_APP_URL: url("https://oscar-chat.example.com (the public URL of this app)"),
   SCOPES: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, "must be a comma-separated list of Shopify access scopes such as read_orders,read_customers").default(LEAST_SCOPES),
   DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)").default("file:./data/app.sqlite"),
+  DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(10),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a Redis URL such as redis://127.0.0.1:6379").default("redis://127.0.0.1:6379"),
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/, "must be letters, digits, ':', '_' or '-' (it prefixes every Redis key)").default("oscar"),
   OSCAR_API_BASE: url("https://api.oscarchat.ai/v1").default("https://api.oscarchat.ai/v1"),
@@ -46,6 +47,8 @@ export type Config = {
   env: "development" | "production" | "test";
   shopify: { apiKey: string; apiSecret: string; appUrl: string; scopes: string[]; adminApiOrigin?: string };
   databaseUrl: string;
+  /** PostgreSQL connections one process may hold (SQLite ignores it). */
+  databasePoolSize: number;
   /** Keys that encrypt secrets at rest; the first is used for new secrets. */
   encryption: EncryptionKeyring;
   redis: { url: string; prefix: string };
@@ -97,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminApiOrigin: c.SHOPIFY_ADMIN_API_ORIGIN?.replace(/\/$/, ""),
     },
     databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
     encryption,
     redis: { url: c.REDIS_URL, prefix: c.REDIS_PREFIX },
     oscarApiBase: c.OSCAR_API_BASE.replace(/\/$/, ""),

@@ -7,7 +7,7 @@ declare global {
   var prismaGlobal: PrismaClient | undefined;
 }
 
-const prisma = global.prismaGlobal ?? createPrismaClient(config().databaseUrl);
+const prisma = global.prismaGlobal ?? createPrismaClient(config().databaseUrl, { poolSize: config().databasePoolSize });
 if (config().env !== "production") global.prismaGlobal = prisma;
 
 export default prisma;

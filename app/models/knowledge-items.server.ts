@@ -1,4 +1,5 @@
-import { Prisma, type KnowledgeItem, type KnowledgeSource, type PrismaClient } from "@prisma/client";
+import type { KnowledgeItem, KnowledgeSource, PrismaClient } from "@prisma/client";
+import { sqlHelpers } from "../db/client.server";
 
 /**
  * The store's content as the bot reads it (one row per product, collection, page or policy), the
@@ -18,10 +19,11 @@ export type ItemInput = { itemId: string; kind: KnowledgeKind; groupName: string
 export async function upsertItems(db: PrismaClient, shop: string, items: ItemInput[], runId: string | null): Promise<void> {
   if (items.length === 0) return;
   const now = new Date();
-  const rows = items.map(({ itemId, kind, groupName, tags, text }) => Prisma.sql`(${shop}, ${itemId}, ${kind}, ${groupName}, ${JSON.stringify(tags)}, ${text}, ${runId}, ${now})`);
+  const { sql, join } = sqlHelpers(db);
+  const rows = items.map(({ itemId, kind, groupName, tags, text }) => sql`(${shop}, ${itemId}, ${kind}, ${groupName}, ${JSON.stringify(tags)}, ${text}, ${runId}, ${now})`);
   await db.$executeRaw`
     INSERT INTO "KnowledgeItem" ("shop", "itemId", "kind", "groupName", "tags", "text", "runId", "updatedAt")
-    VALUES ${Prisma.join(rows)}
+    VALUES ${join(rows)}
     ON CONFLICT ("shop", "itemId") DO UPDATE SET
       "kind" = excluded."kind", "groupName" = excluded."groupName", "tags" = excluded."tags",
       "text" = excluded."text", "runId" = excluded."runId", "updatedAt" = excluded."updatedAt"`;

@@ -1,4 +1,5 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
+import { isUniqueConstraintViolation } from "../db/client.server";
 
 /** Which weekly reports were sent: the unique key (shop, week) lets one process claim each report. */
 
@@ -8,7 +9,7 @@ export async function claimWeeklyReport(db: PrismaClient, shop: string, weekStar
     await db.weeklyReportDelivery.create({ data: { shop, weekStart } });
     return true;
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false;
+    if (isUniqueConstraintViolation(error)) return false;
     throw error;
   }
 }

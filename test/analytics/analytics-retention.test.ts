@@ -11,7 +11,7 @@ describe("analytics retention", () => {
   const daysAgo = (days: number, extraMs = 0) => new Date(now.getTime() - days * 86_400_000 + extraMs);
 
   beforeAll(async () => {
-    db = freshDatabase("analytics-retention").connect();
+    db = (await freshDatabase("analytics-retention")).connect();
     await db.shop.createMany({ data: [{ domain: "keeps-90.myshopify.com" }, { domain: "default.myshopify.com" }] });
     await db.analyticsSettings.create({ data: { shop: "keeps-90.myshopify.com", retentionDays: 90, assistedWindowDays: 7 } });
     for (const shop of ["keeps-90.myshopify.com", "default.myshopify.com"]) {
@@ -40,7 +40,7 @@ describe("analytics retention", () => {
     const totals = await purgeExpiredAnalytics({ db, logger: createLogger({ level: "silent" }), now });
     const left = async (shop: string) => ({
       orders: (await db.shopOrder.findMany({ where: { shop }, orderBy: { orderId: "asc" } })).map((o) => o.orderId),
-      answers: (await db.orderStatusAnswer.findMany({ where: { shop } })).map((a) => a.messageKey),
+      answers: (await db.orderStatusAnswer.findMany({ where: { shop }, orderBy: { messageKey: "asc" } })).map((a) => a.messageKey),
       reports: (await db.weeklyReportDelivery.count({ where: { shop } })),
       conversations: (await db.conversationRecord.findMany({ where: { shop }, orderBy: { conversationId: "asc" } })).map((c) => c.conversationId),
     });

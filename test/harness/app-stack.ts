@@ -39,7 +39,7 @@ export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops 
     apiSecret: TEST_API_SECRET,
     stores: Object.fromEntries(shops.map((shop, i) => [shop, createStoreFixture({ shopDomain: shop, seed: i + 1 })])),
   });
-  const database = freshDatabase(label);
+  const database = await freshDatabase(label);
   const port = await freePort();
   const prefix = testRedisPrefix(label);
   const appUrl = `http://127.0.0.1:${port}`;

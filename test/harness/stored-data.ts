@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { sqliteFilePath } from "../../app/db/adapter.server";
+import { databaseProvider, sqliteFilePath } from "../../app/db/adapter.server";
 import { QUEUES } from "../../app/queues/jobs";
 import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
 import type { AppStack } from "./app-stack";
@@ -67,9 +68,14 @@ export function openSealedValues(entries: RedisEntry[], keyring: EncryptionKeyri
   return opened;
 }
 
-/** The raw bytes of the SQLite database and any journal beside it. */
+/**
+ * What someone holding the database's storage would read: the raw bytes of a SQLite file and any
+ * journal beside it; for PostgreSQL, a full dump of the database (what its backups hold).
+ */
 export function databaseBytes(stack: AppStack): Buffer {
-  const file = sqliteFilePath(stack.env.DATABASE_URL);
+  const url = stack.env.DATABASE_URL;
+  if (databaseProvider(url) === "postgresql") return execFileSync("pg_dump", ["--no-owner", url], { maxBuffer: 256 * 1024 * 1024 });
+  const file = sqliteFilePath(url);
   return Buffer.concat([file, `${file}-wal`, `${file}-journal`].filter(existsSync).map((f) => readFileSync(f)));
 }
 

@@ -40,8 +40,8 @@ describe("is the Oscar Chat app embed on in the live theme?", () => {
 
   describe("checking the store", () => {
     let db: PrismaClient;
-    beforeAll(() => {
-      db = freshDatabase("theme-embed").connect();
+    beforeAll(async () => {
+      db = (await freshDatabase("theme-embed")).connect();
     });
     afterAll(async () => {
       await db?.$disconnect();
