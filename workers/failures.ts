@@ -1,4 +1,4 @@
-import { UnrecoverableError } from "bullmq";
+import { DelayedError, UnrecoverableError } from "bullmq";
 import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { ZodError } from "zod";
@@ -17,7 +17,8 @@ const PERMANENT_HTTP = new Set([400, 401, 402, 403, 404, 422, 423]);
  * else is rethrown to be retried with backoff.
  */
 export function classifyJobFailure(error: unknown): Error {
-  if (error instanceof UnrecoverableError) return error;
+  // Not a failure: the job put itself back in the delayed set (waiting for its shop's Oscar budget).
+  if (error instanceof UnrecoverableError || error instanceof DelayedError) return error;
   if (error instanceof SessionNotFoundError) {
     return new UnrecoverableError("The shop has no offline session: it uninstalled the app or never finished installing.");
   }

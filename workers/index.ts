@@ -10,7 +10,7 @@ import { logger } from "../app/logger.instance.server";
 import { QUEUES, isJobName, type JobName } from "../app/queues/jobs";
 import { createProducerConnection, createWorkerConnection } from "../app/queues/redis.server";
 import { createOscarClientFactory } from "../app/oscar/for-shop.server";
-import { createOscarRateLimiter } from "../app/oscar/rate-limit.server";
+import { createOscarJobStarts, createOscarRateLimiter } from "../app/oscar/rate-limit.server";
 import { createCustomerLookup } from "../app/services/customer-lookup.server";
 import { createSlackSender } from "../app/slack/slack.server";
 import { createAdminThrottle } from "../app/shopify/admin-throttle.server";
@@ -39,6 +39,7 @@ const oscarFor = createOscarClientFactory({
   keyring,
   baseUrl: settings.oscarApiBase,
   limiter: createOscarRateLimiter({ redis, prefix: `${prefix}oscar-rate:` }),
+  jobStarts: createOscarJobStarts({ redis, prefix: `${prefix}oscar-rate:` }),
   logger,
 });
 const sendSlack = createSlackSender();

@@ -1,4 +1,5 @@
 import type { ConversationRecord, PrismaClient } from "@prisma/client";
+import { isUniqueConstraintViolation } from "../db/client.server";
 
 /** What the app did per conversation; scoped by shop. Holds ids and times, never what anyone wrote. */
 
@@ -24,12 +25,18 @@ export async function claimMilestone(
   at: Date,
   extra: Partial<Pick<ConversationRecord, "shopifyCustomerId" | "enrichmentOutcome" | "assigneeId">> = {},
 ): Promise<boolean> {
-  await ensureConversationRecord(db, shop, conversationId);
-  const { count } = await db.conversationRecord.updateMany({
-    where: { shop, conversationId, [milestone]: null },
-    data: { [milestone]: at, ...extra },
-  });
-  return count === 1;
+  // One query when the record exists (most events), two when this event is the conversation's first.
+  const claim = async () =>
+    (await db.conversationRecord.updateMany({ where: { shop, conversationId, [milestone]: null }, data: { [milestone]: at, ...extra } })).count === 1;
+  if (await claim()) return true;
+  try {
+    await db.conversationRecord.create({ data: { shop, conversationId, [milestone]: at, ...extra } });
+    return true;
+  } catch (error) {
+    // The record exists: either the milestone was already claimed, or the record appeared just now.
+    if (isUniqueConstraintViolation(error)) return claim();
+    throw error;
+  }
 }
 
 export function findConversationRecord(db: PrismaClient, shop: string, conversationId: string) {

@@ -46,7 +46,7 @@ import {
   OscarTransientError,
   type OscarResource,
 } from "./errors";
-import type { OscarRateLimiter } from "./rate-limit.server";
+import type { OscarJobStarts, OscarRateLimiter } from "./rate-limit.server";
 
 /**
  * The Oscar Chat API client: one typed method per endpoint, bodies checked against contract.ts.
@@ -96,6 +96,8 @@ export type OscarClientOptions = {
   baseUrl: string;
   apiKey: string;
   limiter: OscarRateLimiter;
+  /** Paces the starts of jobs on this key (workers); without it every job may start at once. */
+  jobStarts?: OscarJobStarts;
   logger: Logger;
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -121,6 +123,8 @@ export type OscarMessageOptions = OscarWriteOptions & {
 };
 
 export type OscarClient = {
+  /** Books when a job expected to make this many requests may start: ms from now (0: at once). */
+  bookJobStart(expectedRequests: number): Promise<number>;
   listWorkspaces(): Promise<Workspace[]>;
   createWebhook(webhook: CreateWebhookRequest): Promise<Webhook>;
   deleteWebhook(webhookId: string): Promise<void>;
@@ -277,6 +281,10 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
 
   // Every method is async, so a body the app built wrongly is a rejected promise like any other failure.
   return {
+    async bookJobStart(expectedRequests) {
+      return options.jobStarts ? options.jobStarts.book(apiKey, expectedRequests) : 0;
+    },
+
     async listWorkspaces() {
       const answer = await request({
         action: "list the workspaces",

@@ -3,7 +3,7 @@ import type { Logger } from "../logger.server";
 import { findConnection } from "../models/oscar-connection.server";
 import { decryptSecret, type EncryptionKeyring } from "../security/encryption.server";
 import { createOscarClient, type OscarClient } from "./client.server";
-import type { OscarRateLimiter } from "./rate-limit.server";
+import type { OscarJobStarts, OscarRateLimiter } from "./rate-limit.server";
 
 export class ShopNotConnectedError extends Error {
   override name = "ShopNotConnectedError";
@@ -15,16 +15,17 @@ export class ShopNotConnectedError extends Error {
 export type OscarClientFactory = (shop: string) => Promise<OscarClient>;
 
 /** Builds the Oscar client for a shop from its stored (encrypted) key; the key lives only in memory. */
-export function createOscarClientFactory({ db, keyring, baseUrl, limiter, logger }: {
+export function createOscarClientFactory({ db, keyring, baseUrl, limiter, jobStarts, logger }: {
   db: PrismaClient;
   keyring: EncryptionKeyring;
   baseUrl: string;
   limiter: OscarRateLimiter;
+  jobStarts?: OscarJobStarts;
   logger: Logger;
 }): OscarClientFactory {
   return async (shop) => {
     const connection = await findConnection(db, shop);
     if (!connection) throw new ShopNotConnectedError();
-    return createOscarClient({ baseUrl, apiKey: decryptSecret(keyring, connection.apiKeyCiphertext), limiter, logger });
+    return createOscarClient({ baseUrl, apiKey: decryptSecret(keyring, connection.apiKeyCiphertext), limiter, jobStarts, logger });
   };
 }

@@ -52,8 +52,8 @@ return math.ceil(start - now)
 `;
 const RESERVE_SLOT_SHA = createHash("sha1").update(RESERVE_SLOT).digest("hex");
 
-export function createOscarRateLimiter(options: OscarRateLimiterOptions): OscarRateLimiter {
-  const { redis, prefix } = options;
+/** The spacing and burst tolerance of a key's sends, in microseconds, from the limit and its margin. */
+function pacing(options: Omit<OscarRateLimiterOptions, "redis" | "prefix">) {
   const limit = options.limit ?? OSCAR_RATE_LIMIT.limit;
   const windowMs = options.windowMs ?? OSCAR_RATE_LIMIT.windowMs;
   const latencyMarginMs = options.latencyMarginMs ?? OSCAR_RATE_LIMIT.latencyMarginMs;
@@ -63,20 +63,26 @@ export function createOscarRateLimiter(options: OscarRateLimiterOptions): OscarR
     throw new RangeError("The Oscar rate limit needs limit >= 1, windowMs > 0, latencyMarginMs >= 0 and burst >= 0");
   }
   const intervalMicros = Math.ceil(((windowMs + latencyMarginMs) * 1000) / Math.max(1, limit - burst - (burst > 0 ? 1 : 0)));
-  const toleranceMicros = burst * intervalMicros;
+  return { intervalMicros, toleranceMicros: burst * intervalMicros };
+}
 
-  async function reserve(key: string): Promise<number> {
-    try {
-      return Number(await redis.evalsha(RESERVE_SLOT_SHA, 1, key, intervalMicros, toleranceMicros));
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return Number(await redis.eval(RESERVE_SLOT, 1, key, intervalMicros, toleranceMicros));
-    }
+/** Runs a script by its hash, loading it on a Redis that has not seen it yet. */
+async function runScript(redis: Redis, script: string, sha: string, keys: string[], args: number[]): Promise<number> {
+  try {
+    return Number(await redis.evalsha(sha, keys.length, ...keys, ...args));
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+    return Number(await redis.eval(script, keys.length, ...keys, ...args));
   }
+}
+
+export function createOscarRateLimiter(options: OscarRateLimiterOptions): OscarRateLimiter {
+  const { redis, prefix } = options;
+  const { intervalMicros, toleranceMicros } = pacing(options);
 
   return {
     async acquire(apiKey, acquireOptions = {}) {
-      const waitMicros = await reserve(oscarRateLimitKey(prefix, apiKey));
+      const waitMicros = await runScript(redis, RESERVE_SLOT, RESERVE_SLOT_SHA, [oscarRateLimitKey(prefix, apiKey)], [intervalMicros, toleranceMicros]);
       // Sleeping past the reserved time is harmless; waking early is not, hence the rounding up.
       const waitMs = Math.ceil(waitMicros / 1000);
       if (waitMs > 0) await sleepFor(waitMs, undefined, { signal: acquireOptions.signal });
@@ -84,7 +90,52 @@ export function createOscarRateLimiter(options: OscarRateLimiterOptions): OscarR
   };
 }
 
-/** The Redis key for an API key: a truncated SHA-256, so the key itself never reaches Redis. */
+/**
+ * When a job that will call Oscar may start, so that a shop sending more than its key's budget
+ * waits in the queue instead of in a worker's slot. Without it, a burst from one shop fills every
+ * worker with jobs sleeping on that shop's limiter while other shops' events queue behind them.
+ *
+ * Job starts are paced like the key's sends (a second GCRA per key, on Redis's clock), a job
+ * booking the time its expected requests will take, and never before the key's send queue has
+ * room. Each job books once: it starts now, or is put back in the queue until its booked time.
+ */
+export type OscarJobStarts = {
+  /** Books a start for a job expected to make `expectedRequests` (an average: may be a fraction); resolves to the ms until it (0: now). */
+  book(apiKey: string, expectedRequests: number): Promise<number>;
+};
+
+const BOOK_START = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local spacing = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local starts = tonumber(redis.call('GET', KEYS[1]) or '0')
+local sends = tonumber(redis.call('GET', KEYS[2]) or '0')
+local start = math.max(now, starts - tolerance, sends - tolerance)
+local after = math.max(starts, start) + spacing
+redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil((after - now) / 1000) + 1000)
+return math.ceil(start - now)
+`;
+const BOOK_START_SHA = createHash("sha1").update(BOOK_START).digest("hex");
+
+export function createOscarJobStarts(options: OscarRateLimiterOptions): OscarJobStarts {
+  const { redis, prefix } = options;
+  const { intervalMicros, toleranceMicros } = pacing(options);
+  return {
+    async book(apiKey, expectedRequests) {
+      const keys = [oscarRateLimitKey(`${prefix}starts:`, apiKey), oscarRateLimitKey(prefix, apiKey)];
+      const spacing = Math.ceil(intervalMicros * Math.max(0, expectedRequests));
+      const waitMicros = await runScript(redis, BOOK_START, BOOK_START_SHA, keys, [spacing, toleranceMicros]);
+      return Math.ceil(waitMicros / 1000);
+    },
+  };
+}
+
+/**
+ * The Redis key for an API key: a truncated SHA-256, so the key itself never reaches Redis. The hash
+ * is a Redis Cluster hash tag, so a key's send queue and its job starts live in one slot and one
+ * script can read both.
+ */
 export function oscarRateLimitKey(prefix: string, apiKey: string): string {
-  return `${prefix}${createHash("sha256").update(apiKey).digest("hex").slice(0, 24)}`;
+  return `${prefix}{${createHash("sha256").update(apiKey).digest("hex").slice(0, 24)}}`;
 }

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxInAnyWindow } from "../../sim/oscar/request-log";
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../../test/harness/redis";
-import { createOscarRateLimiter, oscarRateLimitKey } from "./rate-limit.server";
+import { createOscarJobStarts, createOscarRateLimiter, oscarRateLimitKey } from "./rate-limit.server";
 
 // Real Redis; a fast clock (windows under a second) so the properties show in little time.
 describe("Oscar rate limiter", () => {
@@ -69,7 +69,7 @@ describe("Oscar rate limiter", () => {
 
     const keys = await redis.keys(`${prefix}*`);
     expect(keys).toContain(oscarRateLimitKey(prefix, apiKey));
-    expect(oscarRateLimitKey(prefix, apiKey)).toMatch(new RegExp(`^${prefix}[0-9a-f]{24}$`));
+    expect(oscarRateLimitKey(prefix, apiKey)).toMatch(new RegExp(`^${prefix}\\{[0-9a-f]{24}\\}$`));
     expect(keys.join(" ")).not.toContain(apiKey);
     expect(await redis.pttl(oscarRateLimitKey(prefix, apiKey))).toBeGreaterThan(0);
   });
@@ -89,6 +89,38 @@ describe("Oscar rate limiter bursts", () => {
       granted.sort((a, b) => a - b);
       expect(granted[5] - started).toBeLessThan(100);
       expect(maxInAnyWindow(granted, 3_000)).toBeLessThanOrEqual(60);
+    } finally {
+      await deleteKeysWithPrefix(prefix);
+      redis.disconnect();
+    }
+  });
+});
+
+describe("Oscar job starts", () => {
+  it("books starts in arrival order, spaced by the requests each job makes, and never ahead of the key's send queue", async () => {
+    const redis = new Redis(SHARED_REDIS_URL);
+    const prefix = `${testRedisPrefix("oscar-starts")}:`;
+    try {
+      // GIVEN a key allowed 10 requests a second (one every 100 ms, no burst)
+      const options = { redis, prefix, limit: 10, windowMs: 1_000, latencyMarginMs: 0 };
+      const starts = createOscarJobStarts(options);
+      const limiter = createOscarRateLimiter(options);
+
+      // WHEN three jobs of two requests each ask to start
+      const waits = [await starts.book("sk_busy", 2), await starts.book("sk_busy", 2), await starts.book("sk_busy", 2)];
+
+      // THEN the first starts now and the others 200 ms apart, while another key starts at once
+      expect(waits[0]).toBe(0);
+      expect(waits[1]).toBeGreaterThan(150);
+      expect(waits[1]).toBeLessThanOrEqual(200);
+      expect(waits[2] - waits[1]).toBeGreaterThan(150);
+      expect(await starts.book("sk_quiet", 2)).toBe(0);
+
+      // AND a key whose sends are booked a second ahead (ten asked for at once) starts no job before then
+      const sending = Array.from({ length: 10 }, () => limiter.acquire("sk_sending"));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await starts.book("sk_sending", 1)).toBeGreaterThan(800);
+      await Promise.all(sending);
     } finally {
       await deleteKeysWithPrefix(prefix);
       redis.disconnect();

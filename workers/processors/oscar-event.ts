@@ -1,14 +1,14 @@
 import type { PrismaClient } from "@prisma/client";
 import { createHash } from "node:crypto";
-import type { Job } from "bullmq";
+import { DelayedError, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../app/logger.server";
 import { loadEscalationRules } from "../../app/models/escalation-rules.server";
-import { markEventReceived } from "../../app/models/oscar-connection.server";
+import { createEventReceivedMarker } from "../../app/models/oscar-connection.server";
 import { slackUrlFor } from "../../app/models/slack-settings.server";
 import { OscarWebhookEventSchema, type OscarWebhookEvent } from "../../app/oscar/contract";
 import type { OscarClientFactory } from "../../app/oscar/for-shop.server";
-import { withConversationLock } from "../../app/queues/conversation-lock.server";
+import { ConversationBusyError, withConversationLock } from "../../app/queues/conversation-lock.server";
 import { parseJobPayload, type JobPayload } from "../../app/queues/jobs";
 import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
@@ -42,22 +42,75 @@ export type OscarEventDeps = {
  */
 export function createOscarEventProcessor(deps: OscarEventDeps) {
   const handle = handleOscarEvent(deps);
-  return async (job: Job): Promise<void> => {
+  return async (job: Job, token?: string): Promise<void> => {
     const payload = parseJobPayload("oscar.event", job.data);
     const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent)));
+    await waitForOscarBudget(deps, job, token, payload, event.type);
     // One conversation's events are handled one at a time, across every worker process.
     const conversation = createHash("sha256").update(`${payload.shop}\n${event.data.conversation_id}`).digest("hex").slice(0, 32);
-    await withConversationLock(deps.redis, `${deps.redisPrefix}conversation-lock:${conversation}`, deps.lockMs, () => handle(job, payload, event));
+    try {
+      await withConversationLock(deps.redis, `${deps.redisPrefix}conversation-lock:${conversation}`, deps.lockMs, () => handle(job, payload, event));
+    } catch (error) {
+      // Waiting for the conversation's other event is not a failure: it must not use up a try.
+      if (error instanceof ConversationBusyError) return defer(job, token, payload, CONVERSATION_BUSY_RETRY_MS * (0.5 + Math.random()));
+      throw error;
+    }
   };
 }
 
+/** How soon an event whose conversation is being handled by another job looks again (jittered). */
+const CONVERSATION_BUSY_RETRY_MS = 500;
+
+/**
+ * Puts the job back in the delayed set for `waitMs` without counting a failed try, and frees its
+ * worker slot. The count of deferrals tells later starts apart from retries (mayHaveWrittenBefore).
+ */
+async function defer(job: Job, token: string | undefined, payload: JobPayload<"oscar.event">, waitMs: number, changes: Partial<JobPayload<"oscar.event">> = {}): Promise<never> {
+  await job.updateData({ ...payload, ...changes, deferrals: (payload.deferrals ?? 0) + 1 });
+  await job.moveToDelayed(Date.now() + Math.ceil(waitMs), token);
+  throw new DelayedError();
+}
+
+/**
+ * Oscar requests an event's work usually makes. Every type that may call Oscar books its start, in
+ * arrival order, so a conversation's events keep their order when its shop is over budget;
+ * conversation.assigned and .resolved only record what happened and start at once.
+ */
+const OSCAR_REQUESTS_PER_EVENT: Partial<Record<OscarWebhookEvent["type"], number>> = {
+  "conversation.created": 2, // the note and the contact's attributes
+  "message.created": 0.5, // a label, an assignment or an order-status answer, for some messages
+  "bot.escalated": 3, // read the conversation, assign it, mark the contact
+};
+
+/** A job whose booked start is further away than this goes back to the queue until then, freeing its worker slot. */
+const LONGEST_WAIT_IN_A_SLOT_MS = 1_000;
+
+async function waitForOscarBudget(deps: OscarEventDeps, job: Job, token: string | undefined, payload: JobPayload<"oscar.event">, type: OscarWebhookEvent["type"]) {
+  const expected = OSCAR_REQUESTS_PER_EVENT[type];
+  if (!expected || payload.startBooked) return;
+  const waitMs = await (await deps.oscarFor(payload.shop)).bookJobStart(expected);
+  // A short wait is spent in the limiter, request by request; a long one in the delayed set.
+  if (waitMs <= LONGEST_WAIT_IN_A_SLOT_MS) return;
+  deps.logger.debug({ jobId: job.id, shop: payload.shop, waitMs }, "oscar event deferred until the shop's Oscar budget has room");
+  await defer(job, token, payload, waitMs, { startBooked: true });
+}
+
+/**
+ * A job that failed before, was cut short by a crash, or was retried from the dead-letter list (which
+ * starts its attempts afresh) may already have written to Oscar, so its writes look first. BullMQ
+ * counts every start; a start that only deferred the job (Oscar budget, busy conversation) wrote nothing.
+ */
+function mayHaveWrittenBefore(job: Job, payload: JobPayload<"oscar.event">): boolean {
+  return job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0 || job.attemptsStarted > 1 + (payload.deferrals ?? 0);
+}
+
 function handleOscarEvent(deps: OscarEventDeps) {
+  const markEventReceived = createEventReceivedMarker(deps.db);
   return async (job: Job, payload: JobPayload<"oscar.event">, event: OscarWebhookEvent) => {
     const { shop } = payload;
     const logger = deps.logger.child({ job: job.name, jobId: job.id, shop, type: event.type });
-    // A job that failed before, or was cut short by a crash, may already have written to Oscar.
-    const retrying = job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0;
-    await markEventReceived(deps.db, shop, new Date(payload.receivedAt));
+    const retrying = mayHaveWrittenBefore(job, payload);
+    await markEventReceived(shop, new Date(payload.receivedAt));
 
     switch (event.type) {
       case "conversation.created":
