@@ -40,6 +40,8 @@ const configSchema = z.object({
   SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a myshopify.com domain such as oscar-sandbox.myshopify.com").default("oscar-sandbox.myshopify.com"),
   SHOPIFY_ADMIN_API_ORIGIN: url("http://127.0.0.1:4100 (a local fake of the Shopify Admin API)").optional(),
   WORKER_LOCK_MS: z.coerce.number({ error: "must be a number of milliseconds from 1000 to 600000" }).int().min(1_000, "must be at least 1000 (ms)").max(600_000, "must be at most 600000 (ms)").default(30_000),
+  JOB_ATTEMPTS: z.coerce.number({ error: "must be a whole number from 1 to 50" }).int("must be a whole number from 1 to 50").min(1, "must be at least 1").max(50, "must be at most 50").default(8),
+  JOB_BACKOFF_MS: z.coerce.number({ error: "must be a number of milliseconds from 100 to 600000" }).int().min(100, "must be at least 100 (ms)").max(600_000, "must be at most 600000 (ms)").default(1_000),
   WORKER_CONCURRENCY: z.coerce.number({ error: "must be a whole number from 1 to 100" }).int("must be a whole number from 1 to 100").min(1, "must be at least 1").max(100, "must be at most 100").default(5),
 });
 
@@ -57,6 +59,8 @@ export type Config = {
   /** The sandbox shop, present only when SANDBOX_MODE is on (never in production). */
   sandbox: { shop: string } | null;
   workerConcurrency: number;
+  /** How often a queued job (an Oscar event, a shop sync) is tried, and the first retry's delay (doubling), before it is a dead letter. */
+  jobRetry: { attempts: number; backoffMs: number };
   /** How long a job stays locked to a worker without a heartbeat; a killed worker's jobs come back after it. */
   workerLockMs: number;
 };
@@ -107,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.LOG_LEVEL,
     sandbox: c.SANDBOX_MODE ? { shop: c.SANDBOX_SHOP } : null,
     workerConcurrency: c.WORKER_CONCURRENCY,
+    jobRetry: { attempts: c.JOB_ATTEMPTS, backoffMs: c.JOB_BACKOFF_MS },
     workerLockMs: c.WORKER_LOCK_MS,
   };
 }

@@ -7,11 +7,11 @@ declare global {
 }
 
 function setup() {
-  const { redis: settings } = config();
+  const { redis: settings, jobRetry } = config();
   const redis = createProducerConnection(settings.url);
   // ioredis reports every failed reconnect; the health check and the 503s already say Redis is down.
   redis.on("error", () => {});
-  return { redis, producer: createJobProducer({ connection: redis, prefix: settings.prefix }) };
+  return { redis, producer: createJobProducer({ connection: redis, prefix: settings.prefix, retry: jobRetry }) };
 }
 
 // One producer connection per web process (kept across Vite reloads in development).

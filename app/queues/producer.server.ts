@@ -15,13 +15,16 @@ export type JobProducer = {
   close(): Promise<void>;
 };
 
-const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
-  backoff: { type: "exponential", delay: 1_000 },
+/** Eight tries over about two minutes (1 s, 2 s, … 64 s apart), then the dead-letter list. */
+export const DEFAULT_JOB_RETRY = { attempts: 8, backoffMs: 1_000 };
+
+const jobOptions = (retry: { attempts: number; backoffMs: number }): JobsOptions => ({
+  attempts: retry.attempts,
+  backoff: { type: "exponential", delay: retry.backoffMs },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   // Failed jobs are the dead-letter list: kept 30 days for the merchant to inspect, retry or discard.
   removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
-};
+});
 
 function isConnectionError(error: unknown): boolean {
   const message = error instanceof Error ? error.message : "";
@@ -29,12 +32,13 @@ function isConnectionError(error: unknown): boolean {
 }
 
 /** Adds validated jobs to their queues; rejects with QueueUnavailableError when Redis cannot take them. */
-export function createJobProducer({ connection, prefix }: { connection: Redis; prefix: string }): JobProducer {
+export function createJobProducer({ connection, prefix, retry = DEFAULT_JOB_RETRY }: { connection: Redis; prefix: string; retry?: { attempts: number; backoffMs: number } }): JobProducer {
   const queues = new Map<QueueName, Queue>();
+  const defaultJobOptions = jobOptions(retry);
   const queueFor = (name: QueueName) => {
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queue = new Queue(name, { connection, prefix, defaultJobOptions });
       // Errors surface on enqueue; without a listener Node would treat them as unhandled.
       queue.on("error", () => {});
       queues.set(name, queue);

@@ -1,12 +1,19 @@
 /**
  * Oscar answering 429 (bursts with Retry-After) and 5xx for a minute while conversations keep
  * coming: afterwards everything completes, the app's rate limit held (Oscar's own limit never
- * answered 429), and any job past its retry budget sits in BullMQ's failed set (the dead letters).
+ * answered 429). Then Oscar is down outright for longer than a job's retry budget: those jobs end
+ * in BullMQ's failed set (the dead letters) with their reason, and retried from there as the
+ * admin's Retry button does, they complete, each conversation with exactly one note.
  */
-import { OSCAR_KEY, runCase, scaled, sleep, startReliabilityStack, waitUntil } from "./support/stack";
+import { createFailedJobs } from "../../app/services/failed-jobs.server";
+import { OSCAR_KEY, runCase, scaled, SHOP, sleep, startReliabilityStack, waitUntil } from "./support/stack";
+
+// A retry budget of 3 tries, 0.2 s then 0.4 s apart (plus the Oscar client's own retries inside each
+// try), so an outage can outlast it within the case; production tries 8 times over about 2 minutes.
+const RETRY_ENV = { JOB_ATTEMPTS: "3", JOB_BACKOFF_MS: "200" };
 
 await runCase("Oscar 429 and 5xx for a minute", async (report, onClose) => {
-  const stack = await startReliabilityStack({ name: "oscar-faults", customers: 80 });
+  const stack = await startReliabilityStack({ name: "oscar-faults", customers: 80, env: RETRY_ENV });
   onClose(() => stack.close());
   await stack.startWorker();
   const faultMs = scaled(60_000, 10_000);
@@ -32,18 +39,58 @@ await runCase("Oscar 429 and 5xx for a minute", async (report, onClose) => {
   await sleep(1_000);
 
   const counts = await stack.jobCounts();
-  const failed = await stack.queue.getFailed(0, -1);
+  const failedAfterFaults = await stack.queue.getFailed(0, -1);
   const requests = stack.oscar.inspect.requests(OSCAR_KEY);
   const maxInMinute = requests.maxInWindow(60_000);
-  const notes = opened.map((id) => stack.oscar.inspect.notes(id).length);
+  const notesOf = (ids: string[]) => ids.map((id) => stack.oscar.inspect.notes(id).length);
+  const notes = notesOf(opened);
   const missing = notes.filter((n) => n === 0).length;
   const doubled = notes.filter((n) => n > 1).length;
 
   report.info(`${opened.length} conversations over ${(faultMs / 1000).toFixed(0)} s of faults; injected ${injected.rateLimitBursts} 429s and ${injected.serverErrors} 5xx out of ${requests.total} Oscar requests`);
   report.figure("time to settle after Oscar recovered", `${(settledMs / 1000).toFixed(1)} s`, true, "reported");
   report.figure("jobs completed + dead-lettered = jobs stored", `${counts.completed} + ${counts.failed} = ${counts.completed + counts.failed}`, counts.waiting + counts.active + counts.delayed === 0, "nothing left waiting or retrying");
-  report.figure("dead letters, each with its reason", `${failed.length}${failed.length ? ` (${[...new Set(failed.map((j) => j.failedReason))].join("; ")})` : ""}`, failed.every((j) => Boolean(j.failedReason)), "visible in the failed set");
-  report.figure("conversations enriched exactly once", `${opened.length - missing - doubled} of ${opened.length} (missing ${missing}, doubled ${doubled})`, doubled === 0 && missing === failed.filter((j) => j.data.type === "conversation.created").length, "all but dead-lettered ones, 0 doubled");
+  report.figure("conversations enriched exactly once", `${opened.length - missing - doubled} of ${opened.length} (missing ${missing}, doubled ${doubled})`, doubled === 0 && missing === failedAfterFaults.filter((j) => j.data.type === "conversation.created").length, "all but dead-lettered ones, 0 doubled");
   report.figure("Oscar requests in the busiest 60 s", maxInMinute, maxInMinute <= 300, "<= 300 (Oscar's limit)");
   report.figure("429s from Oscar's own limit (not injected)", requests.rateLimited, requests.rateLimited === 0, "0");
+
+  // Oscar down outright: every request answered 503 until the stored jobs have used up their tries.
+  stack.oscar.setFaults({ serverErrorRate: 1, seed: 8 });
+  const duringOutage: string[] = [];
+  for (let i = 0; i < scaled(8, 3); i++) {
+    const customer = stack.store.customers[(opened.length + i) % stack.store.customers.length];
+    duringOutage.push(stack.oscar.scenario.shopperOpensConversation({ email: customer.email, name: customer.firstName, message: "Can I change my address?" }).conversationId);
+    await sleep(500);
+  }
+  const outageFrom = Date.now();
+  const enrichmentsFailed = async () => (await stack.queue.getFailed(0, -1)).filter((j) => j.data.type === "conversation.created").length;
+  const expectedDead = failedAfterFaults.filter((j) => j.data.type === "conversation.created").length + duringOutage.length;
+  await waitUntil("the outage's enrichments to use up their retry budget", async () => (await enrichmentsFailed()) >= expectedDead, 180_000, 250);
+  const outageMs = Date.now() - outageFrom;
+  const dead = await stack.queue.getFailed(0, -1);
+  stack.oscar.setFaults({});
+  report.figure(
+    "dead letters after the outage outlasted the retry budget",
+    `${dead.length} in the failed set after ${(outageMs / 1000).toFixed(1)} s (${[...new Set(dead.map((j) => j.failedReason))].join("; ")}), ${dead.filter((j) => j.attemptsMade === 3).length} of them after 3 tries`,
+    dead.length >= duringOutage.length && dead.every((j) => Boolean(j.failedReason)),
+    `>= ${duringOutage.length}, each with its reason`,
+  );
+
+  // Oscar is back: the merchant presses Retry on each dead letter (the failed-jobs page's service).
+  const failedJobs = createFailedJobs({ connection: stack.redis, prefix: stack.prefix });
+  onClose(() => failedJobs.close());
+  const listed = await failedJobs.list(SHOP);
+  for (const job of listed) await failedJobs.retry(SHOP, job.ref);
+  await waitUntil("the retried dead letters to finish", settled, 120_000, 250);
+  await sleep(1_000);
+  const everyConversation = [...opened, ...duringOutage];
+  const finalNotes = notesOf(everyConversation);
+  const left = await stack.queue.getFailed(0, -1);
+  report.figure("dead letters listed for the shop and retried", `${listed.length} of ${dead.length}`, listed.length === dead.length, "all");
+  report.figure(
+    "after the retries: conversations with exactly one note",
+    `${finalNotes.filter((n) => n === 1).length} of ${everyConversation.length} (missing ${finalNotes.filter((n) => n === 0).length}, doubled ${finalNotes.filter((n) => n > 1).length}); ${left.length} dead letters left`,
+    finalNotes.every((n) => n === 1) && left.length === 0,
+    "all, none left in the failed set",
+  );
 });
