@@ -39,6 +39,11 @@ const server = createServer((req, res) => {
   app(req, res);
 });
 
+// Behind a load balancer that keeps idle connections open (an ALB's default is 60 s), Node's 5 s
+// keep-alive would close sockets the balancer is about to reuse, and each such race is a 502.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 server.listen(port, host, () => console.log(`[oscar-chat] http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));

@@ -6,6 +6,9 @@ declare module "autocannon" {
     non2xx: number;
     errors: number;
     timeouts: number;
+    statusCodeStats?: Record<string, { count: number }>;
+    /** Seconds the run took. */
+    duration: number;
   };
   export default function autocannon(options: Record<string, unknown>): Promise<Result>;
 }

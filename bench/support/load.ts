@@ -1,18 +1,19 @@
 /**
  * The load generator, run as its own process so it does not share a core's event loop with the
  * server it measures. Prints one JSON line with autocannon's figures.
- * Usage: tsx bench/support/load.ts <url> <seconds> <connections> <rate|0> [ingest-secret]
+ * Usage: tsx bench/support/load.ts <url> <seconds> <connections> <rate|0> [ingest-secret] [amount]
+ * With an amount, it stops after that many requests (the seconds are then a ceiling).
  */
 import { createHmac, randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 
-const [url, seconds, connections, rate, secret] = process.argv.slice(2);
+const [url, seconds, connections, rate, secret, amount] = process.argv.slice(2);
 
 function signedEvent() {
   const body = JSON.stringify({
     id: `evt_${randomUUID()}`,
     type: "conversation.resolved",
-    data: { conversation_id: `conv_${randomUUID()}` },
+    data: { conversation_id: `conv_load_${randomUUID()}` },
   });
   return {
     method: "POST" as const,
@@ -26,6 +27,7 @@ const result = await autocannon({
   duration: Number(seconds),
   connections: Number(connections),
   ...(Number(rate) > 0 ? { overallRate: Number(rate) } : {}),
+  ...(Number(amount) > 0 ? { amount: Number(amount) } : {}),
   method: "POST",
   body: "{}",
   requests: secret ? [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, ...signedEvent() }) }] : undefined,
@@ -33,6 +35,7 @@ const result = await autocannon({
 console.log(
   JSON.stringify({
     requests: result.requests.total,
+    seconds: result.duration,
     sent: result.requests.sent,
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -41,5 +44,6 @@ console.log(
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
   }),
 );

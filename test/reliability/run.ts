@@ -2,7 +2,7 @@
 /**
  * `npm run test:reliability`: every reliability case, each a script of its own that prints its
  * figures and exits non-zero when one misses. The cases that mostly wait (on Oscar, on locks, on
- * Redis) run side by side; the fuzz run and the 60 s load run alone, as they need the CPU.
+ * Redis) run side by side; the fuzz run, the 60 s load and the scale-out run alone, as they need the CPU.
  *
  *   RELIABILITY_SCALE=0.3 npx tsx test/reliability/run.ts [case ...]   (shorter local runs)
  */
@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 
-const STAGES = [["worker-kill", "redis-restart", "oscar-faults", "admin-throttle"], ["webhook-fuzz"], ["ingest-load"]];
+const STAGES = [["worker-kill", "redis-restart", "oscar-faults", "admin-throttle"], ["webhook-fuzz"], ["ingest-load"], ["scale-out"]];
 const only = new Set(process.argv.slice(2));
 const started = Date.now();
 const results: Array<{ name: string; ok: boolean; seconds: number; figures: string[] }> = [];

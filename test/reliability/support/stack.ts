@@ -1,5 +1,5 @@
 /* eslint-disable no-console -- a reliability case prints its figures for people to read, like bench/ */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -14,10 +14,12 @@ import { adminHostParam, mintSessionToken } from "../../../app/sandbox/session-t
 import { decryptSecret, generateKeyringEntry, parseKeyring } from "../../../app/security/encryption.server";
 import { connectOscar } from "../../../app/services/oscar-connection.server";
 import { startOscarSimulator, type OscarSimulatorOptions } from "../../../sim/oscar/server";
-import { createStoreFixture } from "../../../sim/shopify-admin/fixtures";
+import { createStoreFixture, type StoreFixture } from "../../../sim/shopify-admin/fixtures";
 import { startFakeShopifyAdmin } from "../../../sim/shopify-admin/server";
+import type { TestDatabaseProvider } from "../../harness/database-provider";
 import { freePort } from "../../harness/ports";
-import { startAppServer, startWorkerProcess, type RunningProcess } from "../../harness/processes";
+import { startAppServer, startTsxScript, startWorkerProcess, type RunningProcess } from "../../harness/processes";
+import { createScratchDatabase } from "../../harness/scratch-database";
 
 export const SHOP = "reliability-shop.myshopify.com";
 export const OSCAR_KEY = "osk_reliability_key_0001";
@@ -78,37 +80,44 @@ export async function startOwnRedis() {
 
 export type ReliabilityStack = Awaited<ReturnType<typeof startReliabilityStack>>;
 
+/** A shop of the stack: installed, connected to Oscar with its own key, and where Oscar sends its events. */
+export type ConnectedShop = { shop: string; apiKey: string; ingestUrl: string; webhookSecret: string; store: StoreFixture };
+
+/** The first shop is SHOP with OSCAR_KEY; further shops are numbered. */
+const shopName = (i: number) => (i === 0 ? SHOP : SHOP.replace(".myshopify.com", `-${i + 1}.myshopify.com`));
+const oscarKeyOf = (i: number) => (i === 0 ? OSCAR_KEY : `osk_reliability_key_${String(i + 1).padStart(4, "0")}`);
+
 /**
- * The real processes (built app under server.mjs, worker processes) on a migrated SQLite file, the
- * Oscar simulator and the fake Admin API in this process, and one shop installed through the
- * session-token exchange and connected to Oscar through the app's connect service.
+ * The real processes (built app under server.mjs, worker processes) on a migrated database (SQLite,
+ * or PostgreSQL with TEST_DATABASE=postgresql or `database`), the Oscar simulator and the fake Admin
+ * API in this process, and `shops` shops installed through the session-token exchange and connected
+ * to Oscar through the app's connect service. With `webProcesses` > 1 the web processes sit behind
+ * a round-robin proxy, and the app's public URL (Oscar's webhooks, installs) is the proxy's.
  */
-export async function startReliabilityStack({ name, redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379", env = {}, oscarOptions = {}, customers = 60 }: {
+export async function startReliabilityStack({ name, redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379", env = {}, oscarOptions = {}, customers = 60, shops: shopCount = 1, webProcesses = 1, database: provider }: {
   name: string;
   redisUrl?: string;
   env?: Record<string, string>;
   oscarOptions?: OscarSimulatorOptions;
   customers?: number;
+  shops?: number;
+  webProcesses?: number;
+  database?: TestDatabaseProvider;
 }) {
-  const dir = resolve(".cache/reliability");
-  mkdirSync(dir, { recursive: true });
-  const dbFile = resolve(dir, `${name}-${process.pid}-${Date.now()}.sqlite`);
-  const databaseUrl = `file:${dbFile}`;
-  execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-    stdio: "ignore",
-  });
+  const database = await createScratchDatabase(name, { folder: "reliability", provider });
+  const databaseUrl = database.url;
   const apiSecret = "reliability-api-secret-0123456789";
-  const oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY], ...oscarOptions });
-  const store = createStoreFixture({ shopDomain: SHOP, seed: 3, customers });
-  const admin = await startFakeShopifyAdmin({ stores: { [SHOP]: store }, apiSecret });
-  const port = await freePort();
+  const shopNames = Array.from({ length: shopCount }, (_, i) => shopName(i));
+  const oscar = await startOscarSimulator({ apiKeys: shopNames.map((_, i) => oscarKeyOf(i)), ...oscarOptions });
+  const stores = shopNames.map((shop, i) => createStoreFixture({ shopDomain: shop, seed: 3 + i, customers }));
+  const admin = await startFakeShopifyAdmin({ stores: Object.fromEntries(shopNames.map((shop, i) => [shop, stores[i]])), apiSecret });
+  const webPorts = await Promise.all(Array.from({ length: webProcesses }, () => freePort()));
+  const proxyPort = webProcesses > 1 ? await freePort() : undefined;
   const prefix = `reliability:${name}:${process.pid}-${Date.now()}`;
-  const appUrl = `http://127.0.0.1:${port}`;
+  const appUrl = `http://127.0.0.1:${proxyPort ?? webPorts[0]}`;
   const encryptionKeys = generateKeyringEntry(1);
   const appEnv: Record<string, string> = {
     NODE_ENV: "test",
-    PORT: String(port),
     HOST: "127.0.0.1",
     SHOPIFY_API_KEY: "reliability-api-key",
     SHOPIFY_API_SECRET: apiSecret,
@@ -123,52 +132,77 @@ export async function startReliabilityStack({ name, redisUrl = process.env.REDIS
     ...env,
   };
   const processes: RunningProcess[] = [];
-  const app = startAppServer(appEnv);
-  processes.push(app);
-  await app.waitForOutput(/\[oscar-chat\] http/, 30_000);
-
-  const token = mintSessionToken({ apiKey: appEnv.SHOPIFY_API_KEY, apiSecret, shop: SHOP });
-  const params = new URLSearchParams({ embedded: "1", shop: SHOP, host: adminHostParam(SHOP), id_token: token });
-  const installed = await fetch(`${appUrl}/app?${params}`, { headers: { "User-Agent": BROWSER_UA } });
-  if (installed.status !== 200) throw new Error(`installing ${SHOP} answered ${installed.status}`);
-  await installed.text();
+  const webs = webPorts.map((port) => startAppServer({ ...appEnv, PORT: String(port) }));
+  processes.push(...webs);
+  await Promise.all(webs.map((web) => web.waitForOutput(/\[oscar-chat\] http/, 30_000)));
+  const app = webs[0];
+  if (proxyPort) {
+    const proxy = startTsxScript("test/reliability/support/round-robin-proxy.ts", [String(proxyPort), ...webPorts.map((port) => `http://127.0.0.1:${port}`)], {});
+    processes.push(proxy);
+    await proxy.waitForOutput(/proxy ready/, 30_000);
+  }
 
   const db: PrismaClient = createPrismaClient(databaseUrl);
   const keyring = parseKeyring(encryptionKeys);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   redis.on("error", () => {});
   const logger = createLogger({ level: "silent" });
-  const connection = await connectOscar(
-    {
-      db,
-      keyring,
-      appUrl,
-      logger,
-      oscarWithKey: (key) => createOscarClient({ baseUrl: oscar.baseUrl, apiKey: key, logger, limiter: createOscarRateLimiter({ redis, prefix: `${prefix}:oscar-rate:` }) }),
-    },
-    SHOP,
-    OSCAR_KEY,
-  );
-  const stored = await db.oscarConnection.findUniqueOrThrow({ where: { shop: SHOP } });
-  const ingestUrl = `${appUrl}/webhooks/oscar/${stored.ingestKey}`;
-  const webhookSecret = decryptSecret(keyring, stored.webhookSecretCiphertext!);
-  void connection;
+  const connectedShops: ConnectedShop[] = [];
+  for (const [i, shop] of shopNames.entries()) {
+    const token = mintSessionToken({ apiKey: appEnv.SHOPIFY_API_KEY, apiSecret, shop });
+    const params = new URLSearchParams({ embedded: "1", shop, host: adminHostParam(shop), id_token: token });
+    const installed = await fetch(`${appUrl}/app?${params}`, { headers: { "User-Agent": BROWSER_UA } });
+    if (installed.status !== 200) throw new Error(`installing ${shop} answered ${installed.status}`);
+    await installed.text();
+    await connectOscar(
+      {
+        db,
+        keyring,
+        appUrl,
+        logger,
+        oscarWithKey: (key) => createOscarClient({ baseUrl: oscar.baseUrl, apiKey: key, logger, limiter: createOscarRateLimiter({ redis, prefix: `${prefix}:oscar-rate:` }) }),
+      },
+      shop,
+      oscarKeyOf(i),
+    );
+    const stored = await db.oscarConnection.findUniqueOrThrow({ where: { shop } });
+    connectedShops.push({
+      shop,
+      apiKey: oscarKeyOf(i),
+      ingestUrl: `${appUrl}/webhooks/oscar/${stored.ingestKey}`,
+      webhookSecret: decryptSecret(keyring, stored.webhookSecretCiphertext!),
+      store: stores[i],
+    });
+  }
+  const [first] = connectedShops;
 
   const queue = new Queue("oscar-events", { connection: { url: redisUrl, maxRetriesPerRequest: null }, prefix });
   queue.on("error", () => {});
 
   return {
     appUrl,
-    ingestUrl,
-    webhookSecret,
+    ingestUrl: first.ingestUrl,
+    webhookSecret: first.webhookSecret,
+    store: first.store,
+    shops: connectedShops,
     env: appEnv,
+    apiSecret,
     prefix,
     db,
+    databaseProvider: database.provider,
     redis,
     oscar,
     admin,
-    store,
     app,
+    webs,
+    /** Each web process's own address (the proxy's is appUrl). */
+    webUrls: webPorts.map((port) => `http://127.0.0.1:${port}`),
+    /** How many requests the proxy sent to each web process, and why any failed (empty without a proxy). */
+    async proxyStats(): Promise<{ requests: number[]; failures: Record<string, number> }> {
+      if (!proxyPort) return { requests: [], failures: {} };
+      const stats = (await (await fetch(`${appUrl}/_proxy/stats`)).json()) as { upstreams: { requests: number }[]; failures: Record<string, number> };
+      return { requests: stats.upstreams.map((u) => u.requests), failures: stats.failures };
+    },
     queue,
     /** A worker process; `info` logs so each "job completed" line (with its job id) can be counted. */
     async startWorker(extra: Record<string, string> = {}) {
@@ -196,8 +230,7 @@ export async function startReliabilityStack({ name, redisUrl = process.env.REDIS
         } while (cursor !== "0");
       }
       redis.disconnect();
-      rmSync(dbFile, { force: true });
-      rmSync(`${dbFile}-journal`, { force: true });
+      await database.drop();
     },
   };
 }
