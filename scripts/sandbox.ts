@@ -16,6 +16,7 @@ import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
 import { startSlackReceiver } from "../sim/slack/receiver";
 import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
+import { HISTORY_DAYS, playOscarHistory, writeAppHistory } from "./sandbox/history";
 import { playScriptedDay } from "./sandbox/scripted-day";
 
 const args = new Set(process.argv.slice(2));
@@ -156,18 +157,23 @@ async function main() {
   const freshShop = args.has("--fresh-shop");
   let db: Awaited<ReturnType<typeof connectSandboxShop>>["db"] | undefined;
   if (!freshShop) {
+    // Oscar's side of the past weeks goes in before the webhook exists, so none of it is delivered.
+    const history = playOscarHistory({ oscar, apiKey: DEFAULT_SIM_API_KEY, store });
     ({ db } = await connectSandboxShop({ appUrl, shop, databaseUrl, encryptionKeys: appEnv.ENCRYPTION_KEYS!, redisUrl, redisPrefix, oscar, slack, apiKey: DEFAULT_SIM_API_KEY }));
     log(`${shop} installed and connected to Oscar (key ${DEFAULT_SIM_API_KEY}), routing rules and Slack alerts set`);
+    const seeded = await writeAppHistory({ db, shop, store, history });
+    log(`${HISTORY_DAYS} days of past support for the analytics page: ${seeded.conversations} conversations, ${seeded.orders} orders (${seeded.assistedCandidates} by customers who had chatted)`);
   }
   const storefront = await startSandboxStorefront();
   let scenarioOk = true;
   if (db && !args.has("--no-scenario")) {
-    scenarioOk = await playScriptedDay({ appUrl, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
+    scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
   }
 
   console.log("");
   log(scenarioOk ? "Sandbox ready." : "Sandbox ready, but a step of the scripted day failed (see above).");
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
+  if (!freshShop) log(`Analytics (the past weeks and today): ${appUrl}/sandbox?page=analytics`);
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })}`);
   if (freshShop) {
     log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);

@@ -42,7 +42,9 @@ describe("npm run sandbox", () => {
     expect(output).toContain("installed and connected to Oscar");
     expect(output).toMatch(/Timeline done: (\d+) of \1 steps succeeded/);
     expect(output).not.toContain("✗");
-    for (const step of ["asks where the order is", "(VIP) writes", "urgent refund message", "hands the refund chat to a human", "resolves"]) expect(output).toContain(step);
+    for (const step of ["asks where the order is", "(VIP) writes", "urgent refund message", "hands the refund chat to a human", "resolves", "places an order after her chat", "The analytics page counts today"]) {
+      expect(output).toContain(step);
+    }
   });
 
   it("opens the printed storefront page with the chat widget in a real browser", async () => {
@@ -68,6 +70,33 @@ describe("npm run sandbox", () => {
     const fromApp = errors.filter((e) => e.url.startsWith(appUrl) || e.url === "pageerror");
     expect(fromApp).toEqual([]);
   });
+
+  it("shows weeks of support on the analytics page, with today's assisted revenue in the timeline (screenshots/sandbox-analytics.png)", async () => {
+    const output = sandbox.output();
+    expect(output).toMatch(/63 days of past support for the analytics page: \d+ conversations, \d+ orders/);
+    // The scripted day's order followed a chat, so today's assisted revenue includes its USD 184.00.
+    const todays = /assisted revenue today: (\S+)/.exec(output)?.[1];
+    expect(todays).toMatch(/^\$\d[\d,]*\.\d\d$/);
+    expect(Number(todays!.replace(/[$,]/g, ""))).toBeGreaterThanOrEqual(184);
+
+    const page = await newDesktopPage(browser);
+    page.setDefaultTimeout(20_000);
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    const errors = recordConsoleErrors(page);
+    await page.goto(`${appUrl}/sandbox?page=analytics`);
+    await page.getByText("Assisted revenue by day").waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("table").length === 0 && document.querySelectorAll("svg path").length > 5);
+    // Oscar's figures (from the simulator's history) and the app's own, both with data.
+    for (const label of ["Conversations", "CSAT", "Assisted revenue", "Escalations", "Conversations enriched"]) {
+      await page.getByText(label, { exact: true }).first().waitFor();
+    }
+    const text = await page.locator("body").innerText();
+    expect(text).not.toContain("No support activity");
+    expect(text).toMatch(/\$[1-9][\d,]*\.\d\d/);
+    await screenshot(page, resolve("screenshots/sandbox-analytics.png"));
+    expect(errors.filter((e) => e.url.startsWith(appUrl) || e.url === "pageerror")).toEqual([]);
+  }, 60_000);
 
   it("refuses to start in production", async () => {
     const refused = startTsxScript("scripts/sandbox.ts", [], { NODE_ENV: "production" });

@@ -1,17 +1,21 @@
-import { redirect } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { config } from "../config.server";
 import { requireSandbox } from "../sandbox/guard.server";
 import { adminHostParam, mintSessionToken } from "../sandbox/session-token.server";
 
-// Sandbox sign-in: opens the embedded home as the sandbox shop, as the Shopify admin would.
-export const loader = async () => {
+/** The admin pages `/sandbox?page=<page>` may open; anything else opens the home page. */
+const PAGES = new Set(["analytics", "settings", "knowledge", "failed-jobs"]);
+
+// Sandbox sign-in: opens an embedded page as the sandbox shop, as the Shopify admin would.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = requireSandbox();
   const { apiKey, apiSecret } = config().shopify;
+  const page = new URL(request.url).searchParams.get("page") ?? "";
   const params = new URLSearchParams({
     embedded: "1",
     shop,
     host: adminHostParam(shop),
     id_token: mintSessionToken({ apiKey, apiSecret, shop }),
   });
-  throw redirect(`/app?${params.toString()}`);
+  throw redirect(`${PAGES.has(page) ? `/app/${page}` : "/app"}?${params.toString()}`);
 };

@@ -2,12 +2,15 @@ import { createHmac, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import type { DashboardView } from "../../app/routes/app.analytics/types";
+import { mintSessionToken } from "../../app/sandbox/session-token.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
 import type { SlackReceiver } from "../../sim/slack/receiver";
 
 export type ScriptedDayDeps = {
   appUrl: string;
+  apiKey: string;
   apiSecret: string;
   shop: string;
   db: PrismaClient;
@@ -27,6 +30,16 @@ async function until<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 4
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The analytics page's data as the embedded admin loads it, signed in as the sandbox shop. */
+async function analyticsFor(deps: ScriptedDayDeps, query: string): Promise<DashboardView> {
+  const token = mintSessionToken({ apiKey: deps.apiKey, apiSecret: deps.apiSecret, shop: deps.shop });
+  const response = await fetch(`${deps.appUrl}/app/analytics?${query}${query ? "&" : ""}_data=routes%2Fapp.analytics`, {
+    headers: { Authorization: `Bearer ${token}`, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" },
+  });
+  if (!response.ok) throw new Error(`the analytics page answered ${response.status}`);
+  return ((await response.json()) as { view: DashboardView }).view;
 }
 
 /**
@@ -131,6 +144,17 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
       return `signed orders/create accepted (${response.status}): USD 184.00 from a customer who chatted today counts as assisted revenue on the analytics page`;
     });
   }
+
+  await step("The analytics page counts today", async () => {
+    await oscar.webhooksIdle();
+    const today = await analyticsFor(deps, "");
+    const cards = await analyticsFor(deps, `period=custom&from=${today.today}&to=${today.today}`);
+    const figure = (label: string) => cards.appCards.find((c) => c.label === label);
+    const assisted = figure("Assisted revenue");
+    if (!assisted) throw new Error("the analytics page shows no assisted revenue card");
+    if (orderRoute && /^\D*0(\.0+)?\D*$/.test(assisted.value)) throw new Error(`assisted revenue for today reads ${assisted.value}, without the order that followed the chat`);
+    return [`assisted revenue today: ${assisted.value} (${assisted.help})`, `escalations today: ${figure("Escalations")?.value} (${figure("Escalations")?.help})`, `conversations enriched today: ${figure("Conversations enriched")?.value}`].join("\n");
+  });
 
   await oscar.webhooksIdle();
   const failed = steps.filter((s) => !s.ok);
