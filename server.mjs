@@ -49,9 +49,13 @@ const host = process.env.HOST || "0.0.0.0";
 server.listen(port, host, () => console.log(`[oscar-chat] http://${host === "0.0.0.0" ? "localhost" : host}:${port}`));
 
 // Stop taking connections on SIGTERM; the app closes Redis and the database after a short drain.
+// A keep-alive socket that finishes its request after this would stay open for keepAliveTimeout
+// (65 s) and hold the process, so idle sockets are closed as they become idle, and all after 10 s.
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, () => {
     server.close();
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 200).unref();
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
   });
 }

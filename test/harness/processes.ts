@@ -60,3 +60,11 @@ export function startWorkerProcess(env: Record<string, string | undefined>): Run
 export function startTsxScript(script: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
   return startProcess([TSX, resolve(script), ...args], env);
 }
+
+/**
+ * A TypeScript helper as one process (`node --import tsx`), like the worker: stopping it stops it
+ * all, where tsx's CLI would leave its child running after a SIGKILL.
+ */
+export function startTsxProcess(script: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
+  return startProcess(["--import", "tsx", resolve(script), ...args], env);
+}

@@ -18,7 +18,7 @@ import { createStoreFixture, type StoreFixture } from "../../../sim/shopify-admi
 import { startFakeShopifyAdmin } from "../../../sim/shopify-admin/server";
 import type { TestDatabaseProvider } from "../../harness/database-provider";
 import { freePort } from "../../harness/ports";
-import { startAppServer, startTsxScript, startWorkerProcess, type RunningProcess } from "../../harness/processes";
+import { startAppServer, startTsxProcess, startWorkerProcess, type RunningProcess } from "../../harness/processes";
 import { createScratchDatabase } from "../../harness/scratch-database";
 
 export const SHOP = "reliability-shop.myshopify.com";
@@ -137,7 +137,7 @@ export async function startReliabilityStack({ name, redisUrl = process.env.REDIS
   await Promise.all(webs.map((web) => web.waitForOutput(/\[oscar-chat\] http/, 30_000)));
   const app = webs[0];
   if (proxyPort) {
-    const proxy = startTsxScript("test/reliability/support/round-robin-proxy.ts", [String(proxyPort), ...webPorts.map((port) => `http://127.0.0.1:${port}`)], {});
+    const proxy = startTsxProcess("test/reliability/support/round-robin-proxy.ts", [String(proxyPort), ...webPorts.map((port) => `http://127.0.0.1:${port}`)], {});
     processes.push(proxy);
     await proxy.waitForOutput(/proxy ready/, 30_000);
   }
