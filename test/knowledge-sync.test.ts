@@ -6,7 +6,7 @@ import { TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { startConnectedStack } from "./harness/oscar-webhook";
 import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "./harness/shopify-webhooks";
 import { waitFor } from "./harness/wait";
-import { postForm } from "./settings/admin-requests";
+import { loadRoute, postForm } from "./settings/admin-requests";
 
 const OSCAR_KEY = "osk_test_knowledge_sync_01";
 const KNOWLEDGE = { path: "/app/knowledge", id: "routes/app.knowledge" } as const;
@@ -161,5 +161,77 @@ describe("knowledge sync: the bot learns the store's products, collections, page
     expect(edited.every((p) => sourceWith(`## ${p.title}\n`).length === 1)).toBe(true);
     // No second run follows: every change was read by the first.
     expect(await stack.db.knowledgeChange.count({ where: { shop: TEST_SHOP } })).toBe(0);
+  }, 60_000);
+
+  it("renames a collection in the products that name it too, after a collections/update webhook", async () => {
+    const collection = store().collections.find((c) => c.title === "Best sellers")!;
+    const member = store().products.find((p) => collection.productIds.includes(p.id) && p.status === "ACTIVE" && p.onlineStoreUrl)!;
+    expect(sourceWith(`Link: ${member.onlineStoreUrl}\n`)[0].content).toContain("Best sellers");
+    collection.title = "Customer favourites";
+    const since = new Date();
+    const delivered = await sendShopifyWebhook(stack.appUrl, shopifyDelivery("collections/update", TEST_SHOP, shopifyPayloads.collectionUpdated(collection)));
+    expect(delivered.status).toBe(200);
+    const state = await syncFinishedAfter(since);
+
+    const [holder] = sourceWith(`Link: ${member.onlineStoreUrl}\n`);
+    const block = holder.content!.slice(holder.content!.indexOf(`## ${member.title}\n`)).split("\n## ")[0];
+    expect(block).toMatch(/^Collections: .*Customer favourites/m);
+    expect(sources().some((s) => s.content?.includes("Best sellers"))).toBe(false);
+    // Only the bundles that hold its members (and the collections' own) were sent again.
+    const bestSellerBundles = new Set(collection.productIds.map((id) => store().products.find((p) => p.id === id)).filter((p) => p?.onlineStoreUrl).map((p) => sourceWith(`Link: ${p!.onlineStoreUrl}\n`)[0]?.id));
+    expect(state.lastCreated).toBe(bestSellerBundles.size + 1);
+    expect(state.lastUnchanged).toBe(15 - state.lastCreated);
+  }, 60_000);
+
+  it("shows the catalogue read on the Knowledge page while Shopify is still writing it, then finishes", async () => {
+    store().bulkOperations = { runningPolls: 3 };
+    try {
+      const since = new Date();
+      expect((await postForm(stack, TEST_SHOP, KNOWLEDGE.path, KNOWLEDGE.id, { intent: "sync" })).body).toMatchObject({ ok: true });
+      const reading = await waitFor("the page to show the read in progress", async () => {
+        const { body } = await loadRoute<{ sync: { status: string; phase: string | null } }>(stack, TEST_SHOP, "/app/knowledge", KNOWLEDGE.id);
+        return body.sync.status === "running" && body.sync.phase === "reading" && body.sync;
+      });
+      expect(reading).toMatchObject({ status: "running", phase: "reading" });
+      const state = await syncFinishedAfter(since);
+      expect(state.lastOutcome).toBe("succeeded");
+    } finally {
+      store().bulkOperations = undefined;
+    }
+  }, 60_000);
+
+  it("moves the knowledge to another bot: the new bot gets every source, the old one loses the app's and is retrained", async () => {
+    const [oldBot, newBot] = oscar.accountFor(OSCAR_KEY).botIds;
+    expect(oldBot).toBe(botId);
+    const sentToOldBot = oscar.inspect.knowledgeSources(oldBot).length;
+    const oldBotSyncs = oscar.inspect.syncCalls(oldBot).length;
+    expect(sentToOldBot).toBeGreaterThan(10);
+
+    const since = new Date();
+    const saved = await postForm(stack, TEST_SHOP, KNOWLEDGE.path, KNOWLEDGE.id, {
+      intent: "save", botId: newBot, includeProducts: "on", includeCollections: "on", includePages: "on", includePolicies: "on", excludedTags: "",
+    });
+    expect(saved.body).toMatchObject({ ok: true });
+    const state = await syncFinishedAfter(since);
+    expect(state).toMatchObject({ lastOutcome: "succeeded", lastCreated: sentToOldBot, lastRemoved: sentToOldBot });
+    expect(oscar.inspect.knowledgeSources(newBot)).toHaveLength(sentToOldBot);
+    expect(oscar.inspect.knowledgeSources(oldBot)).toHaveLength(0);
+    expect(oscar.inspect.syncCalls(oldBot)).toHaveLength(oldBotSyncs + 1);
+    expect(oscar.inspect.syncCalls(newBot)).toHaveLength(1);
+    const { body } = await loadRoute<{ botId: string; sources: { count: number } }>(stack, TEST_SHOP, "/app/knowledge", KNOWLEDGE.id);
+    expect(body).toMatchObject({ botId: newBot, sources: { count: sentToOldBot } });
+  }, 60_000);
+
+  // Last: the failed run's job retries later (BullMQ backoff), after this file is done.
+  it("ends the run with Shopify's reason on the Knowledge page when the catalogue read fails", async () => {
+    store().bulkOperations = { runningPolls: 1, outcome: "FAILED", errorCode: "INTERNAL_SERVER_ERROR" };
+    const since = new Date();
+    await postForm(stack, TEST_SHOP, KNOWLEDGE.path, KNOWLEDGE.id, { intent: "sync" });
+    await waitFor("the run to fail", async () => {
+      const state = await stack.db.knowledgeSyncState.findUnique({ where: { shop: TEST_SHOP } });
+      return state?.lastOutcome === "failed" && state.finishedAt && state.finishedAt > since;
+    });
+    const { body } = await loadRoute<{ sync: { lastOutcome: string; lastError: string } }>(stack, TEST_SHOP, "/app/knowledge", KNOWLEDGE.id);
+    expect(body.sync).toMatchObject({ lastOutcome: "failed", lastError: "Shopify's catalogue read ended as failed (INTERNAL_SERVER_ERROR)." });
   }, 60_000);
 });

@@ -63,9 +63,18 @@ export async function saveSource(db: PrismaClient, source: KnowledgeSource): Pro
   await db.knowledgeSource.upsert({ where: { shop_bundleKey: { shop, bundleKey } }, create: source, update: data });
 }
 
-/** Another bot was chosen: what the old bot received says nothing about the new one. */
-export async function forgetSources(db: PrismaClient, shop: string): Promise<void> {
-  await db.knowledgeSource.deleteMany({ where: { shop } });
+/**
+ * Another bot was chosen: the sources sent so far stay on record as the old bot's, so the next run
+ * removes them from it (rows from before sources named their bot belong to the bot chosen until now).
+ */
+export async function assignUnownedSources(db: PrismaClient, shop: string, botId: string): Promise<void> {
+  await db.knowledgeSource.updateMany({ where: { shop, botId: null }, data: { botId } });
+}
+
+/** Which of the shop's sources belong to the bot chosen now, and which to bots chosen before. */
+export function sourcesByBot(sources: KnowledgeSource[], botId: string | null) {
+  const current = sources.filter((s) => botId !== null && (s.botId ?? botId) === botId);
+  return { current, ofOtherBots: sources.filter((s) => !current.includes(s)) };
 }
 
 export async function deleteSource(db: PrismaClient, shop: string, bundleKey: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { forgetSources, listChanges, listSources, markChanged } from "../models/knowledge-items.server";
+import { assignUnownedSources, listChanges, listSources, markChanged, sourcesByBot, type KnowledgeSource } from "../models/knowledge-items.server";
 import { loadKnowledgeSettings, saveBotId, saveKnowledgeSettings, type KnowledgeSettings } from "../models/knowledge-settings.server";
 import { findSyncState, markQueued, requestFullSync } from "../models/knowledge-sync-state.server";
 import { findConnection } from "../models/oscar-connection.server";
@@ -15,6 +15,17 @@ export type KnowledgeRequestDeps = { db: PrismaClient; scheduler: KnowledgeSyncS
 export async function requestKnowledgeSync({ db, scheduler, now = () => new Date() }: KnowledgeRequestDeps, shop: string): Promise<void> {
   await requestFullSync(db, shop, now());
   await scheduler.now(shop);
+}
+
+/**
+ * The bot that should learn the store was chosen (while connecting, or on the Knowledge page): it
+ * gets everything with a full sync now, and a bot chosen before loses what the app gave it.
+ */
+export async function chooseKnowledgeBot(deps: KnowledgeRequestDeps, shop: string, botId: string): Promise<void> {
+  const previous = await findConnection(deps.db, shop);
+  if (previous?.botId && previous.botId !== botId) await assignUnownedSources(deps.db, shop, previous.botId);
+  await saveBotId(deps.db, shop, botId);
+  await requestKnowledgeSync(deps, shop);
 }
 
 /** A product (GID) or the collections changed: remember it, and (re)start the shop's debounce. */
@@ -74,21 +85,24 @@ export async function loadKnowledgeView(db: PrismaClient, shop: string): Promise
       lastUnchanged: state?.lastUnchanged ?? 0,
       lastSyncCalled: state?.lastSyncCalled ?? false,
     },
-    sources: {
-      count: sources.length,
-      items: sources.reduce((sum, s) => sum + s.itemCount, 0),
-      bytes: sources.reduce((sum, s) => sum + s.bytes, 0),
-    },
+    sources: summarise(sourcesByBot(sources, connection?.botId ?? null).current),
   };
 }
 
+function summarise(sources: KnowledgeSource[]) {
+  return { count: sources.length, items: sources.reduce((sum, s) => sum + s.itemCount, 0), bytes: sources.reduce((sum, s) => sum + s.bytes, 0) };
+}
+
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
+/** An Oscar bot id, or empty for none. */
+export const BOT_ID_FIELD = z
+  .string()
+  .trim()
+  .max(128, "A bot id is at most 128 characters.")
+  .regex(/^[A-Za-z0-9_-]*$/, "A bot id has only letters, digits, - and _ (copy it from Oscar's bot settings).");
+
 const KnowledgeFormSchema = z.object({
-  botId: z
-    .string()
-    .trim()
-    .max(128, "A bot id is at most 128 characters.")
-    .regex(/^[A-Za-z0-9_-]*$/, "A bot id has only letters, digits, - and _ (copy it from Oscar's bot settings)."),
+  botId: BOT_ID_FIELD,
   includeProducts: checkbox,
   includeCollections: checkbox,
   includePages: checkbox,
@@ -118,11 +132,13 @@ export function parseKnowledgeForm(form: FormData): Parsed<KnowledgeForm> {
 /** Saves the choices; any change of what the bot should know starts a full sync (when a bot is chosen). */
 export async function saveKnowledgeChoices(deps: KnowledgeRequestDeps, shop: string, form: KnowledgeForm): Promise<{ syncStarted: boolean }> {
   const { botId, ...settings } = form;
-  const previous = await findConnection(deps.db, shop);
-  if ((previous?.botId ?? "") !== botId) await forgetSources(deps.db, shop);
-  await saveBotId(deps.db, shop, botId || null);
   await saveKnowledgeSettings(deps.db, shop, settings);
-  if (!botId) return { syncStarted: false };
-  await requestKnowledgeSync(deps, shop);
+  if (!botId) {
+    const previous = await findConnection(deps.db, shop);
+    if (previous?.botId) await assignUnownedSources(deps.db, shop, previous.botId);
+    await saveBotId(deps.db, shop, null);
+    return { syncStarted: false };
+  }
+  await chooseKnowledgeBot(deps, shop, botId);
   return { syncStarted: true };
 }

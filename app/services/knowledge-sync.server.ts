@@ -14,6 +14,7 @@ import {
   listItemIndex,
   listSources,
   saveSource,
+  sourcesByBot,
   upsertItems,
   type KnowledgeKind,
   type KnowledgeSource,
@@ -91,7 +92,10 @@ export async function runKnowledgeSync(deps: KnowledgeSyncDeps, shop: string): P
     await saveProgress(db, shop, { itemsRead });
   };
   const changedProducts = changes.filter((c) => productGid.test(c.itemId)).map((c) => c.itemId);
-  const readAllOf = (kind: KnowledgeKind) => full || (kind === "product" && changedProducts.length > INCREMENTAL_LIMIT) || (kind === "collection" && changes.some((c) => c.itemId === COLLECTIONS_CHANGED));
+  // Products name their collections, so a changed collection (renamed, products added or taken out)
+  // re-reads the catalogue too: one bulk read, and only the bundles whose text changed are sent.
+  const collectionsChanged = changes.some((c) => c.itemId === COLLECTIONS_CHANGED);
+  const readAllOf = (kind: KnowledgeKind) => full || collectionsChanged || (kind === "product" && changedProducts.length > INCREMENTAL_LIMIT);
 
   if (!settings.includeProducts) await deleteItemsOfKind(db, shop, "product");
   else if (readAllOf("product")) await readEveryProduct(deps, shop, facts, progress);
@@ -192,14 +196,33 @@ async function planBundles(db: PrismaClient, shop: string, shopName: string, set
   return { changed, wanted };
 }
 
+/**
+ * Bots the merchant chose before lose what the app gave them, and are retrained without it. A bot
+ * Oscar no longer knows has nothing to remove.
+ */
+async function removeFromOtherBots(deps: KnowledgeSyncDeps, shop: string, sources: KnowledgeSource[]): Promise<number> {
+  const { db, oscar } = deps;
+  const ignoreMissing = (error: unknown) => {
+    if (!(error instanceof OscarNotFoundError)) throw error;
+  };
+  for (const source of sources) {
+    await oscar.deleteKnowledgeSource(source.botId!, source.oscarId).catch(ignoreMissing);
+    await deleteSource(db, shop, source.bundleKey);
+  }
+  for (const oldBot of new Set(sources.map((s) => s.botId!))) await oscar.syncBot(oldBot).catch(ignoreMissing);
+  return sources.length;
+}
+
 async function sendChangedBundles(deps: KnowledgeSyncDeps, shop: string, botId: string, shopName: string, settings: KnowledgeSettings) {
   const { db, oscar } = deps;
   const now = deps.now ?? (() => new Date());
-  const sent = new Map((await listSources(db, shop)).map((s) => [s.bundleKey, s]));
+  const { current, ofOtherBots } = sourcesByBot(await listSources(db, shop), botId);
+  const removedFromOtherBots = await removeFromOtherBots(deps, shop, ofOtherBots);
+  const sent = new Map(current.map((s) => [s.bundleKey, s]));
   const { changed, wanted } = await planBundles(db, shop, shopName, settings, sent);
   const gone = [...sent.values()].filter((s) => !wanted.has(s.bundleKey));
   const unchanged = wanted.size - changed.length;
-  if (changed.length === 0 && gone.length === 0) return { created: 0, removed: 0, unchanged, syncCalled: false };
+  if (changed.length === 0 && gone.length === 0) return { created: 0, removed: removedFromOtherBots, unchanged, syncCalled: false };
 
   await saveProgress(db, shop, { phase: "sending", sourcesToSend: changed.length + gone.length, sourcesSent: 0 });
   // One look at the bot's sources: a source a crashed run already created (same name = same
@@ -208,7 +231,7 @@ async function sendChangedBundles(deps: KnowledgeSyncDeps, shop: string, botId: 
   const byName = new Map(atOscar.map((s) => [s.name, String(s.id)]));
   let done = 0;
   let created = 0;
-  let removed = 0;
+  let removed = removedFromOtherBots;
   const remove = async (oscarId: string) => {
     try {
       await oscar.deleteKnowledgeSource(botId, oscarId);
@@ -233,6 +256,7 @@ async function sendChangedBundles(deps: KnowledgeSyncDeps, shop: string, botId: 
       shop,
       bundleKey: plan.bundle.bundleKey,
       name: plan.name,
+      botId,
       oscarId,
       contentHash: plan.hash,
       itemCount: plan.bundle.itemIds.length,
@@ -247,7 +271,7 @@ async function sendChangedBundles(deps: KnowledgeSyncDeps, shop: string, botId: 
     await deleteSource(db, shop, source.bundleKey);
     await step();
   }
-  const tracked = new Set((await listSources(db, shop)).map((s) => s.oscarId));
+  const tracked = new Set(sourcesByBot(await listSources(db, shop), botId).current.map((s) => s.oscarId));
   const replacedIds = new Set([...sent.values()].map((s) => s.oscarId));
   for (const leftover of atOscar) {
     const id = String(leftover.id);

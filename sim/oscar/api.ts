@@ -70,10 +70,7 @@ export function createOscarApi(state: OscarSimState) {
     const c = state.conversation(id);
     return c && c.keyId === keyId ? c : undefined;
   };
-  const ownBot = (keyId: string, id: string) => {
-    const bot = state.account(keyId)?.bot;
-    return bot && bot.id === id ? bot : undefined;
-  };
+  const ownBot = (keyId: string, id: string) => state.account(keyId)?.bots.find((bot) => bot.id === id);
   const ownWorkspace = (keyId: string, id: string) => {
     const workspace = state.account(keyId)?.workspace;
     return workspace && workspace.id === id ? workspace : undefined;

@@ -35,7 +35,7 @@ export type OscarSimulatorOptions = {
   logger?: Logger;
 };
 
-export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; agentIds: string[] };
+export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; botIds: string[]; agentIds: string[] };
 
 export const DEFAULT_SIM_API_KEY = "oscar_sim_key";
 
@@ -67,7 +67,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
   const accountInfo = (keyId: string): OscarSimAccountInfo => {
     const account = state.account(keyId);
     if (!account) throw new SimNotFound("no account for that key");
-    return { keyId, workspaceId: account.workspace.id, botId: account.bot.id, agentIds: account.agents.map((a) => a.id) };
+    return { keyId, workspaceId: account.workspace.id, botId: account.bot.id, botIds: account.bots.map((b) => b.id), agentIds: account.agents.map((a) => a.id) };
   };
   const firstWorkspaceId = () => {
     const first = state.accounts()[0];
@@ -80,7 +80,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     return found;
   };
   const botOf = (botId: string) => {
-    const bot = state.accounts().find((a) => a.bot.id === botId)?.bot;
+    const bot = state.accounts().flatMap((a) => a.bots).find((b) => b.id === botId);
     if (!bot) throw new SimNotFound(`no bot ${botId}`);
     return bot;
   };

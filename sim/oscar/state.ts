@@ -9,7 +9,7 @@ import type {
 } from "../../app/oscar/contract";
 
 /**
- * The simulated Oscar's world, in memory: one account per API key, each with a workspace, a bot
+ * The simulated Oscar's world, in memory: one account per API key, each with a workspace, two bots
  * and three agents; the account's contacts, conversations (messages, labels, assignment history),
  * knowledge sources, retraining calls and webhooks. Changes that Oscar announces are passed to
  * `announce` as webhook events.
@@ -19,7 +19,8 @@ export type SimAgent = { id: string; name: string };
 export type SimWorkspace = { id: string; name: string; plan: string; createdAt: number };
 export type SimKnowledgeSource = { id: string; type: string; name: string; url?: string; content?: string; createdAt: number };
 export type SimBot = { id: string; name: string; sources: SimKnowledgeSource[]; syncs: { at: number; sourceCount: number }[] };
-export type SimAccount = { keyId: string; workspace: SimWorkspace; bot: SimBot; agents: SimAgent[] };
+/** `bot` is the account's first bot (the one most tests train); `bots` holds every bot, a second one too. */
+export type SimAccount = { keyId: string; workspace: SimWorkspace; bot: SimBot; bots: SimBot[]; agents: SimAgent[] };
 export type SimWebhook = { id: string; keyId: string; url: string; events: string[]; secret: string; createdAt: number };
 
 export type SimContact = {
@@ -124,10 +125,12 @@ export function createOscarSimState(options: { now: () => number; announce: (key
       const existing = accounts.get(keyId);
       if (existing) return existing;
       const n = accounts.size + 1;
+      const bots: SimBot[] = ["Store assistant", "Returns helper"].map((name) => ({ id: nextId("bot"), name, sources: [], syncs: [] }));
       const account: SimAccount = {
         keyId,
         workspace: { id: nextId("ws"), name: `Support workspace ${n}`, plan: "business", createdAt: now() },
-        bot: { id: nextId("bot"), name: "Store assistant", sources: [], syncs: [] },
+        bot: bots[0],
+        bots,
         agents: ["Ada", "Grace", "Linus"].map((name) => ({ id: nextId("agent"), name })),
       };
       accounts.set(keyId, account);

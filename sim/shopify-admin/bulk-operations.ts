@@ -1,7 +1,8 @@
 // Bulk query operations as Shopify runs them: `bulkOperationRunQuery` executes the inner query
 // without page limits (and outside the cost throttle), writes one JSON object per line (nested
 // connection nodes carry `__parentId`, each right after its parent, as with `groupObjects: true`),
-// and `bulkOperation(id:)` reports COMPLETED with a URL the fake server serves the file from.
+// and `bulkOperation(id:)` reports COMPLETED with a URL the fake server serves the file from, or, as
+// a store's `bulkOperations` behaviour says, RUNNING for a number of status queries, or FAILED.
 import { execute, parse, validate, type GraphQLError, type GraphQLSchema } from "graphql";
 import type { StoreFixture } from "./fixtures";
 import { gid } from "./gid";
@@ -15,7 +16,7 @@ export type BulkOperationFixture = {
   query: string;
   createdAt: string;
   completedAt: string | null;
-  errorCode: null;
+  errorCode: string | null;
   objectCount: string;
   rootObjectCount: string;
   fileSize: string | null;
@@ -96,12 +97,21 @@ export async function runBulkQuery(schema: GraphQLSchema, query: string, ctx: Re
   return { bulkOperation: operation, userErrors: [] };
 }
 
-/** The operation as a status query sees it: completed, with its file's URL (null when empty, as Shopify). */
+/**
+ * The operation as a status query sees it: completed, with its file's URL (null when empty, as
+ * Shopify), unless the store's behaviour keeps it running for a while or makes it fail.
+ */
 export function bulkOperationStatus(ctx: ResolveContext, id: string): BulkOperationFixture | null {
   const stored = operationsOf(ctx.store).get(id);
   if (!stored) return null;
   stored.polls += 1;
-  if (stored.operation.status !== "COMPLETED") {
+  const behaviour = ctx.store.bulkOperations ?? {};
+  const finished = stored.operation.status === "COMPLETED" || stored.operation.status === "FAILED";
+  if (!finished && stored.polls <= (behaviour.runningPolls ?? 0)) {
+    stored.operation = { ...stored.operation, status: "RUNNING" };
+  } else if (!finished && behaviour.outcome === "FAILED") {
+    stored.operation = { ...stored.operation, status: "FAILED", errorCode: behaviour.errorCode ?? "INTERNAL_SERVER_ERROR", completedAt: new Date(ctx.now()).toISOString() };
+  } else if (!finished) {
     const key = `${id.split("/").pop()}`;
     if (stored.jsonl) files.set(key, stored.jsonl);
     stored.operation = {

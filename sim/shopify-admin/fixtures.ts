@@ -212,6 +212,17 @@ export type StoreFixture = {
   /** Written by `metafieldsSet`; each belongs to the resource whose GID is its ownerId. */
   metafields: MetafieldFixture[];
   appInstallation: AppInstallationFixture;
+  /** How this store's bulk operations end (tests set it); by default each completes at the first status query. */
+  bulkOperations?: BulkOperationBehaviour;
+};
+
+export type BulkOperationBehaviour = {
+  /** Status queries that still see it RUNNING (Infinity: it never finishes). */
+  runningPolls?: number;
+  /** How it ends after that. */
+  outcome?: "COMPLETED" | "FAILED";
+  /** Shopify's reason for a failure, e.g. INTERNAL_SERVER_ERROR, TIMEOUT, ACCESS_DENIED. */
+  errorCode?: string;
 };
 
 export type StoreFixtureOptions = {

@@ -73,6 +73,13 @@ export const shopifyPayloads = {
     updated_at: new Date().toISOString(),
   }),
   productDeleted: (productId: string) => ({ id: Number(productId.split("/").pop()) }),
+  collectionUpdated: (collection: { id: string; title: string; handle: string }) => ({
+    id: Number(collection.id.split("/").pop()),
+    admin_graphql_api_id: collection.id,
+    title: collection.title,
+    handle: collection.handle,
+    updated_at: new Date().toISOString(),
+  }),
   /** An order as orders/create sends it (the fields the app reads, and some personal ones it must not keep). */
   orderCreated: (order: { id: number; customerId: number | null; total: string; currency: string; createdAt: string }) => ({
     id: order.id,

@@ -94,16 +94,24 @@ describe("admin onboarding and settings: loaders and actions with real session t
     const empty = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: "  " });
     expect(empty.status).toBe(400);
     expect(empty.body.errors).toEqual({ apiKey: "Paste your Oscar API key." });
+    const badBot = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: KEY_A, botId: "my bot!" });
+    expect(badBot.status).toBe(400);
+    expect(badBot.body.errors).toEqual({ botId: "A bot id has only letters, digits, - and _ (copy it from Oscar's bot settings)." });
+    expect(await connectionOf(SHOP_A)).toBeNull();
   });
 
-  it("connects with a good key: lists the workspaces and registers this shop's webhook with its own URL", async () => {
-    const { status, body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: KEY_A });
-    expect(status).toBe(200);
+  it("connects with a good key: lists the workspaces, registers this shop's webhook with its own URL, and starts the named bot's knowledge sync", async () => {
     const account = oscar.accountFor(KEY_A);
-    expect(body).toMatchObject({ ok: true, workspaces: [{ id: account.workspaceId, name: "Support workspace 1" }] });
+    const { status, body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: KEY_A, botId: account.botId });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ok: true, message: "Connected to Support workspace 1. Your bot is learning the store.", workspaces: [{ id: account.workspaceId, name: "Support workspace 1" }] });
+    // The first full sync is queued for a worker with the connection.
+    expect(await stack.db.knowledgeSyncState.findUnique({ where: { shop: SHOP_A } })).toMatchObject({ status: "queued", fullRequestedAt: expect.any(Date) });
+    const knowledge = await loadRoute<{ botId: string; sync: { status: string } }>(stack, SHOP_A, "/app/knowledge", "routes/app.knowledge");
+    expect(knowledge.body).toMatchObject({ botId: account.botId, sync: { status: "queued" } });
 
     const connection = await connectionOf(SHOP_A);
-    expect(connection).toMatchObject({ workspaceId: account.workspaceId, apiKeyLast4: KEY_A.slice(-4) });
+    expect(connection).toMatchObject({ workspaceId: account.workspaceId, apiKeyLast4: KEY_A.slice(-4), botId: account.botId });
     expect(oscar.inspect.webhooks()).toEqual([
       {
         id: connection!.webhookId,

@@ -12,6 +12,8 @@ import { chooseOscarWorkspace, connectOscar, describeOscarFailure, listOscarWork
 import { failedJobs, oscarConnectionDeps, shopifyApiKey } from "../../services/settings-context.server";
 import { chooseWidget } from "../../services/settings.server";
 import { API_KEY_FIELD, parseField, WIDGET_ID_FIELD } from "../../services/settings-validation.server";
+import { BOT_ID_FIELD, chooseKnowledgeBot } from "../../services/knowledge-admin.server";
+import { knowledgeDeps } from "../../services/knowledge-context.server";
 import { StorefrontSyncError } from "../../services/storefront-metafields.server";
 import { checkThemeEmbed, themeEditorUrl } from "../../services/theme-embed.server";
 import { authenticate } from "../../shopify.server";
@@ -66,10 +68,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   switch (intent) {
     case "connect": {
       const apiKey = parseField(API_KEY_FIELD, "apiKey", form.get("apiKey"));
-      if (!apiKey.success) return formFailed(intent, apiKey.errors, "Check the API key.");
+      const botId = parseField(BOT_ID_FIELD, "botId", form.get("botId") ?? "");
+      if (!apiKey.success || !botId.success) return formFailed(intent, { ...(apiKey.success ? {} : apiKey.errors), ...(botId.success ? {} : botId.errors) }, "Check the highlighted fields.");
       try {
         const { connection, workspaces } = await connectOscar(oscarConnectionDeps, shop, apiKey.data);
-        return formSucceeded(intent, connection.workspaceName ? `Connected to ${connection.workspaceName}` : "Oscar connected: choose a workspace", {
+        // Naming the bot here starts its first knowledge sync with the connection.
+        if (botId.data) await chooseKnowledgeBot(knowledgeDeps, shop, botId.data);
+        const connected = connection.workspaceName ? `Connected to ${connection.workspaceName}` : "Oscar connected: choose a workspace";
+        return formSucceeded(intent, botId.data ? `${connected}. Your bot is learning the store.` : connected, {
           workspaces: workspaces.map((w) => ({ id: String(w.id), name: w.name })),
         });
       } catch (error) {

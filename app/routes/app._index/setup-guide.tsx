@@ -1,5 +1,5 @@
 import { useFetcher } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Box, Button, Card, Divider, FormLayout, InlineStack, ProgressBar, Select, Spinner, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, Divider, FormLayout, InlineStack, ProgressBar, Select, Spinner, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
 import { SingleFieldForm } from "../../components/single-field-form";
 import { useResultToast } from "../../components/use-result-toast";
@@ -131,16 +131,41 @@ function ConnectStep({ data }: { data: HomeData }) {
       </Text>
     );
   }
+  return <ConnectForm />;
+}
+
+/** The API key, and optionally the bot that should learn the store (its first sync starts with the connection). */
+function ConnectForm() {
+  const fetcher = useFetcher<HomeAction>();
+  useResultToast(fetcher.data);
+  const [apiKey, setApiKey] = useState("");
+  const [botId, setBotId] = useState("");
+  const errors = fetcher.data?.ok === false ? fetcher.data.errors : {};
   return (
-    <SingleFieldForm
-      intent="connect"
-      name="apiKey"
-      label="Oscar API key"
-      type="password"
-      description="Paste an API key from your Oscar account. Oscar Chat checks it with Oscar, registers for your conversation events, and stores the key encrypted: it is never shown again."
-      submitLabel="Connect"
-      primary
-    />
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="connect" />
+      <FormLayout>
+        <Text as="p">
+          Paste an API key from your Oscar account. Oscar Chat checks it with Oscar, registers for your conversation events, and stores the key
+          encrypted: it is never shown again.
+        </Text>
+        <TextField label="Oscar API key" name="apiKey" type="password" value={apiKey} onChange={setApiKey} autoComplete="off" error={errors.apiKey} />
+        <TextField
+          label="Bot id (optional)"
+          name="botId"
+          value={botId}
+          onChange={setBotId}
+          autoComplete="off"
+          error={errors.botId}
+          helpText="The Oscar bot that answers your shoppers, from its settings in Oscar. It learns your products, pages and policies as soon as you connect; you can choose it later on the Knowledge page."
+        />
+        <InlineStack>
+          <Button submit variant="primary" loading={fetcher.state !== "idle"}>
+            Connect
+          </Button>
+        </InlineStack>
+      </FormLayout>
+    </fetcher.Form>
   );
 }
 

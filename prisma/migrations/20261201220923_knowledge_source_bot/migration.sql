@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "KnowledgeSource" ADD COLUMN "botId" TEXT;
+

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BulkReadNotReadyError, readAllProducts } from "../app/services/knowledge-shopify.server";
+import type { AdminGraphql } from "../app/shopify/admin-graphql.server";
+import { createStoreFixture } from "../sim/shopify-admin/fixtures";
+import { ADMIN_API_VERSION } from "../sim/shopify-admin/schema";
+import { SHOP_DOMAIN_HEADER, startFakeShopifyAdmin, type FakeShopifyAdmin } from "../sim/shopify-admin/server";
+
+/**
+ * The catalogue's bulk read as Shopify runs it, against the fake Admin API over HTTP: a read that
+ * takes a while is waited for, a failed one and one that never finishes end with a sentence the
+ * Knowledge page shows (and the job tries again later).
+ */
+const SHOP = "bulk-read-shop.myshopify.com";
+
+describe("reading the catalogue with a bulk operation", () => {
+  let admin: FakeShopifyAdmin;
+  let graphql: AdminGraphql;
+  let statusQueries = 0;
+  const pauses: number[] = [];
+  const options = { sleep: async (ms: number) => void pauses.push(ms) };
+  const store = () => admin.store(SHOP);
+
+  beforeAll(async () => {
+    admin = await startFakeShopifyAdmin({ port: 0, apiSecret: "bulk-read-secret", stores: { [SHOP]: createStoreFixture({ shopDomain: SHOP, seed: 4, products: 40 }) } });
+    const token = admin.issueAccessToken(SHOP);
+    graphql = async (query, { variables } = {}) => {
+      if (query.includes("query BulkOperationStatus")) statusQueries++;
+      return fetch(`${admin.url}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-access-token": token, [SHOP_DOMAIN_HEADER]: SHOP },
+        body: JSON.stringify({ query, variables }),
+      });
+    };
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+  });
+
+  const read = async (maxWaitMs?: number) => {
+    statusQueries = 0;
+    pauses.length = 0;
+    const products: string[] = [];
+    const count = await readAllProducts(graphql, async (batch) => void products.push(...batch.map((p) => p.id)), { ...options, maxWaitMs });
+    return { count, products };
+  };
+
+  it("waits while Shopify is still writing the file, backing off, then reads every product", async () => {
+    store().bulkOperations = { runningPolls: 3 };
+    const { count, products } = await read();
+    expect(count).toBe(store().products.length);
+    expect(new Set(products).size).toBe(store().products.length);
+    expect(statusQueries).toBe(4);
+    expect(pauses).toEqual([500, 1_000, 2_000]);
+  });
+
+  it("stops with Shopify's reason when the bulk read fails", async () => {
+    store().bulkOperations = { runningPolls: 1, outcome: "FAILED", errorCode: "INTERNAL_SERVER_ERROR" };
+    const failure = await read().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BulkReadNotReadyError);
+    expect((failure as Error).message).toBe("Shopify's catalogue read ended as failed (INTERNAL_SERVER_ERROR).");
+  });
+
+  it("gives up waiting after its limit, so the job can try again later instead of holding a worker", async () => {
+    store().bulkOperations = { runningPolls: Infinity };
+    const failure = await read(20_000).catch((error: unknown) => error);
+    expect((failure as Error).message).toBe("Shopify has not finished reading the catalogue yet; the sync will try again.");
+    // 0.5 + 1 + 2 + 4 + 5 + 5 + 5 s of pauses reach the 20 s limit: eight looks at the status.
+    expect(pauses.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20_000);
+    expect(statusQueries).toBe(pauses.length + 1);
+  });
+});
