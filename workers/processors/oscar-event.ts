@@ -7,6 +7,7 @@ import { loadEscalationRules } from "../../app/models/escalation-rules.server";
 import { createEventReceivedMarker } from "../../app/models/oscar-connection.server";
 import { slackUrlFor } from "../../app/models/slack-settings.server";
 import { OscarWebhookEventSchema, type OscarWebhookEvent } from "../../app/oscar/contract";
+import type { OscarClient } from "../../app/oscar/client.server";
 import type { OscarClientFactory } from "../../app/oscar/for-shop.server";
 import { ConversationBusyError, withConversationLock } from "../../app/queues/conversation-lock.server";
 import { parseJobPayload, type JobPayload } from "../../app/queues/jobs";
@@ -45,11 +46,14 @@ export function createOscarEventProcessor(deps: OscarEventDeps) {
   return async (job: Job, token?: string): Promise<void> => {
     const payload = parseJobPayload("oscar.event", job.data);
     const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent)));
-    await waitForOscarBudget(deps, job, token, payload, event.type);
+    // The shop's Oscar client (its key read and decrypted) once per job, only if the job needs it.
+    let client: Promise<OscarClient> | undefined;
+    const oscar = () => (client ??= deps.oscarFor(payload.shop));
+    await waitForOscarBudget(oscar, job, token, payload, event.type);
     // One conversation's events are handled one at a time, across every worker process.
     const conversation = createHash("sha256").update(`${payload.shop}\n${event.data.conversation_id}`).digest("hex").slice(0, 32);
     try {
-      await withConversationLock(deps.redis, `${deps.redisPrefix}conversation-lock:${conversation}`, deps.lockMs, () => handle(job, payload, event));
+      await withConversationLock(deps.redis, `${deps.redisPrefix}conversation-lock:${conversation}`, deps.lockMs, () => handle(job, payload, event, oscar));
     } catch (error) {
       // Waiting for the conversation's other event is not a failure: it must not use up a try.
       if (error instanceof ConversationBusyError) return defer(job, token, payload, CONVERSATION_BUSY_RETRY_MS * (0.5 + Math.random()));
@@ -85,14 +89,12 @@ const OSCAR_REQUESTS_PER_EVENT: Partial<Record<OscarWebhookEvent["type"], number
 /** A job whose booked start is further away than this goes back to the queue until then, freeing its worker slot. */
 const LONGEST_WAIT_IN_A_SLOT_MS = 1_000;
 
-async function waitForOscarBudget(deps: OscarEventDeps, job: Job, token: string | undefined, payload: JobPayload<"oscar.event">, type: OscarWebhookEvent["type"]) {
+async function waitForOscarBudget(oscar: () => Promise<OscarClient>, job: Job, token: string | undefined, payload: JobPayload<"oscar.event">, type: OscarWebhookEvent["type"]) {
   const expected = OSCAR_REQUESTS_PER_EVENT[type];
   if (!expected || payload.startBooked) return;
-  const waitMs = await (await deps.oscarFor(payload.shop)).bookJobStart(expected);
+  const waitMs = await (await oscar()).bookJobStart(expected);
   // A short wait is spent in the limiter, request by request; a long one in the delayed set.
-  if (waitMs <= LONGEST_WAIT_IN_A_SLOT_MS) return;
-  deps.logger.debug({ jobId: job.id, shop: payload.shop, waitMs }, "oscar event deferred until the shop's Oscar budget has room");
-  await defer(job, token, payload, waitMs, { startBooked: true });
+  if (waitMs > LONGEST_WAIT_IN_A_SLOT_MS) await defer(job, token, payload, waitMs, { startBooked: true });
 }
 
 /**
@@ -106,7 +108,7 @@ function mayHaveWrittenBefore(job: Job, payload: JobPayload<"oscar.event">): boo
 
 function handleOscarEvent(deps: OscarEventDeps) {
   const markEventReceived = createEventReceivedMarker(deps.db);
-  return async (job: Job, payload: JobPayload<"oscar.event">, event: OscarWebhookEvent) => {
+  return async (job: Job, payload: JobPayload<"oscar.event">, event: OscarWebhookEvent, oscar: () => Promise<OscarClient>) => {
     const { shop } = payload;
     const logger = deps.logger.child({ job: job.name, jobId: job.id, shop, type: event.type });
     const retrying = mayHaveWrittenBefore(job, payload);
@@ -117,7 +119,7 @@ function handleOscarEvent(deps: OscarEventDeps) {
         return enrichConversation(
           {
             db: deps.db,
-            oscar: await deps.oscarFor(shop),
+            oscar: await oscar(),
             adminGraphql: () => deps.adminGraphqlFor(shop),
             findCustomer: deps.findCustomer,
             verifyIdentity: (contact) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: new Date() }, contact),
@@ -131,7 +133,7 @@ function handleOscarEvent(deps: OscarEventDeps) {
       case "bot.escalated": {
         const routing = {
           db: deps.db,
-          oscar: await deps.oscarFor(shop),
+          oscar: await oscar(),
           rules: await loadEscalationRules(deps.db, shop),
           slackUrl: (kind: Parameters<typeof slackUrlFor>[3]) => slackUrlFor(deps.db, deps.keyring, shop, kind),
           sendSlack: deps.sendSlack,
