@@ -178,6 +178,20 @@ describe("the analytics dashboard", () => {
     expect(errors.filter((e) => e.url.startsWith(stack.appUrl) || e.url === "pageerror")).toEqual([]);
   }, 60_000);
 
+  it("shows the app's own figures within seconds when Oscar is too slow to answer, and says why Oscar's are missing", async () => {
+    oscar.setFaults({ latencyMs: 15_000 });
+    try {
+      const started = Date.now();
+      const { view } = await dashboard();
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(view.oscarCards).toBeNull();
+      expect(view.oscarProblem).toMatch(/^Oscar's figures are unavailable right now \(.+\)\.$/);
+      expect(view.appCards[0].value).toBe("€84.90");
+    } finally {
+      oscar.setFaults({});
+    }
+  });
+
   it("customers/redact erases the customer's orders and the orders Shopify names", async () => {
     const payload = { ...shopifyPayloads.customersRedact(TEST_SHOP, { id: "103", email: "c103@example.com" }), orders_to_redact: [9005] };
     expect((await sendShopifyWebhook(stack.appUrl, shopifyDelivery("customers/redact", TEST_SHOP, payload))).status).toBe(200);
