@@ -28,6 +28,7 @@ const P = localMidnight(14);
 type Card = { label: string; value: string; previous: string; change: string; help: string | null };
 type View = {
   oscarCards: Card[] | null;
+  oscarProblem: string | null;
   appCards: Card[];
   escalations: { current: Array<{ key: string; value: number }>; previous: Array<{ key: string; value: number }> };
   assistedByDay: { current: Array<{ key: string; value: number }>; previous: Array<{ key: string; value: number }> };
