@@ -17,7 +17,7 @@ const PERMANENT_HTTP = new Set([400, 401, 402, 403, 404, 422, 423]);
  * else is rethrown to be retried with backoff.
  */
 export function classifyJobFailure(error: unknown): Error {
-  // Not a failure: the job put itself back in the delayed set (waiting for its shop's Oscar budget).
+  // Not a failure: the job put itself back in the delayed set (to wait, or for a debounce).
   if (error instanceof UnrecoverableError || error instanceof DelayedError) return error;
   if (error instanceof SessionNotFoundError) {
     return new UnrecoverableError("The shop has no offline session: it uninstalled the app or never finished installing.");

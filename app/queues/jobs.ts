@@ -40,7 +40,7 @@ export const JOBS = {
       receivedAt: z.number().int(),
       /** The whole event, AES-256-GCM encrypted: it holds the shopper's email and words. */
       sealedEvent: z.string().startsWith("v"),
-      /** The job already booked its start against the shop's Oscar budget and waited for it. */
+      /** The job already booked its start against the shop's Oscar budget (a job books once). */
       startBooked: z.boolean().optional(),
       /** Times the job was put back to wait (Oscar budget, a busy conversation) without a failed try. */
       deferrals: z.number().int().min(0).optional(),

@@ -49,14 +49,15 @@ export function createOscarEventProcessor(deps: OscarEventDeps) {
     // The shop's Oscar client (its key read and decrypted) once per job, only if the job needs it.
     let client: Promise<OscarClient> | undefined;
     const oscar = () => (client ??= deps.oscarFor(payload.shop));
-    await waitForOscarBudget(oscar, job, token, payload, event.type);
+    const booked = await waitForOscarBudget(oscar, job, token, payload, event.type);
     // One conversation's events are handled one at a time, across every worker process.
     const conversation = createHash("sha256").update(`${payload.shop}\n${event.data.conversation_id}`).digest("hex").slice(0, 32);
     try {
       await withConversationLock(deps.redis, `${deps.redisPrefix}conversation-lock:${conversation}`, deps.lockMs, () => handle(job, payload, event, oscar));
     } catch (error) {
       // Waiting for the conversation's other event is not a failure: it must not use up a try.
-      if (error instanceof ConversationBusyError) return defer(job, token, payload, CONVERSATION_BUSY_RETRY_MS * (0.5 + Math.random()));
+      // Its Oscar start stays booked: coming back, it does not book (and take budget) a second time.
+      if (error instanceof ConversationBusyError) return defer(job, token, payload, CONVERSATION_BUSY_RETRY_MS * (0.5 + Math.random()), { startBooked: booked });
       throw error;
     }
   };
@@ -89,12 +90,14 @@ const OSCAR_REQUESTS_PER_EVENT: Partial<Record<OscarWebhookEvent["type"], number
 /** A job whose booked start is further away than this goes back to the queue until then, freeing its worker slot. */
 const LONGEST_WAIT_IN_A_SLOT_MS = 1_000;
 
-async function waitForOscarBudget(oscar: () => Promise<OscarClient>, job: Job, token: string | undefined, payload: JobPayload<"oscar.event">, type: OscarWebhookEvent["type"]) {
+/** Books the job's start once (true once it is booked); a start too far off defers the job until then. */
+async function waitForOscarBudget(oscar: () => Promise<OscarClient>, job: Job, token: string | undefined, payload: JobPayload<"oscar.event">, type: OscarWebhookEvent["type"]): Promise<boolean> {
   const expected = OSCAR_REQUESTS_PER_EVENT[type];
-  if (!expected || payload.startBooked) return;
+  if (!expected || payload.startBooked) return Boolean(payload.startBooked);
   const waitMs = await (await oscar()).bookJobStart(expected);
   // A short wait is spent in the limiter, request by request; a long one in the delayed set.
   if (waitMs > LONGEST_WAIT_IN_A_SLOT_MS) await defer(job, token, payload, waitMs, { startBooked: true });
+  return true;
 }
 
 /**
