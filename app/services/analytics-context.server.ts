@@ -17,7 +17,7 @@ export const analyticsDeps: WeeklyReportDeps = {
   keyring: settings.encryption,
   sendSlack,
   apiKey: settings.shopify.apiKey,
-  // The dashboard shows the app's own figures without Oscar's after at most ~6 s of a slow Oscar.
+  // The dashboard shows the app's own figures without Oscar's after about 3 s of a slow Oscar.
   oscarFor: createOscarClientFactory({ db: prisma, keyring: settings.encryption, baseUrl: settings.oscarApiBase, limiter, logger, timeoutMs: 3_000, retry: { maxAttempts: 2, maxTotalMs: 3_000 } }),
 };
 

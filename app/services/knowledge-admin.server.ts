@@ -19,13 +19,14 @@ export async function requestKnowledgeSync({ db, scheduler, now = () => new Date
 
 /**
  * The bot that should learn the store was chosen (while connecting, or on the Knowledge page): it
- * gets everything with a full sync now, and a bot chosen before loses what the app gave it.
+ * gets everything with a full sync now, and a bot chosen before (or none: null) loses what the app
+ * gave it at the next run.
  */
-export async function chooseKnowledgeBot(deps: KnowledgeRequestDeps, shop: string, botId: string): Promise<void> {
+export async function chooseKnowledgeBot(deps: KnowledgeRequestDeps, shop: string, botId: string | null): Promise<void> {
   const previous = await findConnection(deps.db, shop);
   if (previous?.botId && previous.botId !== botId) await assignUnownedSources(deps.db, shop, previous.botId);
   await saveBotId(deps.db, shop, botId);
-  await requestKnowledgeSync(deps, shop);
+  if (botId) await requestKnowledgeSync(deps, shop);
 }
 
 /** A product (GID) or the collections changed: remember it, and (re)start the shop's debounce. */
@@ -133,12 +134,6 @@ export function parseKnowledgeForm(form: FormData): Parsed<KnowledgeForm> {
 export async function saveKnowledgeChoices(deps: KnowledgeRequestDeps, shop: string, form: KnowledgeForm): Promise<{ syncStarted: boolean }> {
   const { botId, ...settings } = form;
   await saveKnowledgeSettings(deps.db, shop, settings);
-  if (!botId) {
-    const previous = await findConnection(deps.db, shop);
-    if (previous?.botId) await assignUnownedSources(deps.db, shop, previous.botId);
-    await saveBotId(deps.db, shop, null);
-    return { syncStarted: false };
-  }
-  await chooseKnowledgeBot(deps, shop, botId);
-  return { syncStarted: true };
+  await chooseKnowledgeBot(deps, shop, botId || null);
+  return { syncStarted: Boolean(botId) };
 }
