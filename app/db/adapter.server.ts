@@ -22,6 +22,13 @@ export function sqliteFilePath(databaseUrl: string): string {
   return resolve(databaseUrl.replace(/^file:/, "").replace(/\?.*$/, ""));
 }
 
+/** better-sqlite3's config for a `file:` URL, its folder created first so a fresh checkout needs no manual step. */
+function sqliteFileConfig(databaseUrl: string) {
+  const file = sqliteFilePath(databaseUrl);
+  mkdirSync(dirname(file), { recursive: true });
+  return { url: `file:${file}` };
+}
+
 /**
  * SQLite leaves deleted rows readable in free pages until they are reused; with secure_delete a
  * redacted customer's or purged shop's rows are overwritten on disk when they are deleted.
@@ -39,16 +46,9 @@ export type DriverAdapterOptions = {
   poolSize?: number;
 };
 
-/**
- * The Prisma driver adapter the app queries through. SQLite files get their folder created first so
- * a fresh checkout needs no manual step.
- */
+/** The Prisma driver adapter the app queries through. */
 export function createDriverAdapter(databaseUrl: string, options: DriverAdapterOptions = {}) {
-  if (databaseProvider(databaseUrl) === "sqlite") {
-    const file = sqliteFilePath(databaseUrl);
-    mkdirSync(dirname(file), { recursive: true });
-    return new SecureDeleteSQLite3({ url: `file:${file}` });
-  }
+  if (databaseProvider(databaseUrl) === "sqlite") return new SecureDeleteSQLite3(sqliteFileConfig(databaseUrl));
   return new PrismaPg(
     new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 }),
     { disposeExternalPool: true },
@@ -86,9 +86,7 @@ export function createMigrationAdapter(databaseUrl: string) {
 
 class MigratingSQLite3 extends SecureDeleteSQLite3 {
   constructor(databaseUrl: string) {
-    const file = sqliteFilePath(databaseUrl);
-    mkdirSync(dirname(file), { recursive: true });
-    super({ url: `file:${file}` });
+    super(sqliteFileConfig(databaseUrl));
   }
 
   override async connectToShadowDb() {
