@@ -12,6 +12,7 @@ import {
   testPostgresServerUrl,
   type TestDatabaseProvider,
 } from "./harness/database-provider";
+import { migrateDatabase } from "./harness/scratch-database";
 
 /**
  * Once per test run: a fresh folder for this run's files, a migrated template database that each
@@ -35,10 +36,7 @@ export default async function setup(project: TestProject) {
     templateDb = join(runDir, "template.sqlite");
     templateUrl = `file:${templateDb}`;
   }
-  execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: templateUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-    stdio: "pipe",
-  });
+  migrateDatabase(templateUrl);
 
   if (!existsSync("build/server/index.js")) {
     execFileSync(process.execPath, [resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "inherit" });

@@ -1,22 +1,17 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import { generateKeyringEntry } from "../../app/security/encryption.server";
+import { createScratchDatabase } from "../../test/harness/scratch-database";
 
 /**
- * The app's real processes for a benchmark: a migrated SQLite file, server.mjs and optionally the
- * worker, on a Redis prefix of their own that is deleted afterwards.
+ * The app's real processes for a benchmark: a migrated database (SQLite, or PostgreSQL with
+ * TEST_DATABASE=postgresql), server.mjs and optionally the worker, on a Redis prefix of their own
+ * that is deleted afterwards.
  */
 export async function startBenchStack({ name, env = {}, worker = false }: { name: string; env?: Record<string, string>; worker?: boolean }) {
-  const dir = resolve(".cache/bench");
-  mkdirSync(dir, { recursive: true });
-  const dbFile = resolve(dir, `${name}-${Date.now()}.sqlite`);
-  const databaseUrl = `file:${dbFile}`;
-  execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: "ignore",
-  });
+  const database = await createScratchDatabase(name, { folder: "bench" });
+  const databaseUrl = database.url;
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const prefix = `bench-${name}-${Date.now()}`;
   const port = 3900 + Math.floor(Math.random() * 90);
@@ -72,7 +67,7 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
       const keys = await redis.keys(`${prefix}:*`);
       for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
       redis.disconnect();
-      rmSync(dbFile, { force: true });
+      await database.drop();
     },
   };
 }

@@ -30,9 +30,14 @@ export async function createScratchDatabase(name: string, { folder, provider = t
       for (const f of [file, `${file}-journal`, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     };
   }
+  migrateDatabase(url);
+  return { url, provider, drop };
+}
+
+/** Applies the migrations of the database a URL names (prisma.config.ts picks them), as `npm run setup` does. */
+export function migrateDatabase(url: string): void {
   execFileSync(process.execPath, [resolve("node_modules/prisma/build/index.js"), "migrate", "deploy"], {
     env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-    stdio: "ignore",
+    stdio: "pipe",
   });
-  return { url, provider, drop };
 }
