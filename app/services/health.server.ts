@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
+import { whenReady } from "../queues/redis.server";
 
 export type HealthReport = {
   status: "ok" | "degraded";
@@ -26,7 +27,12 @@ async function timed(check: () => Promise<unknown>, unavailable: string) {
 export async function checkHealth({ db, redis }: { db: PrismaClient; redis: Redis }): Promise<HealthReport> {
   const [database, redisState] = await Promise.all([
     timed(() => db.$queryRaw`SELECT 1`, "The database did not answer."),
-    timed(() => redis.ping(), "Redis did not answer."),
+    // The web process's Redis connection has no offline queue, so a check that arrives while it is
+    // still connecting (just after start-up) would fail at once; give it the same grace ingest gets.
+    timed(async () => {
+      await whenReady(redis, CHECK_TIMEOUT_MS);
+      await redis.ping();
+    }, "Redis did not answer."),
   ]);
   return { status: database.ok && redisState.ok ? "ok" : "degraded", database, redis: redisState };
 }
