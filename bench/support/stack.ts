@@ -49,7 +49,7 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
       child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited ${code}: ${output}`)));
     });
 
-  await start([resolve("server.mjs")], /\[oscar-chat\] http/);
+  const appChild = await start([resolve("server.mjs")], /\[oscar-chat\] http/);
   // The worker announces "worker ready" at info level.
   const workerChild = worker ? await start(["--import", "tsx", resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" }) : undefined;
 
@@ -59,6 +59,8 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
     databaseUrl,
     prefix,
     redisUrl,
+    /** For reading the web process's CPU time from /proc. */
+    appPid: appChild.pid!,
     /** For reading the worker's memory from /proc. */
     workerPid: workerChild?.pid,
     async close() {
