@@ -6,7 +6,8 @@ import { addDays, addDaysInZone, localDateOf, type LocalDate, type Period } from
  */
 
 export type CustomerConversation = { shopifyCustomerId: string; createdAt: Date };
-export type PlacedOrder = { orderId: string; shopifyCustomerId: string | null; totalPrice: string; currencyCode: string; placedAt: Date };
+/** An order as it stands now: `totalPrice` is after refunds and edits; a cancelled order has `cancelledAt`. */
+export type PlacedOrder = { orderId: string; shopifyCustomerId: string | null; totalPrice: string; currencyCode: string; placedAt: Date; cancelledAt: Date | null };
 
 const SCALE = 10_000n;
 
@@ -28,9 +29,11 @@ export function fromFixedPoint(value: bigint): string {
 }
 
 export type AssistedRevenue = {
-  /** Sum of assisted orders in the shop's currency, as a decimal string. */
+  /** Sum of assisted orders in the shop's currency, net of refunds, as a decimal string. */
   amount: string;
   orders: number;
+  /** Assisted orders cancelled since: neither counted nor summed. */
+  cancelledOrders: number;
   /** Assisted orders in another currency (placed before the shop changed currency): counted apart, not summed. */
   otherCurrencyOrders: number;
   /** Assisted revenue per local day of the period, in the shop's currency. */
@@ -40,7 +43,9 @@ export type AssistedRevenue = {
 /**
  * Orders placed in the period by a customer who had a conversation at most `windowDays` before: from
  * the conversation's start up to the same wall-clock time `windowDays` days later in the shop's
- * timezone, both ends included. Each order counts once, however many conversations preceded it.
+ * timezone, both ends included. Each order counts once, however many conversations preceded it,
+ * with what it is worth now: refunds are subtracted, and a cancelled order is left out (and counted
+ * apart, so the merchant can see why a figure went down).
  */
 export function assistedRevenue({ orders, conversations, period, windowDays, timeZone, currencyCode }: {
   orders: PlacedOrder[];
@@ -63,8 +68,13 @@ export function assistedRevenue({ orders, conversations, period, windowDays, tim
   let total = 0n;
   let count = 0;
   let otherCurrencyOrders = 0;
+  let cancelledOrders = 0;
   for (const order of orders) {
     if (order.placedAt < period.start || order.placedAt >= period.end || !assisted(order)) continue;
+    if (order.cancelledAt) {
+      cancelledOrders++;
+      continue;
+    }
     if (order.currencyCode !== currencyCode) {
       otherCurrencyOrders++;
       continue;
@@ -78,6 +88,7 @@ export function assistedRevenue({ orders, conversations, period, windowDays, tim
   return {
     amount: fromFixedPoint(total),
     orders: count,
+    cancelledOrders,
     otherCurrencyOrders,
     byDay: [...days].map(([date, value]) => ({ date, amount: fromFixedPoint(value) })),
   };

@@ -3,12 +3,13 @@ import { assistedRevenue, fromFixedPoint, toFixedPoint, type PlacedOrder } from 
 import { periodOfDays } from "../../app/services/analytics-periods";
 
 const NY = "America/New_York";
-const order = (orderId: string, shopifyCustomerId: string | null, placedAt: string, totalPrice: string, currencyCode = "USD"): PlacedOrder => ({
+const order = (orderId: string, shopifyCustomerId: string | null, placedAt: string, totalPrice: string, currencyCode = "USD", cancelledAt: string | null = null): PlacedOrder => ({
   orderId,
   shopifyCustomerId,
   placedAt: new Date(placedAt),
   totalPrice,
   currencyCode,
+  cancelledAt: cancelledAt ? new Date(cancelledAt) : null,
 });
 
 describe("assisted revenue", () => {
@@ -29,20 +30,23 @@ describe("assisted revenue", () => {
     order("o7", "2", "2026-03-06T12:00:00Z", "30.00", "EUR"), // assisted, in another currency
     order("o8", "3", "2026-03-09T12:00:00Z", "0.10"),
     order("o9", "3", "2026-03-09T13:00:00Z", "0.20"), // 0.10 + 0.20 is exactly 0.30
+    order("o10", "2", "2026-03-07T12:00:00Z", "45.00", "USD", "2026-03-07T18:00:00Z"), // assisted, then cancelled: left out, counted apart
+    order("o11", "2", "2026-03-07T13:00:00Z", "20.00"), // 80.00 paid, 60.00 refunded: Shopify's current total is 20.00
   ];
 
-  it("counts orders from a conversation's start to the same wall-clock time N days later, once each, in the shop's currency", () => {
+  it("counts orders from a conversation's start to the same wall-clock time N days later, once each, in the shop's currency, net of refunds and without cancellations", () => {
     const result = assistedRevenue({ orders, conversations, period, windowDays: 7, timeZone: NY, currencyCode: "USD" });
     expect(result).toEqual({
-      amount: "120.29",
-      orders: 4,
+      amount: "140.29",
+      orders: 5,
+      cancelledOrders: 1,
       otherCurrencyOrders: 1,
       byDay: [
         { date: "2026-03-03", amount: "0.00" },
         { date: "2026-03-04", amount: "0.00" },
         { date: "2026-03-05", amount: "100.00" },
         { date: "2026-03-06", amount: "0.00" },
-        { date: "2026-03-07", amount: "0.00" },
+        { date: "2026-03-07", amount: "20.00" },
         { date: "2026-03-08", amount: "19.99" },
         { date: "2026-03-09", amount: "0.30" },
       ],

@@ -10,6 +10,7 @@ export const SHOPIFY_WEBHOOK_PATHS = {
   "customers/redact": "/webhooks/customers/redact",
   "shop/redact": "/webhooks/shop/redact",
   "orders/create": "/webhooks/orders/create",
+  "orders/updated": "/webhooks/orders/updated",
   "products/create": "/webhooks/products/create",
   "products/update": "/webhooks/products/update",
   "products/delete": "/webhooks/products/delete",
@@ -80,16 +81,27 @@ export const shopifyPayloads = {
     handle: collection.handle,
     updated_at: new Date().toISOString(),
   }),
-  /** An order as orders/create sends it (the fields the app reads, and some personal ones it must not keep). */
-  orderCreated: (order: { id: number; customerId: number | null; total: string; currency: string; createdAt: string }) => ({
-    id: order.id,
-    name: `#${order.id % 10_000}`,
-    email: "shopper@example.com",
-    created_at: order.createdAt,
-    currency: order.currency,
-    total_price: order.total,
-    total_price_set: { shop_money: { amount: order.total, currency_code: order.currency }, presentment_money: { amount: order.total, currency_code: order.currency } },
-    customer: order.customerId === null ? null : { id: order.customerId, email: "shopper@example.com", first_name: "Maya", last_name: "Lind" },
-    billing_address: { name: "Maya Lind", address1: "1 Main St", city: "Oslo" },
-  }),
+  /**
+   * An order as orders/create and orders/updated send it (the fields the app reads, and some personal
+   * ones it must not keep). `currentTotal` is what it is worth after refunds (the total if not given).
+   */
+  orderCreated: (order: { id: number; customerId: number | null; total: string; currency: string; createdAt: string; updatedAt?: string; currentTotal?: string; cancelledAt?: string }) => {
+    const currentTotal = order.currentTotal ?? order.total;
+    return {
+      id: order.id,
+      name: `#${order.id % 10_000}`,
+      email: "shopper@example.com",
+      created_at: order.createdAt,
+      updated_at: order.updatedAt ?? order.createdAt,
+      cancelled_at: order.cancelledAt ?? null,
+      cancel_reason: order.cancelledAt ? "customer" : null,
+      currency: order.currency,
+      total_price: order.total,
+      total_price_set: { shop_money: { amount: order.total, currency_code: order.currency }, presentment_money: { amount: order.total, currency_code: order.currency } },
+      current_total_price: currentTotal,
+      current_total_price_set: { shop_money: { amount: currentTotal, currency_code: order.currency }, presentment_money: { amount: currentTotal, currency_code: order.currency } },
+      customer: order.customerId === null ? null : { id: order.customerId, email: "shopper@example.com", first_name: "Maya", last_name: "Lind" },
+      billing_address: { name: "Maya Lind", address1: "1 Main St", city: "Oslo" },
+    };
+  },
 };

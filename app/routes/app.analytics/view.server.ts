@@ -26,9 +26,12 @@ function appCards(report: AnalyticsReport): FigureCard[] {
   const orders = (f: PeriodFigures) => `${f.assisted.orders} ${f.assisted.orders === 1 ? "order" : "orders"}`;
   const total = (f: PeriodFigures) => f.escalations.urgent + f.escalations.vip + f.escalations.botEscalation;
   const otherCurrency = now.assisted.otherCurrencyOrders ? ` ${now.assisted.otherCurrencyOrders} more in another currency are not included.` : "";
+  const cancelled = now.assisted.cancelledOrders
+    ? ` ${now.assisted.cancelledOrders} cancelled ${now.assisted.cancelledOrders === 1 ? "order is" : "orders are"} not included; refunds are subtracted.`
+    : " Refunds are subtracted.";
   return [
     card("Assisted revenue", money(now), money(before), formatChange(Number(before.assisted.amount), Number(now.assisted.amount)),
-      `${orders(now)} placed within ${settings.assistedWindowDays} days after the customer's conversation.${otherCurrency}`),
+      `${orders(now)} placed within ${settings.assistedWindowDays} days after the customer's conversation.${cancelled}${otherCurrency}`),
     card("Escalations", String(total(now)), String(total(before)), formatChange(total(before), total(now)),
       `Urgent keyword ${now.escalations.urgent} · VIP customer ${now.escalations.vip} · Bot hand-off ${now.escalations.botEscalation}`),
     card("Conversations enriched", String(now.conversationsEnriched), String(before.conversationsEnriched), formatChange(before.conversationsEnriched, now.conversationsEnriched),

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "ShopOrder" ADD COLUMN     "cancelledAt" TIMESTAMP(3),
+ADD COLUMN     "shopifyUpdatedAt" TIMESTAMP(3);
+
