@@ -42,12 +42,13 @@ function startBareServer(): Promise<{ child: ChildProcess; port: string }> {
 
 type Load = { requests: number; sent: number; rps: number; p50: number; p99: number; max: number; non2xx: number; errors: number; timeouts: number; cpuMs: number };
 
+const clockTicksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+
 /** CPU time (user + system) a process has used so far, from /proc (10 ms resolution). */
 function processCpuMs(pid: number): number {
   // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
 
 /** CPU time the Redis server has used so far. */

@@ -14,8 +14,8 @@ export type ShopOrderInput = PlacedOrder & { shopifyUpdatedAt: Date | null };
  */
 export async function recordShopOrder(db: PrismaClient, shop: string, order: ShopOrderInput): Promise<void> {
   const { orderId, ...state } = order;
-  const newer = order.shopifyUpdatedAt ? [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lt: order.shopifyUpdatedAt } }] : [{ shopifyUpdatedAt: null }];
-  const updated = await db.shopOrder.updateMany({ where: { shop, orderId, OR: newer }, data: state });
+  const olderThanThis = [{ shopifyUpdatedAt: null }, ...(order.shopifyUpdatedAt ? [{ shopifyUpdatedAt: { lt: order.shopifyUpdatedAt } }] : [])];
+  const updated = await db.shopOrder.updateMany({ where: { shop, orderId, OR: olderThanThis }, data: state });
   if (updated.count > 0) return;
   try {
     await db.shopOrder.create({ data: { shop, ...order } });
