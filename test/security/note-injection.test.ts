@@ -1,5 +1,6 @@
 import { micromark } from "micromark";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveOrderStatusSettings } from "../../app/models/order-status-settings.server";
 import { signShopperIdentity } from "../../app/storefront/identity.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "../harness/app-stack";
@@ -30,12 +31,13 @@ describe("markdown injection into the agent note", () => {
     await stage?.close();
   });
 
-  /** The customer of the newest shipped order, renamed and re-tagged, with that order's tracking tampered. */
+  /** A customer whose latest order shipped, renamed and re-tagged, with that order's tracking tampered. */
   function craftedCustomer() {
     const store = stack.fakeAdmin.store(TEST_SHOP);
     const newestFirst = [...store.orders].sort((a, b) => b.processedAt.localeCompare(a.processedAt));
-    const shipped = newestFirst.find((o) => o.customerId && o.fulfillments.length > 0)!;
-    const customer = store.customers.find((c) => c.id === shipped.customerId)!;
+    // A customer whose latest order has shipped: the one order-status answers about.
+    const customer = store.customers.find((c) => newestFirst.find((o) => o.customerId === c.id)?.fulfillments.length)!;
+    const shipped = newestFirst.find((o) => o.customerId === customer.id)!;
     const shippedBefore = newestFirst.find((o) => o !== shipped && o.customerId === customer.id && o.fulfillments.length > 0)!;
     customer.displayName = CRAFTED_NAME;
     customer.tags = [CRAFTED_TAG];
@@ -50,12 +52,15 @@ describe("markdown injection into the agent note", () => {
     return customer;
   }
 
+  // Signed in, so the note and the order-status answer show everything they can: the attack is the customer's own record.
+  function signedInAs(customer: { id: string; email: string }) {
+    const userId = customer.id.split("/").pop()!;
+    return { oscar_identity: signShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, customerId: userId, email: customer.email, now: new Date() }), user_id: userId };
+  }
+
   it("keeps a crafted name, tag, order name and tracking URLs inert", async () => {
     const customer = craftedCustomer();
-    // Signed in, so the note shows everything it can: the attack is the customer's own record.
-    const userId = customer.id.split("/").pop()!;
-    const token = signShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, customerId: userId, email: customer.email, now: new Date() });
-    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: customer.email, name: "Eve", customAttributes: { oscar_identity: token, user_id: userId } });
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: customer.email, name: "Eve", customAttributes: signedInAs(customer) });
     const [note] = await waitFor("the note", () => oscar.inspect.notes(conversationId).length > 0 && oscar.inspect.notes(conversationId));
     const markdown = note.content ?? "";
     const html = micromark(markdown);
@@ -88,5 +93,19 @@ describe("markdown injection into the agent note", () => {
     const rows = markdown.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| ---"));
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(7);
+  });
+
+  it("links the shopper's order-status answer only to a carrier's https tracking site", async () => {
+    await saveOrderStatusSettings(stack.db, TEST_SHOP, { enabled: true, sharedFields: ["status", "tracking"] });
+    const customer = craftedCustomer();
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: customer.email, name: "Eve", customAttributes: signedInAs(customer), message: "Where is my order?" });
+    const replies = () => oscar.inspect.messages(conversationId).filter((m) => m.message_type === "outgoing" && !m.private);
+    const [reply] = await waitFor("the order-status reply", () => replies().length > 0 && replies());
+    const html = reply.content ?? "";
+    expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual(["https://www.ups.com/track?tracknum=1Z111"]);
+    expect(html).not.toContain("javascript:");
+    expect(html).not.toContain("evil.example/track");
+    expect(html).toContain("Evil Post 7");
+    expect(html).toContain("#1001](https://evil.example/order)");
   });
 });
