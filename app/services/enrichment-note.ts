@@ -1,5 +1,5 @@
 import { customerAdminUrl, orderAdminUrl } from "../shopify/admin-links";
-import { escapeMarkdown, markdownLink, SHOPIFY_ADMIN_HOSTS, CARRIER_TRACKING_HOSTS } from "../text/escape";
+import { CARRIER_TRACKING_HOSTS, escapeMarkdown, markdownLink, SHOPIFY_ADMIN_HOSTS } from "../text/escape";
 import type { ShopifyCustomer } from "./customer-lookup.server";
 
 /** Words a person would use for Shopify's status enums: PARTIALLY_REFUNDED → "Partially refunded". */

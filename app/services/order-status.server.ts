@@ -41,7 +41,6 @@ export function isOrderStatusQuestion(text: string): boolean {
 /** The order name a message mentions ("#1042"), if any. */
 export const mentionedOrderName = (text: string) => /#(\d{3,})/.exec(text)?.[0] ?? null;
 
-
 /**
  * The reply a shopper reads, with only the kinds of order data the merchant chose to share. HTML,
  * because the client's idempotency marker then rides along as an invisible comment instead of a
