@@ -30,7 +30,9 @@ app.use(express.static("public", { maxAge: "1h" }));
 // The access log leaves out query strings: embedded admin URLs carry session tokens (id_token).
 morgan.token("path-only", (req) => req.path);
 app.use(morgan(":method :path-only :status :response-time ms"));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+// The socket's address reaches loaders as context.remoteAddress: the app proxy's rate limit falls
+// back to it when a request carries no X-Forwarded-For.
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress }) }));
 
 const server = createServer((req, res) => {
   const match = req.method === "POST" ? OSCAR_WEBHOOK_PATH.exec(req.url ?? "") : null;

@@ -1,4 +1,4 @@
-/** The logged-in shopper as the chat should know them: who they are and what they have bought so far. */
+/** The logged-in shopper as the chat should know them: who they are, nothing the browser should not see. */
 export const STOREFRONT_CUSTOMER_QUERY = `#graphql
   query StorefrontCustomer($id: ID!) {
     customer(id: $id) {
@@ -8,13 +8,6 @@ export const STOREFRONT_CUSTOMER_QUERY = `#graphql
       defaultEmailAddress {
         emailAddress
       }
-      numberOfOrders
-      amountSpent {
-        amount
-        currencyCode
-      }
-      tags
-      createdAt
     }
   }
 `;

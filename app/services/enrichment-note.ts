@@ -1,4 +1,5 @@
 import { customerAdminUrl, orderAdminUrl } from "../shopify/admin-links";
+import { CARRIER_TRACKING_HOSTS, escapeMarkdown, markdownLink, SHOPIFY_ADMIN_HOSTS } from "../text/escape";
 import type { ShopifyCustomer } from "./customer-lookup.server";
 
 /** Words a person would use for Shopify's status enums: PARTIALLY_REFUNDED → "Partially refunded". */
@@ -19,8 +20,9 @@ export function formatMoney(amount: string, currencyCode: string): string {
 
 const day = (iso: string) => iso.slice(0, 10);
 
-// Markdown tables break on pipes and newlines in cell text.
-const cell = (text: string) => text.replace(/[|\n\r]/g, " ");
+// Everything from the customer record is shopper- or merchant-typed: literal text on one line, no markup.
+const text = escapeMarkdown;
+const adminLink = (label: string, url: string) => markdownLink(label, url, SHOPIFY_ADMIN_HOSTS);
 
 /**
  * The private note agents read first: who the shopper is and their last orders, with links into
@@ -30,8 +32,8 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
   const spent = formatMoney(customer.amountSpent.amount, customer.amountSpent.currencyCode);
   const orders = customer.numberOfOrders === 1 ? "1 order" : `${customer.numberOfOrders} orders`;
   const lines = [
-    `**Shopify customer: [${cell(customer.displayName)}](${customerAdminUrl(shop, customer.id)})**`,
-    `${orders} · ${spent} spent · customer since ${day(customer.createdAt)}${customer.tags.length ? ` · tags: ${customer.tags.map(cell).join(", ")}` : ""}`,
+    `**Shopify customer: ${adminLink(customer.displayName, customerAdminUrl(shop, customer.id))}**`,
+    `${orders} · ${text(spent)} spent · customer since ${text(day(customer.createdAt))}${customer.tags.length ? ` · tags: ${customer.tags.map(text).join(", ")}` : ""}`,
   ];
   if (customer.orders.nodes.length === 0) {
     lines.push("", "No orders yet.");
@@ -42,12 +44,10 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
     const tracking = order.fulfillments
       .flatMap((f) => f.trackingInfo)
       .filter((t) => t.url || t.number)
-      .map((t) => {
-        const label = cell([t.company, t.number].filter(Boolean).join(" ") || "Track");
-        return t.url ? `[${label}](${t.url})` : label;
-      });
+      // A tracking URL is stored text: linked only to a carrier's known tracking site.
+      .map((t) => markdownLink([t.company, t.number].filter(Boolean).join(" ") || "Track", t.url, CARRIER_TRACKING_HOSTS));
     lines.push(
-      `| [${cell(order.name)}](${orderAdminUrl(shop, order.id)}) | ${day(order.processedAt)} | ${humanStatus(order.displayFinancialStatus)} | ${humanStatus(order.displayFulfillmentStatus)} | ${formatMoney(order.totalPriceSet.shopMoney.amount, order.totalPriceSet.shopMoney.currencyCode)} | ${tracking.join(", ") || "—"} |`,
+      `| ${adminLink(order.name, orderAdminUrl(shop, order.id))} | ${text(day(order.processedAt))} | ${text(humanStatus(order.displayFinancialStatus))} | ${text(humanStatus(order.displayFulfillmentStatus))} | ${text(formatMoney(order.totalPriceSet.shopMoney.amount, order.totalPriceSet.shopMoney.currencyCode))} | ${tracking.join(", ") || "—"} |`,
     );
   }
   return lines.join("\n");

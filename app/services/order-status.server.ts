@@ -8,6 +8,7 @@ import type { OscarClient } from "../oscar/client.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import type { ContactVerification } from "../storefront/verify-contact.server";
 import { runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
+import { escapeHtml, singleLine, trackingUrl } from "../text/escape";
 import { formatMoney, humanStatus } from "./enrichment-note";
 
 const money = z.object({ amount: z.string(), currencyCode: z.string() });
@@ -40,9 +41,6 @@ export function isOrderStatusQuestion(text: string): boolean {
 /** The order name a message mentions ("#1042"), if any. */
 export const mentionedOrderName = (text: string) => /#(\d{3,})/.exec(text)?.[0] ?? null;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const safeUrl = (url: string) => (/^https:\/\//i.test(url) ? escapeHtml(url) : null);
-
 /**
  * The reply a shopper reads, with only the kinds of order data the merchant chose to share. HTML,
  * because the client's idempotency marker then rides along as an invisible comment instead of a
@@ -61,9 +59,10 @@ export function formatOrderStatusReply(order: OrderForShopper, kinds: OrderDataK
       .flatMap((f) => f.trackingInfo)
       .filter((t) => t.url || t.number)
       .map((t) => {
-        const label = escapeHtml([t.company, t.number].filter(Boolean).join(" ") || "Track your parcel");
-        const href = t.url ? safeUrl(t.url) : null;
-        return href ? `<a href="${href}">${label}</a>` : label;
+        const label = escapeHtml(singleLine([t.company, t.number].filter(Boolean).join(" ") || "Track your parcel"));
+        // Only a carrier's own tracking site is a link; any other stored URL is not shown at all.
+        const href = trackingUrl(t.url);
+        return href ? `<a href="${escapeHtml(href)}">${label}</a>` : label;
       });
     items.push(`Tracking: ${links.length ? links.join(", ") : "not available yet"}`);
   }

@@ -1,7 +1,12 @@
 import { oscarConversationUrl } from "../oscar/links";
+import { escapeSlackLine, slackQuote } from "../text/escape";
 import type { SlackMessage } from "./slack.server";
 
-/** Block Kit alerts. Slack is the merchant's own workspace, so the shopper's name and words may appear. */
+/**
+ * Block Kit alerts. Slack is the merchant's own workspace, so the shopper's name and words may appear,
+ * always escaped: in `text` (the notification) as in the blocks. `verbatim` stops Slack from turning
+ * a URL or #channel the shopper typed into a link (Block Kit text object reference).
+ */
 
 export type AlertContext = {
   conversationId: string;
@@ -9,7 +14,7 @@ export type AlertContext = {
   orderSummary: string | null;
 };
 
-const escapeMrkdwn = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const mrkdwn = (text: string) => ({ type: "mrkdwn", text, verbatim: true });
 const clip = (text: string, max = 500) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 function alert(title: string, context: AlertContext, fields: Array<[string, string]>, quote: string | null): SlackMessage {
@@ -18,16 +23,16 @@ function alert(title: string, context: AlertContext, fields: Array<[string, stri
     {
       type: "section",
       fields: [["Customer", context.customer], ...fields, ...(context.orderSummary ? [["Orders", context.orderSummary] as [string, string]] : [])].map(
-        ([label, value]) => ({ type: "mrkdwn", text: `*${label}*\n${escapeMrkdwn(value)}` }),
+        ([label, value]) => mrkdwn(`*${label}*\n${escapeSlackLine(value)}`),
       ),
     },
   ];
-  if (quote) blocks.push({ type: "section", text: { type: "mrkdwn", text: `>${escapeMrkdwn(clip(quote)).replace(/\n/g, "\n>")}` } });
+  if (quote) blocks.push({ type: "section", text: mrkdwn(slackQuote(clip(quote))) });
   blocks.push({
     type: "actions",
     elements: [{ type: "button", text: { type: "plain_text", text: "Open conversation" }, url: oscarConversationUrl(context.conversationId), style: "primary" }],
   });
-  return { text: `${title}: ${context.customer}`, blocks };
+  return { text: `${title}: ${escapeSlackLine(context.customer)}`, blocks };
 }
 
 export const urgentAlert = (context: AlertContext, keywords: string[], message: string) =>

@@ -1,8 +1,9 @@
 import type { AnalyticsReport } from "../services/analytics.server";
 import { formatChange, formatDuration, formatMoney, formatPeriod, formatRate, formatScore } from "../services/analytics-format";
+import { escapeSlack } from "../text/escape";
 import type { SlackMessage } from "./slack.server";
 
-/** The weekly report as Block Kit: figures only, no shopper appears in it. */
+/** The weekly report as Block Kit: figures only, no shopper appears in it; Oscar's own wording is escaped. */
 export function weeklyReportMessage(report: AnalyticsReport, dashboardUrl: string): SlackMessage {
   const { current: now, previous: before } = report;
   const title = `Support last week: ${formatPeriod(now.period)}`;
@@ -26,7 +27,7 @@ export function weeklyReportMessage(report: AnalyticsReport, dashboardUrl: strin
   ];
   const blocks: unknown[] = [
     { type: "header", text: { type: "plain_text", text: title } },
-    ...(oscarFields.length ? [{ type: "section", fields: oscarFields }] : [{ type: "context", elements: [{ type: "mrkdwn", text: report.oscarProblem ?? "Oscar's figures are unavailable." }] }]),
+    ...(oscarFields.length ? [{ type: "section", fields: oscarFields }] : [{ type: "context", elements: [{ type: "mrkdwn", text: escapeSlack(report.oscarProblem ?? "Oscar's figures are unavailable.") }] }]),
     { type: "section", fields: appFields },
     {
       type: "context",

@@ -64,6 +64,12 @@ describe("shopper identity tokens", () => {
     expect(verifyShopperIdentity({ secret, shop, token: dayOld, now: new Date(now.getTime() + IDENTITY_TTL_SECONDS * 1000), ...maya }).verified).toBe(false);
   });
 
+  it("refuse a default token after 30 minutes, well within the hour issue 17 allows", () => {
+    const token = tokenFor(maya);
+    expect(verifyShopperIdentity({ secret, shop, token, now: new Date(now.getTime() + 29 * 60_000), ...maya }).verified).toBe(true);
+    expect(verifyShopperIdentity({ secret, shop, token, now: new Date(now.getTime() + 30 * 60_000), ...maya })).toEqual({ verified: false, reason: "expired" });
+  });
+
   it("refuse a token whose payload was edited to name another customer or live longer", () => {
     const [version, payload, mac] = tokenFor(maya).split(".");
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));

@@ -14,8 +14,12 @@ import { z } from "zod";
 
 const VERSION = "v1";
 
-/** Long enough to cover the webhooks of a conversation started after `identify`; short enough that a leaked token soon dies. */
-export const IDENTITY_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * 30 minutes. The embed asks for a fresh token on every page view and renews it 2 minutes before
+ * expiry on a page left open, so a shopper chatting never holds an expired one; a token copied or
+ * left behind on a shared device (issue 17 asks for an hour at most) stops vouching within half an hour.
+ */
+export const IDENTITY_TTL_SECONDS = 30 * 60;
 
 export type ShopperIdentityRejection =
   | "malformed"

@@ -1,21 +1,23 @@
 import { z } from "zod";
 import { STOREFRONT_CUSTOMER_QUERY } from "../graphql/storefront-customer";
 import { runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
-import { signShopperIdentity } from "./identity.server";
+import { IDENTITY_TTL_SECONDS, signShopperIdentity } from "./identity.server";
 
-/** What the storefront passes to `OscarChat('identify', …)` for a logged-in customer. */
+/**
+ * What the storefront passes to `OscarChat('identify', …)` for a logged-in customer: who they are and
+ * the app's signature, nothing else. Orders, spend and the merchant's customer tags never go to the
+ * browser; the worker writes what agents need onto the contact, and only for a verified shopper.
+ */
 export type ShopperIdentify = {
   user_id: string;
   email: string | null;
   name: string | null;
-  total_orders: number;
-  total_spent: number;
-  currency: string;
-  tags: string[];
-  created_at: string;
   /** The app's signature over this customer id, email and shop (see identity.server.ts). */
   oscar_identity: string;
 };
+
+/** The identify payload and when its signature expires (seconds since the epoch), so the page can renew it. */
+export type SignedShopperIdentity = { identity: ShopperIdentify; expiresAt: number };
 
 const customerResponse = z.object({
   customer: z
@@ -23,11 +25,6 @@ const customerResponse = z.object({
       firstName: z.string().nullable(),
       lastName: z.string().nullable(),
       defaultEmailAddress: z.object({ emailAddress: z.string().nullable() }).nullable(),
-      // UnsignedInt64 arrives as a string.
-      numberOfOrders: z.coerce.number(),
-      amountSpent: z.object({ amount: z.coerce.number(), currencyCode: z.string() }),
-      tags: z.array(z.string()),
-      createdAt: z.string(),
     })
     .nullable(),
 });
@@ -39,7 +36,7 @@ const customerResponse = z.object({
 export async function identifyLoggedInShopper(
   { graphql, appSecret, now }: { graphql: AdminGraphql; appSecret: string; now: Date },
   { shop, customerId }: { shop: string; customerId: string },
-): Promise<ShopperIdentify | null> {
+): Promise<SignedShopperIdentity | null> {
   const { customer } = await runAdminQuery(graphql, STOREFRONT_CUSTOMER_QUERY, customerResponse, {
     id: `gid://shopify/Customer/${customerId}`,
   });
@@ -47,14 +44,12 @@ export async function identifyLoggedInShopper(
   const email = customer.defaultEmailAddress?.emailAddress ?? null;
   const name = [customer.firstName, customer.lastName].filter(Boolean).join(" ").trim();
   return {
-    user_id: customerId,
-    email,
-    name: name || null,
-    total_orders: customer.numberOfOrders,
-    total_spent: customer.amountSpent.amount,
-    currency: customer.amountSpent.currencyCode,
-    tags: customer.tags,
-    created_at: customer.createdAt,
-    oscar_identity: signShopperIdentity({ secret: appSecret, shop, customerId, email, now }),
+    identity: {
+      user_id: customerId,
+      email,
+      name: name || null,
+      oscar_identity: signShopperIdentity({ secret: appSecret, shop, customerId, email, now }),
+    },
+    expiresAt: Math.floor(now.getTime() / 1000) + IDENTITY_TTL_SECONDS,
   };
 }

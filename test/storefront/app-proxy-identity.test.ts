@@ -1,27 +1,11 @@
-import { createHmac } from "node:crypto";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminHostParam } from "../../app/sandbox/session-token.server";
 import { verifyShopperIdentity } from "../../app/storefront/identity.server";
+import { signedAppProxyUrl } from "../harness/app-proxy";
 import { BROWSER_UA, startAppStack, TEST_API_KEY, TEST_API_SECRET, TEST_SHOP, type AppStack } from "../harness/app-stack";
 
-/**
- * A request as Shopify's app proxy sends it: /apps/oscar-chat/identity on the storefront becomes
- * <app>/proxy/identity with the shop, the logged-in customer (empty for a visitor) and a signature:
- * hex HMAC-SHA256 over the sorted key=value pairs joined with nothing between them.
- */
-function appProxyUrl(stack: AppStack, { customerId = "", secret = TEST_API_SECRET, tamper }: { customerId?: string; secret?: string; tamper?: (p: URLSearchParams) => void } = {}) {
-  const params = new URLSearchParams({
-    shop: TEST_SHOP,
-    logged_in_customer_id: customerId,
-    path_prefix: "/apps/oscar-chat",
-    timestamp: String(Math.floor(Date.now() / 1000)),
-  });
-  const message = [...params.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join("");
-  params.set("signature", createHmac("sha256", secret).update(message).digest("hex"));
-  tamper?.(params);
-  return `${stack.appUrl}/proxy/identity?${params}`;
-}
+const appProxyUrl = (stack: AppStack, options?: Parameters<typeof signedAppProxyUrl>[1]) => signedAppProxyUrl(stack.appUrl, options);
 
 const numericId = (gid: string) => gid.split("/").pop()!;
 
@@ -76,14 +60,19 @@ describe("the storefront's identity endpoint behind Shopify's app proxy", () => 
     expect(stack.fakeAdmin.requests.filter((r) => r.operationName === "StorefrontCustomer")).toHaveLength(0);
   });
 
-  it("answers a logged-in customer with their identify payload and a token that proves only them", async () => {
+  it("answers a logged-in customer with who they are, a token that proves only them and its expiry", async () => {
     const response = await fetch(appProxyUrl(stack, { customerId: maya.id }));
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("private, no-store");
-    const { identity } = (await response.json()) as { identity: Record<string, unknown> & { oscar_identity: string } };
-    expect(identity).toMatchObject({ user_id: maya.id, email: maya.email, name: maya.name, currency: "USD" });
-    expect(identity.total_orders).toEqual(expect.any(Number));
-    expect(identity.tags).toEqual(["VIP", "newsletter"]);
+    const asked = Math.floor(Date.now() / 1000);
+    const body = (await response.json()) as { identity: Record<string, unknown> & { oscar_identity: string }; expires_at: number };
+    const { identity } = body;
+    // Who they are and the signature; no orders, spend or internal tags ("VIP") reach the browser.
+    expect(Object.keys(body).sort()).toEqual(["expires_at", "identity"]);
+    expect(identity).toEqual({ user_id: maya.id, email: maya.email, name: maya.name, oscar_identity: expect.any(String) });
+    expect(JSON.stringify(body)).not.toContain("VIP");
+    expect(body.expires_at - asked).toBeGreaterThanOrEqual(30 * 60 - 5);
+    expect(body.expires_at - asked).toBeLessThanOrEqual(30 * 60 + 5);
 
     const now = new Date();
     const token = identity.oscar_identity;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, recordConsoleErrors } from "../harness/browser";
 import { startLoaderServer } from "./loader-server";
 import { OSCAR_LOADER_URL, oscarLoaderStandInSource, type StandInRecord } from "./oscar-loader-stand-in";
-import { HELP_FLOW_ID, IDENTITY, PRODUCT, startStorefront, WIDGET_ID, type PageKind, type PageOptions, type Storefront } from "./storefront-site";
+import { HELP_FLOW_ID, IDENTITY, NO_IDENTITY, PRODUCT, startStorefront, WIDGET_ID, type PageKind, type PageOptions, type Storefront } from "./storefront-site";
 
 declare global {
   interface Window {
@@ -101,7 +101,7 @@ describe("the chat widget on a storefront, in a real browser", () => {
     expect(commandsOf(record)).toEqual([{ command: "open", args: null }]);
   });
 
-  it("delivers calls the theme made before the loader arrived, in order, after the signed identify", async () => {
+  it("delivers calls the theme made before the loader arrived, in order, after the signed identify; clears it after log-out", async () => {
     const before = site.identityRequests();
     const { page } = await visit("home", { loggedIn: true, earlyCalls: true });
     await pressAKey(page);
@@ -114,18 +114,44 @@ describe("the chat widget on a storefront, in a real browser", () => {
     ]);
     expect(site.identityRequests() - before).toBe(1);
 
-    // The next page of the same visit reuses the signed identity instead of asking the app again.
+    // Every page asks the app again: a signature is never older than the page that uses it.
     await page.goto(site.pageUrl("collection", { loggedIn: true }));
     await pressAKey(page);
     expect(commandsOf(await standIn(page))).toEqual([{ command: "identify", args: IDENTITY }]);
-    expect(site.identityRequests() - before).toBe(1);
+    expect(site.identityRequests() - before).toBe(2);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
 
-    // After logging out, nothing of the customer stays in the tab.
+    // After logging out, the next page clears the identity before anything else, and keeps nothing.
     await page.goto(site.pageUrl("home", { earlyCalls: true }));
     await pressAKey(page);
+    expect(commandsOf(await standIn(page))).toEqual([
+      { command: "identify", args: NO_IDENTITY },
+      { command: "track", args: { step: 1 } },
+      { command: "track", args: { step: 2 } },
+    ]);
+    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([0, 0]);
+    expect(site.identityRequests() - before).toBe(2);
+
+    // Once cleared, later anonymous pages have nothing to clear.
+    await page.goto(site.pageUrl("product", { earlyCalls: true }));
+    await pressAKey(page);
     expect(commandsOf(await standIn(page)).map((c) => c.command)).toEqual(["track", "track"]);
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it("renews the signed identity before it expires on a page left open", async () => {
+    const visitor = await shopper();
+    await visitor.page.clock.install();
+    const before = site.identityRequests();
+    await visitor.page.goto(site.pageUrl("home", { loggedIn: true }));
+    await pressAKey(visitor.page);
+    await standIn(visitor.page);
     expect(site.identityRequests() - before).toBe(1);
+    // The signature lives 30 minutes; the page asks again before the 28th.
+    await visitor.page.clock.fastForward("27:00");
+    await expect.poll(() => site.identityRequests() - before).toBe(2);
+    await expect
+      .poll(() => visitor.page.evaluate(() => window.__oscarStandIn!.commands.filter((c) => c.command === "identify").length))
+      .toBe(2);
   });
 
   it("never asks for an identity for a visitor who is not logged in", async () => {

@@ -18,13 +18,12 @@ export const IDENTITY = {
   user_id: String(CUSTOMER.id),
   email: CUSTOMER.email,
   name: CUSTOMER.name,
-  total_orders: 7,
-  total_spent: 1184.5,
-  currency: "USD",
-  tags: ["VIP"],
-  created_at: "2025-08-01T10:00:00Z",
   oscar_identity: "v1.stand-in.signature",
 };
+/** What the embed sends to clear an identity a previous customer left (the widget has no reset). */
+export const NO_IDENTITY = { user_id: "", email: "", name: "", oscar_identity: "" };
+/** The app signs for 30 minutes (IDENTITY_TTL_SECONDS). */
+const IDENTITY_TTL_SECONDS = 30 * 60;
 const CART_ITEM_COUNT = 2;
 
 export type PageKind = "home" | "collection" | "product";
@@ -196,7 +195,7 @@ export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUr
       if (url.pathname === "/apps/oscar-chat/identity") {
         identityRequests++;
         const loggedIn = /(?:^|;\s*)customer=\d+/.test(String(request.headers.cookie ?? ""));
-        return send(request, response, 200, "application/json", JSON.stringify({ identity: loggedIn ? IDENTITY : null }), { "Cache-Control": "private, no-store" });
+        return send(request, response, 200, "application/json", JSON.stringify(loggedIn ? { identity: IDENTITY, expires_at: Math.floor(Date.now() / 1000) + IDENTITY_TTL_SECONDS } : { identity: null }), { "Cache-Control": "private, no-store" });
       }
       if (url.pathname.startsWith(`${DEFAULT_ASSET_BASE}/`)) {
         const file = url.pathname.slice(DEFAULT_ASSET_BASE.length + 1);

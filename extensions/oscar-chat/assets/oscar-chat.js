@@ -1,10 +1,12 @@
 // Oscar Chat on the storefront: keeps the chat's loader off the page load (the app's own launcher
 // stands in until the browser is idle or the shopper interacts), wires the app blocks' buttons, and
-// identifies logged-in customers with what the app signed, never with what the page alone claims.
+// identifies logged-in customers with what the app signed, asked afresh on every page (see the embed).
 (function (w, d) {
   var root = d.getElementById("oscar-chat");
   var buttons = d.querySelectorAll("[data-oscar-chat]");
-  var identityKey = "oscar-chat:identity";
+  var identifiedKey = "oscar-chat:identified";
+  // **assumed**: the widget has no reset (shared/oscar-api.md); identifying with empty fields clears.
+  var nobody = { user_id: "", email: "", name: "", oscar_identity: "" };
   var interactions = ["pointerdown", "keydown", "scroll", "touchstart"];
   var store, started, i;
 
@@ -18,8 +20,7 @@
   var facade = !!settings.loader;
   var stub = w.OscarChat;
   try {
-    store = w.sessionStorage;
-    if (!settings.identity) store.removeItem(identityKey);
+    store = w.localStorage;
   } catch {
     store = null;
   }
@@ -34,42 +35,50 @@
     else chat("identify", identity);
   }
 
-  // Calls `then` once the identity is in the queue, or has failed, or after 1.5 s at most.
-  function identify(then) {
-    var cached, done;
-    function finish() {
-      if (!done && then) then();
-      done = 1;
-    }
-    if (!settings.identity) return finish();
+  // No identity for this page: clear one this browser gave (or might have, if storage is refused).
+  function forget() {
+    var identified = 1;
     try {
-      cached = JSON.parse(store.getItem(identityKey));
+      identified = store.getItem(identifiedKey);
+      store.removeItem(identifiedKey);
     } catch {
-      cached = null;
+      // cleared anyway
     }
-    // One signed identity per customer per hour of browsing, rather than one Admin API call per page.
-    if (cached && cached.c === settings.customer && Date.now() - cached.t < 36e5) {
-      deliverIdentity(cached.i);
-      return finish();
-    }
-    setTimeout(finish, 1500);
-    fetch(settings.identity, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    if (identified) deliverIdentity(nobody);
+  }
+
+  // Renewed 2 minutes before expiry, at most 25 minutes on, whatever the device's clock says.
+  function requestIdentity() {
+    return fetch(settings.identity, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.ok ? response.json() : {};
       })
       .then(function (body) {
-        if (!body.identity) return;
+        if (!body.identity) return forget();
         try {
-          store.setItem(identityKey, JSON.stringify({ c: settings.customer, t: Date.now(), i: body.identity }));
+          store.setItem(identifiedKey, "1");
         } catch {
-          // Private browsing may refuse storage: the next page asks the app again.
+          // refused: a logged-out page clears regardless
         }
         deliverIdentity(body.identity);
+        if (body.expires_at) setTimeout(requestIdentity, Math.min(Math.max(body.expires_at * 1000 - Date.now() - 12e4, 3e4), 15e5));
       })
-      .catch(function () {
-        // The chat still works for a shopper it could not identify.
-      })
-      .then(finish);
+      .catch(forget);
+  }
+
+  // Calls `then` once the identity (or its clearing) is queued, or has failed, or after 1.5 s.
+  function identify(then) {
+    var done;
+    function finish() {
+      if (!done && then) then();
+      done = 1;
+    }
+    if (!settings.identity) {
+      forget();
+      return finish();
+    }
+    setTimeout(finish, 1500);
+    requestIdentity().then(finish);
   }
 
   function loadWidget() {
