@@ -1,7 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../../test/harness/redis";
+import { startOwnRedis, testRedisPrefix } from "../../test/harness/redis";
 import { TEST_ENCRYPTION_KEYS } from "../../test/harness/app-stack";
+import { redisCommandsDuring } from "../../test/harness/redis-monitor";
 import { waitFor } from "../../test/harness/wait";
 import { parseKeyring } from "../security/encryption.server";
 import { createDataExportStore, type CustomerDataExport } from "./data-exports.server";
@@ -28,38 +29,25 @@ function anExport(shop: string, dataRequestId: string, shopifyCustomerId: string
 
 describe("customer data exports, listed from a per-shop index", () => {
   let redis: Redis;
+  let own: Awaited<ReturnType<typeof startOwnRedis>>;
   const keyring = parseKeyring(TEST_ENCRYPTION_KEYS);
   let prefix: string;
   let n = 0;
 
-  beforeAll(() => {
-    redis = new Redis(SHARED_REDIS_URL);
+  // A Redis of its own: MONITOR then sees only this test's commands.
+  beforeAll(async () => {
+    own = await startOwnRedis();
+    redis = new Redis(own.url);
   });
   afterAll(async () => {
-    await deleteKeysWithPrefix(testRedisPrefix("data-exports").replace(/-\d+$/, ""));
-    redis.disconnect();
+    redis?.disconnect();
+    await own?.stop();
   });
 
   /** A store under a prefix of its own, so each case starts empty. */
   function freshStore(ttlSeconds?: number) {
     prefix = `${testRedisPrefix("data-exports")}-${++n}:`;
     return createDataExportStore({ redis, prefix, keyring, ttlSeconds });
-  }
-
-  /** Every command any client sent to Redis that names this store's prefix, while `run` runs. */
-  async function commandsDuring(run: () => Promise<unknown>): Promise<string[][]> {
-    const monitor = await new Redis(SHARED_REDIS_URL).monitor();
-    const seen: string[][] = [];
-    monitor.on("monitor", (_time: string, args: string[]) => {
-      if (args.some((arg) => arg.includes(prefix))) seen.push(args);
-    });
-    await run();
-    // A command of ours after the run: once MONITOR shows it, everything before it was shown too.
-    const marker = `${prefix}monitor-marker`;
-    await redis.exists(marker);
-    await waitFor("MONITOR to catch up", () => seen.some((args) => args.includes(marker)));
-    monitor.disconnect();
-    return seen.filter((args) => !args.includes(marker));
   }
 
   it("a page view reads only the shop's own exports, without scanning the keyspace", async () => {
@@ -70,7 +58,7 @@ describe("customer data exports, listed from a per-shop index", () => {
     await store.save(anExport(SHOP_B, "4242", "201"));
 
     let listed: Awaited<ReturnType<typeof store.list>> = [];
-    const commands = await commandsDuring(async () => (listed = await store.list(SHOP_A)));
+    const commands = await redisCommandsDuring(own.url, prefix, async () => (listed = await store.list(SHOP_A)));
     expect(listed.map((e) => [e.dataRequestId, e.shopifyCustomerId]).sort()).toEqual([["4242", "101"], ["4243", "102"]]);
     expect(commands.length).toBeGreaterThan(0);
     expect(commands.filter(([name]) => /^scan$/i.test(name!))).toEqual([]);
