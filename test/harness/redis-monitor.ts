@@ -8,8 +8,9 @@ import { waitFor } from "./wait";
  * the monitor caught up before the list is returned.
  */
 export async function redisCommandsDuring(url: string, prefix: string, run: () => Promise<unknown>): Promise<string[][]> {
-  const monitor = await new Redis(url).monitor();
+  // monitor() opens a connection of its own; the client it was asked from is the probe.
   const probe = new Redis(url);
+  const monitor = await probe.monitor();
   const seen: string[][] = [];
   monitor.on("monitor", (_time: string, args: string[]) => {
     if (args.some((arg) => arg.includes(prefix))) seen.push(args);

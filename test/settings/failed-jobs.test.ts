@@ -26,18 +26,25 @@ describe("failed jobs: the shop's own dead letters, with retry and discard", () 
   let queue: Queue;
   let own: Awaited<ReturnType<typeof startOwnRedis>>;
   let redis: Redis;
+  // Connections handed to BullMQ stay open after it closes: closed here before the Redis stops.
+  const connections: Redis[] = [];
+  const connect = (options = {}) => {
+    const connection = new Redis(own.url, options);
+    connections.push(connection);
+    return connection;
+  };
   const indexEntries = (shop: string) => redis.zrevrange(indexKey(shop), 0, -1);
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     // A Redis of its own: MONITOR then sees only this test's commands.
     own = await startOwnRedis();
-    redis = new Redis(own.url);
+    redis = connect();
     stack = await startAppStack({ label: "failed-jobs", shops: [SHOP_A, SHOP_B], redisUrl: own.url });
     await installShop(stack, SHOP_A);
     await installShop(stack, SHOP_B);
     const prefix = stack.env.REDIS_PREFIX;
-    queue = new Queue(QUEUES.oscarEvents, { connection: new Redis(own.url), prefix });
+    queue = new Queue(QUEUES.oscarEvents, { connection: connect(), prefix });
 
     // Fail three jobs for good, as the worker does when retrying cannot help.
     const reasons: Record<string, Error> = {
@@ -50,21 +57,20 @@ describe("failed jobs: the shop's own dead letters, with retry and discard", () 
       ids[eventKey] = String(job.id);
     }
     const worker = new Worker(QUEUES.oscarEvents, async (job: Job) => Promise.reject(reasons[job.data.eventKey]), {
-      connection: new Redis(own.url, { maxRetriesPerRequest: null }),
+      connection: connect({ maxRetriesPerRequest: null }),
       prefix,
     });
     // The app's worker notes each final failure in the shop's index with this same listener (workers/index.ts).
-    const indexRedis = new Redis(own.url);
+    const indexRedis = connect();
     worker.on("failed", (job) => void recordFailedJob({ redis: indexRedis, keyPrefix: `${prefix}:` }, QUEUES.oscarEvents, job));
     await waitFor("three failed jobs", async () => (await queue.getFailedCount()) === 3);
     await waitFor("three indexed failures", async () => (await indexRedis.zcard(indexKey(SHOP_A))) + (await indexRedis.zcard(indexKey(SHOP_B))) === 3);
     await worker.close();
-    indexRedis.disconnect();
   });
 
   afterAll(async () => {
     await queue?.close();
-    redis?.disconnect();
+    for (const connection of connections) connection.disconnect();
     await stack?.close();
     await own?.stop();
   });
