@@ -116,7 +116,11 @@ export function createFailedJobs({ connection, prefix }: { connection: Redis; pr
       const refs = await connection.zrevrange(indexKey(shop), 0, FAILED_JOBS_SCAN_LIMIT - 1);
       const found = await Promise.all(
         refs.map(async (ref) => {
-          const job = await findShopJob(shop, ref).catch(() => null);
+          // Only a job that is really gone is forgotten; a Redis error fails the page instead.
+          const job = await findShopJob(shop, ref).catch((error: unknown) => {
+            if (error instanceof FailedJobNotFoundError) return null;
+            throw error;
+          });
           return job && describe(ref.slice(0, ref.indexOf(":")) as QueueName, job);
         }),
       );
