@@ -4,7 +4,7 @@ import { createRandom } from "../sim/shopify-admin/random";
 import type { OscarSimulator } from "../sim/oscar/server";
 import { TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { startConnectedStack } from "./harness/oscar-webhook";
-import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "./harness/shopify-webhooks";
+import { duplicateDelivery, sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "./harness/shopify-webhooks";
 import { waitFor } from "./harness/wait";
 import { loadRoute, postForm } from "./settings/admin-requests";
 
@@ -120,7 +120,8 @@ describe("knowledge sync: the bot learns the store's products, collections, page
 
     product.variants[0].price = "123.45";
     const since = new Date();
-    const delivered = await sendShopifyWebhook(stack.appUrl, shopifyDelivery("products/update", TEST_SHOP, shopifyPayloads.productUpdated(product)));
+    const delivery = shopifyDelivery("products/update", TEST_SHOP, shopifyPayloads.productUpdated(product));
+    const delivered = await sendShopifyWebhook(stack.appUrl, delivery);
     expect(delivered.status).toBe(200);
     await syncFinishedAfter(since);
 
@@ -130,6 +131,11 @@ describe("knowledge sync: the bot learns the store's products, collections, page
     expect(sources().filter((s) => s.id !== newHolder.id).map((s) => s.id)).toEqual(untouched);
     expect(writes()).toEqual({ created: before.created + 1, deleted: before.deleted + 1 });
     expect(syncCalls()).toBe(before.syncs + 1);
+
+    // Shopify sends the same event again as a new delivery (same X-Shopify-Event-Id): no second change is noted.
+    expect((await sendShopifyWebhook(stack.appUrl, duplicateDelivery(delivery))).status).toBe(200);
+    expect(await stack.db.knowledgeChange.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect(await stack.db.knowledgeSyncState.findUnique({ where: { shop: TEST_SHOP } })).toMatchObject({ status: "idle" });
   }, 60_000);
 
   it("removes a deleted product's content after a products/delete webhook", async () => {

@@ -11,7 +11,7 @@ import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
 import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
 import { BROWSER_UA, installShop, startAppStack, TEST_API_KEY, TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { SHARED_REDIS_URL } from "./harness/redis";
-import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads, type ShopifyDelivery } from "./harness/shopify-webhooks";
+import { duplicateDelivery, sendShopifyWebhook, shopifyDelivery, shopifyPayloads, type ShopifyDelivery } from "./harness/shopify-webhooks";
 import { databaseBytes, dumpRedis, dumpTables, openQueues, openSealedValues, plainTextHits, waitForQueuesIdle } from "./harness/stored-data";
 import { connectShopToOscar, runSupportScenario, testKeyring, type SupportScenario } from "./harness/support-scenario";
 
@@ -181,8 +181,11 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     expect(data.queuedEvents.every((e) => (e.event as { data: { conversation_id: string } }).data.conversation_id === a.maya.conversationId)).toBe(true);
     expect(data.cachedShopifyCustomer).toMatchObject({ displayName: a.maya.name });
 
-    // A repeated delivery is recognised: the export is not prepared a second time.
+    // A retry (same webhook id) and a duplicate (a new webhook id, the same X-Shopify-Event-Id) are
+    // recognised: the export is not prepared a second time.
     expect((await send(delivery)).status).toBe(200);
+    expect(((await downloadExport(SHOP_A, "/data-exports/4242")).body as CustomerDataExport).preparedAt).toBe(data.preparedAt);
+    expect((await send(duplicateDelivery(delivery))).status).toBe(200);
     expect(((await downloadExport(SHOP_A, "/data-exports/4242")).body as CustomerDataExport).preparedAt).toBe(data.preparedAt);
     expect((await downloadExport(SHOP_A, "/data-exports")).body).toEqual({ exports: [expect.objectContaining({ dataRequestId: "4242", shopifyCustomerId: a.maya.id })] });
 
@@ -207,6 +210,7 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     expect((await send(delivery)).status).toBe(200);
     const once = { tables: await dumpTables(stack.db), events: await queuedEvents(), redis: await dumpRedis(stack) };
     expect((await send(delivery)).status).toBe(200);
+    expect((await send(duplicateDelivery(delivery))).status).toBe(200);
     expect((await send(shopifyDelivery("customers/redact", SHOP_A, shopifyPayloads.customersRedact(SHOP_A, a.maya)))).status).toBe(200);
     expect({ tables: await dumpTables(stack.db), events: await queuedEvents() }).toEqual({ tables: once.tables, events: once.events });
 

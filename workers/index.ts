@@ -12,6 +12,7 @@ import { createProducerConnection, createWorkerConnection } from "../app/queues/
 import { createOscarClientFactory } from "../app/oscar/for-shop.server";
 import { createOscarJobStarts, createOscarRateLimiter } from "../app/oscar/rate-limit.server";
 import { createCustomerLookup } from "../app/services/customer-lookup.server";
+import { recordFailedJob } from "../app/services/failed-jobs.server";
 import { createSlackSender } from "../app/slack/slack.server";
 import { createAdminThrottle } from "../app/shopify/admin-throttle.server";
 import { unauthenticated } from "../app/shopify.server";
@@ -80,9 +81,12 @@ const workers = Object.values(QUEUES).map((queue) => {
     maxStalledCount: 3,
   });
   worker.on("completed", (job) => logger.info({ queue, job: job.name, jobId: job.id }, "job completed"));
-  worker.on("failed", (job, error) =>
-    logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }, "job failed"),
-  );
+  worker.on("failed", (job, error) => {
+    logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }, "job failed");
+    recordFailedJob({ redis, keyPrefix: prefix }, queue, job).catch((indexError: unknown) =>
+      logger.warn({ queue, jobId: job?.id, error: indexError instanceof Error ? indexError.message : "unknown" }, "failed job not indexed"),
+    );
+  });
   worker.on("error", (error) => logger.error({ queue, error: error.message }, "worker error"));
   return worker;
 });

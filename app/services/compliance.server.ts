@@ -9,6 +9,7 @@ import { decryptSecret, type EncryptionKeyring } from "../security/encryption.se
 import { DeliveryNotFinishedError } from "../webhooks/shopify-deliveries.server";
 import { forgetCachedCustomer, forgetCachedCustomers, readCachedCustomer } from "./customer-lookup.server";
 import { DATA_EXPORT_TTL_SECONDS, type CustomerDataExport, type DataExportStore } from "./data-exports.server";
+import { failedJobIndexKey } from "./failed-jobs.server";
 
 /**
  * Shopify's mandatory privacy webhooks: what the app holds about one customer (export, erase) and
@@ -197,8 +198,8 @@ export async function redactShop(deps: ComplianceDeps, shop: string): Promise<{ 
   await forgetJobEvents(deps, new Set(jobs.map((j) => j.id)), shop);
 
   const deleted = await deps.db.$transaction(Object.values(SHOP_TABLES).map((erase) => erase(deps.db, shop)));
-  // Keys named for the shop: its round-robin turn and its last Admin API cost budget.
-  await deps.redis.del(`${deps.prefix}round-robin:${shop}`, `${deps.prefix}admin-budget:${shop}`);
+  // Keys named for the shop: its round-robin turn, its last Admin API cost budget, its failed-jobs index.
+  await deps.redis.del(`${deps.prefix}round-robin:${shop}`, `${deps.prefix}admin-budget:${shop}`, failedJobIndexKey(deps.prefix, shop));
   await forgetCachedCustomers(deps.redis, deps.prefix, shop);
   await deps.exports.remove(shop);
 

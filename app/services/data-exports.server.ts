@@ -4,7 +4,8 @@ import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../securit
 /**
  * Customer data exports (answers to customers/data_request), kept where the merchant can download
  * them: one Redis key per request, encrypted like every other copy of a customer's data, expiring
- * after the 30 days Shopify gives the merchant to answer the customer.
+ * after the 30 days Shopify gives the merchant to answer the customer. A sorted set per shop (export
+ * id scored by expiry) lists them, so a page view reads only that shop's keys, never the keyspace.
  */
 
 export const DATA_EXPORT_TTL_SECONDS = 30 * 24 * 3600;
@@ -63,6 +64,7 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
   ttlSeconds?: number;
 }): DataExportStore {
   const keyOf = (shop: string, dataRequestId: string) => `${prefix}data-export:${shop}:${dataRequestId}`;
+  const indexOf = (shop: string) => `${prefix}data-export-index:${shop}`;
   // An export sealed with a key that was since retired can be read by no one: it counts as absent.
   const open = (sealed: string | null): CustomerDataExport | null => {
     if (sealed === null) return null;
@@ -73,7 +75,15 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
     }
   };
 
-  async function* shopExportKeys(shop: string): AsyncGenerator<string> {
+  /** The shop's indexed export ids, after dropping those past their expiry. */
+  async function indexedIds(shop: string): Promise<string[]> {
+    await redis.zremrangebyscore(indexOf(shop), "-inf", Date.now());
+    return redis.zrange(indexOf(shop), 0, -1);
+  }
+
+  // Erasure only: exports saved before the index existed (at most 30 days old) are found by a scan, so
+  // a redaction never misses one. Page views never scan.
+  async function* unindexedKeys(shop: string): AsyncGenerator<string> {
     let cursor = "0";
     do {
       const [next, keys] = await redis.scan(cursor, "MATCH", `${escapeGlob(keyOf(shop, ""))}*`, "COUNT", 500);
@@ -84,31 +94,45 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
 
   return {
     async save(data) {
-      await redis.set(keyOf(data.shop, data.dataRequestId), encryptSecret(keyring, JSON.stringify(data)), "EX", ttlSeconds);
+      const expiresAt = Date.now() + ttlSeconds * 1000;
+      await redis
+        .multi()
+        .set(keyOf(data.shop, data.dataRequestId), encryptSecret(keyring, JSON.stringify(data)), "EX", ttlSeconds)
+        .zadd(indexOf(data.shop), expiresAt, data.dataRequestId)
+        // The index lives as long as its newest export.
+        .expire(indexOf(data.shop), ttlSeconds)
+        .exec();
     },
     async read(shop, dataRequestId) {
       if (!/^\d{1,20}$/.test(dataRequestId)) return null;
       return open(await redis.get(keyOf(shop, dataRequestId)));
     },
     async list(shop) {
+      const ids = await indexedIds(shop);
+      if (ids.length === 0) return [];
+      const sealed = await redis.mget(ids.map((id) => keyOf(shop, id)));
       const summaries: DataExportSummary[] = [];
-      for await (const key of shopExportKeys(shop)) {
-        const data = open(await redis.get(key));
+      for (const value of sealed) {
+        const data = open(value);
         if (data) summaries.push({ dataRequestId: data.dataRequestId, preparedAt: data.preparedAt, expiresAt: data.expiresAt, shopifyCustomerId: data.customer.shopifyCustomerId });
       }
       return summaries.sort((a, b) => b.preparedAt.localeCompare(a.preparedAt));
     },
     async remove(shop, matches) {
-      let removed = 0;
-      for await (const key of shopExportKeys(shop)) {
+      const keys = new Set((await indexedIds(shop)).map((id) => keyOf(shop, id)));
+      for await (const key of unindexedKeys(shop)) keys.add(key);
+      const removed: string[] = [];
+      for (const key of keys) {
         if (matches) {
           const data = open(await redis.get(key));
           // Unreadable exports are removed too: they can only ever take up room.
           if (data && !matches(data)) continue;
         }
-        removed += await redis.del(key);
+        if (await redis.del(key)) removed.push(key);
+        await redis.zrem(indexOf(shop), key.slice(keyOf(shop, "").length));
       }
-      return removed;
+      if (!matches) await redis.del(indexOf(shop));
+      return removed.length;
     },
   };
 }

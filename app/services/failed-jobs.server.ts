@@ -6,8 +6,10 @@ import { whenReady } from "../queues/redis.server";
 
 /**
  * The dead-letter list: jobs that failed for good (BullMQ's failed set), as one shop may see them.
- * Queues are shared by every shop, so each job is checked against the shop before it is shown,
- * retried or discarded. Only what a merchant needs is read out: what, why, when; never the event.
+ * Queues are shared by every shop: the worker notes each job that failed for good in a sorted set per
+ * shop (`failed-jobs:<shop>`, ref scored by failure time), so a page view reads only that shop's jobs.
+ * Each job is still checked against the shop before it is shown, retried or discarded. Only what a
+ * merchant needs is read out: what, why, when; never the event.
  */
 
 export type FailedJob = {
@@ -28,8 +30,13 @@ export class FailedJobNotFoundError extends Error {
   }
 }
 
-/** How many failed jobs per queue are looked through (newest first) for the shop's own. */
+/** How many of the shop's failed jobs are looked through (newest first). */
 export const FAILED_JOBS_SCAN_LIMIT = 1_000;
+/** As long as BullMQ keeps a failed job (removeOnFail in app/queues/producer.server.ts). */
+const FAILED_JOB_INDEX_TTL_SECONDS = 30 * 24 * 3600;
+
+/** The shop's index of failed jobs; `keyPrefix` is the app's Redis prefix with its colon ("oscar:"). */
+export const failedJobIndexKey = (keyPrefix: string, shop: string) => `${keyPrefix}failed-jobs:${shop}`;
 
 const JOB_LABELS: Record<string, string> = {
   "oscar.event": "Process an event from Oscar",
@@ -60,6 +67,17 @@ function describe(queue: QueueName, job: Job): FailedJob {
   };
 }
 
+/**
+ * The worker's "failed" listener: notes a job that failed for good in its shop's index. BullMQ emits
+ * "failed" for every attempt; only a final failure has `finishedOn` (a retried one is delayed instead).
+ */
+export async function recordFailedJob({ redis, keyPrefix }: { redis: Redis; keyPrefix: string }, queue: string, job: Job | undefined): Promise<void> {
+  const shop = job && shopOf(job);
+  if (!job?.id || !job.finishedOn || typeof shop !== "string") return;
+  const key = failedJobIndexKey(keyPrefix, shop);
+  await redis.multi().zadd(key, job.finishedOn, `${queue}:${job.id}`).expire(key, FAILED_JOB_INDEX_TTL_SECONDS).exec();
+}
+
 export type FailedJobs = ReturnType<typeof createFailedJobs>;
 
 export function createFailedJobs({ connection, prefix }: { connection: Redis; prefix: string }) {
@@ -77,6 +95,8 @@ export function createFailedJobs({ connection, prefix }: { connection: Redis; pr
     return queue;
   };
 
+  const indexKey = (shop: string) => failedJobIndexKey(`${prefix}:`, shop);
+
   async function findShopJob(shop: string, ref: string): Promise<Job> {
     const separator = ref.indexOf(":");
     const queue = ref.slice(0, separator) as QueueName;
@@ -93,22 +113,32 @@ export function createFailedJobs({ connection, prefix }: { connection: Redis; pr
     /** The shop's failed jobs, newest failure first. */
     async list(shop: string, limit = 100): Promise<FailedJob[]> {
       await ready();
-      const perQueue = await Promise.all(
-        QUEUE_NAMES.map(async (name) => {
-          const jobs = await queueFor(name).getFailed(0, FAILED_JOBS_SCAN_LIMIT - 1);
-          return jobs.filter((job) => job && shopOf(job) === shop).map((job) => describe(name, job));
+      const refs = await connection.zrevrange(indexKey(shop), 0, FAILED_JOBS_SCAN_LIMIT - 1);
+      const found = await Promise.all(
+        refs.map(async (ref) => {
+          // Only a job that is really gone is forgotten; a Redis error fails the page instead.
+          const job = await findShopJob(shop, ref).catch((error: unknown) => {
+            if (error instanceof FailedJobNotFoundError) return null;
+            throw error;
+          });
+          return job && describe(ref.slice(0, ref.indexOf(":")) as QueueName, job);
         }),
       );
-      return perQueue.flat().sort((a, b) => (b.failedAt ?? 0) - (a.failedAt ?? 0)).slice(0, limit);
+      // Retried, discarded, expired or redacted since: the index forgets them.
+      const gone = refs.filter((_, i) => !found[i]);
+      if (gone.length) await connection.zrem(indexKey(shop), ...gone);
+      return found.filter((job): job is FailedJob => job !== null).sort((a, b) => (b.failedAt ?? 0) - (a.failedAt ?? 0)).slice(0, limit);
     },
     /** Puts the job back in its queue with a fresh set of attempts. */
     async retry(shop: string, ref: string): Promise<void> {
       const job = await findShopJob(shop, ref);
       await job.retry("failed", { resetAttemptsMade: true });
+      await connection.zrem(indexKey(shop), ref);
     },
     async discard(shop: string, ref: string): Promise<void> {
       const job = await findShopJob(shop, ref);
       await job.remove();
+      await connection.zrem(indexKey(shop), ref);
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));

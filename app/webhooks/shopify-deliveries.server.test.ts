@@ -1,9 +1,28 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../../test/harness/redis";
-import { createShopifyDeliveries } from "./shopify-deliveries.server";
+import { createShopifyDeliveries, duplicateMarker } from "./shopify-deliveries.server";
 
-describe("Shopify webhook deliveries, recognised by their webhook id", () => {
+describe("what makes two Shopify deliveries the same", () => {
+  const first = { shop: "a.myshopify.com", topic: "orders/create", webhookId: "wh-1", eventId: "ev-1" };
+
+  it("is the event id: a new delivery of the same event is the same, whatever its webhook id", () => {
+    expect(duplicateMarker({ ...first, webhookId: "wh-2" })).toBe(duplicateMarker(first));
+    expect(duplicateMarker({ ...first, eventId: "ev-2" })).not.toBe(duplicateMarker(first));
+  });
+
+  it("keeps shops and topics apart, and falls back to the webhook id only without an event id", () => {
+    expect(duplicateMarker({ ...first, shop: "b.myshopify.com" })).not.toBe(duplicateMarker(first));
+    expect(duplicateMarker({ ...first, topic: "orders/updated" })).not.toBe(duplicateMarker(first));
+    const withoutEvent = { ...first, eventId: undefined };
+    expect(duplicateMarker(withoutEvent)).toBe(duplicateMarker({ ...withoutEvent }));
+    expect(duplicateMarker({ ...withoutEvent, webhookId: "wh-2" })).not.toBe(duplicateMarker(withoutEvent));
+    // An event id that happens to equal another delivery's webhook id is still another marker.
+    expect(duplicateMarker({ ...first, eventId: "wh-1" })).not.toBe(duplicateMarker({ ...withoutEvent, webhookId: "wh-1" }));
+  });
+});
+
+describe("Shopify webhook deliveries, recognised by their marker", () => {
   let redis: Redis;
   const prefix = `${testRedisPrefix("shopify-deliveries")}:`;
 

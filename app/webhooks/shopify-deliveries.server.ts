@@ -2,17 +2,29 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 
 /**
- * Remembers which Shopify webhook deliveries were handled, by their X-Shopify-Webhook-Id, so a
- * repeated delivery (Shopify retries when an answer is slow or lost) is recognised and skipped.
+ * Remembers which Shopify events were handled, so a repeated delivery (Shopify retries when an answer
+ * is slow or lost, and may send the same event again as a new delivery) is recognised and skipped.
  *
  * A delivery is first claimed for a short while; only when its work succeeded is it marked done for
  * longer than Shopify keeps retrying. Work that throws releases the claim, so the retry runs it again.
  */
 
+/**
+ * What makes two deliveries the same. Shopify's documented duplicate marker is X-Shopify-Event-Id: a
+ * duplicate may come as a new delivery with a new X-Shopify-Webhook-Id but the same event id
+ * (shopify.dev/docs/apps/build/webhooks/ignore-duplicates). The webhook id stands in only when no
+ * event id came (older API versions, Events-style deliveries): then at least a retry is recognised.
+ * Scoped by shop and topic: one subscription per topic here, so one event is one delivery per topic.
+ */
+export function duplicateMarker({ shop, topic, webhookId, eventId }: { shop: string; topic: string; webhookId: string; eventId?: string }): string {
+  return eventId ? `event:${shop}:${topic}:${eventId}` : `webhook:${shop}:${topic}:${webhookId}`;
+}
+
 export type DeliveryOutcome = "handled" | "duplicate" | "in-progress";
 
 export type ShopifyDeliveries = {
-  once(webhookId: string, work: () => Promise<void>): Promise<DeliveryOutcome>;
+  /** Runs `work` unless a delivery with the same marker (see duplicateMarker) was handled or is running. */
+  once(marker: string, work: () => Promise<void>): Promise<DeliveryOutcome>;
 };
 
 /** Shopify retries a failed delivery for up to 48 hours; remember handled ones a day longer. */
@@ -29,12 +41,12 @@ export function createShopifyDeliveries({ redis, prefix, claimMs = DELIVERY_CLAI
   claimMs?: number;
   ttlSeconds?: number;
 }): ShopifyDeliveries {
-  // The header is not covered by the HMAC: hashing keeps whatever it holds out of key names.
-  const keyOf = (webhookId: string) => `${prefix}shopify-webhook:${createHash("sha256").update(webhookId).digest("hex").slice(0, 32)}`;
+  // The headers are not covered by the HMAC: hashing keeps whatever they hold out of key names.
+  const keyOf = (marker: string) => `${prefix}shopify-webhook:${createHash("sha256").update(marker).digest("hex").slice(0, 32)}`;
 
   return {
-    async once(webhookId, work) {
-      const key = keyOf(webhookId);
+    async once(marker, work) {
+      const key = keyOf(marker);
       const claim = `claimed:${randomUUID()}`;
       if (!(await redis.set(key, claim, "PX", claimMs, "NX"))) {
         return (await redis.get(key)) === DONE ? "duplicate" : "in-progress";

@@ -13,7 +13,7 @@ import { createDataExportStore, type DataExportStore } from "../services/data-ex
 import { disconnectOscar } from "../services/oscar-connection.server";
 import type { UninstallDeps } from "../services/uninstall.server";
 import { apiVersion, authenticate } from "../shopify.server";
-import { createShopifyDeliveries, DeliveryNotFinishedError, type ShopifyDeliveries } from "./shopify-deliveries.server";
+import { createShopifyDeliveries, DeliveryNotFinishedError, duplicateMarker, type ShopifyDeliveries } from "./shopify-deliveries.server";
 import { createWebhookVerifier, type VerifiedShopifyWebhook } from "./shopify-webhook-auth.server";
 
 /**
@@ -78,9 +78,10 @@ const answer = (status: number, message?: string) =>
   new Response(message ?? null, { status, headers: message ? { "Content-Type": "text/plain; charset=utf-8" } : {} });
 
 /**
- * Runs a verified delivery's work once per webhook id and answers Shopify: 2xx when done (or done
- * before), anything else makes Shopify deliver it again. The payload is checked first, and a shop
- * it names must be the shop the headers name: the HMAC covers the body, not the headers.
+ * Runs a verified delivery's work once per Shopify event and answers Shopify: 2xx when done (or done
+ * before, or never doable: a body that is not JSON), anything else makes Shopify deliver it again.
+ * The payload is checked first, and a shop it names must be the shop the headers name: the HMAC
+ * covers the body, not the headers.
  */
 export async function answerShopifyWebhook<S extends z.ZodType>(
   webhook: VerifiedShopifyWebhook,
@@ -88,6 +89,12 @@ export async function answerShopifyWebhook<S extends z.ZodType>(
   work: (payload: z.output<S>) => Promise<unknown>,
 ): Promise<Response> {
   const { shop, topic } = webhook;
+  if (!webhook.bodyIsJson) {
+    // Signed by Shopify but not JSON: no retry would ever parse, so it is acknowledged and nothing is
+    // recorded (not even as handled). Only the shop and topic are logged: the body may be customer data.
+    logger.warn({ shop, topic }, "Shopify webhook with a valid signature but a body that is not JSON: acknowledged, nothing done");
+    return answer(200);
+  }
   const parsed = schema.safeParse(webhook.payload);
   if (!parsed.success) return answer(400, `The ${topic} payload is not what Shopify sends.`);
   const named = parsed.data as { shop_domain?: unknown; myshopify_domain?: unknown };
@@ -96,7 +103,7 @@ export async function answerShopifyWebhook<S extends z.ZodType>(
 
   try {
     await whenReady(producerRedis);
-    const outcome = await lifecycle().deliveries.once(webhook.webhookId, async () => {
+    const outcome = await lifecycle().deliveries.once(duplicateMarker(webhook), async () => {
       await work(parsed.data);
     });
     if (outcome === "in-progress") return answer(409, "This delivery is being handled right now; deliver it again later.");

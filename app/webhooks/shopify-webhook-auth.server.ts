@@ -1,9 +1,12 @@
-import type { WebhookValidation } from "@shopify/shopify-api";
+import { WebhookType, type WebhookValidation } from "@shopify/shopify-api";
 
-/** A Shopify webhook whose HMAC the library checked: who it is for, which topic, which delivery. */
-export type VerifiedShopifyWebhook = { shop: string; topic: string; webhookId: string; payload: unknown };
+/**
+ * A Shopify webhook whose HMAC the library checked: who it is for, which topic, which delivery
+ * (X-Shopify-Webhook-Id) of which event (X-Shopify-Event-Id, when Shopify sent one).
+ */
+export type VerifiedShopifyWebhook = { shop: string; topic: string; webhookId: string; eventId?: string; payload: unknown; bodyIsJson: boolean };
 
-type AuthenticateWebhook = (request: Request) => Promise<{ shop: string; topic: string; webhookId: string; payload: unknown }>;
+type AuthenticateWebhook = (request: Request) => Promise<{ shop: string; topic: string; webhookId: string; eventId?: string; payload: unknown }>;
 type ValidateWebhook = (params: { rawBody: string; rawRequest: Request }) => Promise<WebhookValidation>;
 
 /**
@@ -17,15 +20,27 @@ export function createWebhookVerifier({ authenticateWebhook, validateWebhook }: 
   return async (request: Request): Promise<VerifiedShopifyWebhook> => {
     const copy = request.clone();
     try {
-      const { shop, topic, webhookId, payload } = await authenticateWebhook(request);
-      return { shop, topic, webhookId, payload };
+      const { shop, topic, webhookId, eventId, payload } = await authenticateWebhook(request);
+      return { shop, topic, webhookId, eventId, payload, bodyIsJson: true };
     } catch (thrown) {
       // 401 (bad HMAC), 400 (missing headers), 405: the library's verdict on the delivery itself.
       if (thrown instanceof Response && thrown.status < 500) throw thrown;
       const rawBody = await copy.text();
       const check = await validateWebhook({ rawBody, rawRequest: copy });
       if (!check.valid) throw new Response(undefined, { status: check.reason === "invalid_hmac" ? 401 : 400 });
-      return { shop: check.domain, topic: check.topic, webhookId: check.webhookId, payload: JSON.parse(rawBody) };
+      const eventId = check.webhookType === WebhookType.Webhooks ? check.eventId : undefined;
+      // The library parses the body after the HMAC check and throws on bad JSON: a signed body that is not
+      // JSON is told apart here rather than thrown, so it gets an answer instead of a 500 Shopify retries.
+      const parsed = parseJson(rawBody);
+      return { shop: check.domain, topic: check.topic, webhookId: check.webhookId, eventId, payload: parsed.value, bodyIsJson: parsed.ok };
     }
   };
+}
+
+function parseJson(text: string): { ok: boolean; value: unknown } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, value: undefined };
+  }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,7 +6,7 @@ import { startOscarSimulator, type OscarSimulator } from "../../sim/oscar/server
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "../harness/app-stack";
 import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "../harness/browser";
 import { connectShopToOscar } from "../harness/oscar-webhook";
-import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads, type ShopifyTopic } from "../harness/shopify-webhooks";
+import { duplicateDelivery, sendShopifyWebhook, shopifyDelivery, shopifyPayloads, type ShopifyTopic } from "../harness/shopify-webhooks";
 import { loadDocument, loadRoute } from "../settings/admin-requests";
 
 /**
@@ -75,8 +76,9 @@ describe("the analytics dashboard", () => {
     const delivery = shopifyDelivery("orders/create", TEST_SHOP, shopifyPayloads.orderCreated({ id: 9001, customerId: 101, total: "59.90", currency: "EUR", createdAt: new Date(S + 7 * DAY - 1000).toISOString() }));
     expect((await sendShopifyWebhook(stack.appUrl, delivery)).status).toBe(200);
     expect((await sendShopifyWebhook(stack.appUrl, delivery)).status).toBe(200);
-    // The same order in a second delivery (a new webhook id) is still one row.
-    expect((await sendShopifyWebhook(stack.appUrl, { ...delivery, webhookId: `${delivery.webhookId}-again` })).status).toBe(200);
+    // The same event as a new delivery, and the same order in a new event, are still one row.
+    expect((await sendShopifyWebhook(stack.appUrl, duplicateDelivery(delivery))).status).toBe(200);
+    expect((await sendShopifyWebhook(stack.appUrl, { ...duplicateDelivery(delivery), eventId: randomUUID() })).status).toBe(200);
     expect((await sendShopifyWebhook(stack.appUrl, delivery, { secret: "not-the-app-secret" })).status).toBe(401);
     const rows = await stack.db.shopOrder.findMany({ where: { shop: TEST_SHOP } });
     expect(rows.map(({ id: _id, receivedAt: _at, ...row }) => row)).toEqual([

@@ -21,11 +21,20 @@ export const SHOPIFY_WEBHOOK_PATHS = {
 
 export type ShopifyTopic = keyof typeof SHOPIFY_WEBHOOK_PATHS;
 
-export type ShopifyDelivery = { topic: ShopifyTopic; shop: string; body: string; webhookId: string };
+/** One delivery of one Shopify event: X-Shopify-Webhook-Id names the delivery, X-Shopify-Event-Id the event. */
+export type ShopifyDelivery = { topic: ShopifyTopic; shop: string; body: string; webhookId: string; eventId: string };
 
-/** One delivery as Shopify would make it; send it as often as needed to model Shopify's retries. */
-export function shopifyDelivery(topic: ShopifyTopic, shop: string, payload: unknown, webhookId = randomUUID()): ShopifyDelivery {
-  return { topic, shop, body: JSON.stringify(payload), webhookId };
+/**
+ * The first delivery of a new event. Send the same object again to model Shopify's retry (same
+ * webhook id, same event id); use duplicateDelivery for the same event sent as a new delivery.
+ */
+export function shopifyDelivery(topic: ShopifyTopic, shop: string, payload: unknown): ShopifyDelivery {
+  return { topic, shop, body: JSON.stringify(payload), webhookId: randomUUID(), eventId: randomUUID() };
+}
+
+/** The same event delivered again as a new delivery: a new X-Shopify-Webhook-Id, the same X-Shopify-Event-Id. */
+export function duplicateDelivery(delivery: ShopifyDelivery): ShopifyDelivery {
+  return { ...delivery, webhookId: randomUUID() };
 }
 
 /** Posts a delivery with Shopify's headers and a real HMAC of the raw body (or one made with another secret). */
@@ -39,7 +48,7 @@ export async function sendShopifyWebhook(appUrl: string, delivery: ShopifyDelive
       "X-Shopify-Shop-Domain": delivery.shop,
       "X-Shopify-Webhook-Id": delivery.webhookId,
       "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Event-Id": randomUUID(),
+      "X-Shopify-Event-Id": delivery.eventId,
       "X-Shopify-Triggered-At": new Date().toISOString(),
     },
     body: delivery.body,

@@ -2,8 +2,11 @@ import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES } from "../../app/queues/jobs";
+import { failedJobIndexKey, recordFailedJob } from "../../app/services/failed-jobs.server";
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "../harness/app-stack";
-import { SHARED_REDIS_URL } from "../harness/redis";
+import { startOwnRedis } from "../harness/redis";
+import { redisCommandsDuring } from "../harness/redis-monitor";
+import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "../harness/shopify-webhooks";
 import { waitFor } from "../harness/wait";
 import { FAILED_JOBS, HOME_DATA, loadRoute, postForm } from "./admin-requests";
 
@@ -21,14 +24,27 @@ const eventJob = (shop: string, eventKey: string, type: string) => ({ shop, even
 describe("failed jobs: the shop's own dead letters, with retry and discard", () => {
   let stack: AppStack;
   let queue: Queue;
+  let own: Awaited<ReturnType<typeof startOwnRedis>>;
+  let redis: Redis;
+  // Connections handed to BullMQ stay open after it closes: closed here before the Redis stops.
+  const connections: Redis[] = [];
+  const connect = (options = {}) => {
+    const connection = new Redis(own.url, options);
+    connections.push(connection);
+    return connection;
+  };
+  const indexEntries = (shop: string) => redis.zrevrange(indexKey(shop), 0, -1);
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    stack = await startAppStack({ label: "failed-jobs", shops: [SHOP_A, SHOP_B] });
+    // A Redis of its own: MONITOR then sees only this test's commands.
+    own = await startOwnRedis();
+    redis = connect();
+    stack = await startAppStack({ label: "failed-jobs", shops: [SHOP_A, SHOP_B], redisUrl: own.url });
     await installShop(stack, SHOP_A);
     await installShop(stack, SHOP_B);
     const prefix = stack.env.REDIS_PREFIX;
-    queue = new Queue(QUEUES.oscarEvents, { connection: new Redis(SHARED_REDIS_URL), prefix });
+    queue = new Queue(QUEUES.oscarEvents, { connection: connect(), prefix });
 
     // Fail three jobs for good, as the worker does when retrying cannot help.
     const reasons: Record<string, Error> = {
@@ -41,19 +57,26 @@ describe("failed jobs: the shop's own dead letters, with retry and discard", () 
       ids[eventKey] = String(job.id);
     }
     const worker = new Worker(QUEUES.oscarEvents, async (job: Job) => Promise.reject(reasons[job.data.eventKey]), {
-      connection: new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null }),
+      connection: connect({ maxRetriesPerRequest: null }),
       prefix,
     });
+    // The app's worker notes each final failure in the shop's index with this same listener (workers/index.ts).
+    const indexRedis = connect();
+    worker.on("failed", (job) => void recordFailedJob({ redis: indexRedis, keyPrefix: `${prefix}:` }, QUEUES.oscarEvents, job));
     await waitFor("three failed jobs", async () => (await queue.getFailedCount()) === 3);
+    await waitFor("three indexed failures", async () => (await indexRedis.zcard(indexKey(SHOP_A))) + (await indexRedis.zcard(indexKey(SHOP_B))) === 3);
     await worker.close();
   });
 
   afterAll(async () => {
     await queue?.close();
+    for (const connection of connections) connection.disconnect();
     await stack?.close();
+    await own?.stop();
   });
 
   const ref = (eventKey: string) => `${QUEUES.oscarEvents}:${ids[eventKey]}`;
+  const indexKey = (shop: string) => failedJobIndexKey(`${stack.env.REDIS_PREFIX}:`, shop);
 
   it("lists only this shop's failed jobs: what, why, when, without the event or personal data", async () => {
     const { status, body, text } = await loadRoute<FailedJobsData>(stack, SHOP_A, FAILED_JOBS.path, FAILED_JOBS.id);
@@ -77,6 +100,23 @@ describe("failed jobs: the shop's own dead letters, with retry and discard", () 
 
     const home = await loadRoute<{ queue: { reachable: boolean; failedJobs: number } }>(stack, SHOP_A, HOME_DATA.path, HOME_DATA.id);
     expect(home.body.queue).toEqual({ reachable: true, failedJobs: 2 });
+  });
+
+  it("a page view reads only this shop's failed jobs, never the shared failed set or another shop's job", async () => {
+    const prefix = stack.env.REDIS_PREFIX;
+    const commands = await redisCommandsDuring(own.url, prefix, async () => {
+      const { body } = await loadRoute<FailedJobsData>(stack, SHOP_A, FAILED_JOBS.path, FAILED_JOBS.id);
+      expect(body.jobs).toHaveLength(2);
+    });
+    const keys = commands.flatMap((args) => args.slice(1));
+    expect(keys).toContain(indexKey(SHOP_A));
+    expect(keys).toContain(`${prefix}:${QUEUES.oscarEvents}:${ids["evt-a1"]}`);
+    // The shared failed set is only asked about this shop's own jobs (is it still failed?), never listed.
+    const onFailedSet = commands.filter((args) => args.includes(`${prefix}:${QUEUES.oscarEvents}:failed`));
+    expect(onFailedSet.length).toBeGreaterThan(0);
+    expect(onFailedSet.filter(([name, key, member]) => !(name?.toLowerCase() === "zscore" && key?.endsWith(":failed") && [ids["evt-a1"], ids["evt-a2"]].includes(member!)))).toEqual([]);
+    const jobB = `${prefix}:${QUEUES.oscarEvents}:${ids["evt-b1"]}`;
+    expect(keys.filter((key) => key === jobB || key.startsWith(`${jobB}:`) || key.includes(SHOP_B))).toEqual([]);
   });
 
   it("cannot retry or discard another shop's job: it answers as if the job did not exist", async () => {
@@ -103,6 +143,16 @@ describe("failed jobs: the shop's own dead letters, with retry and discard", () 
     expect(again.status).toBe(404);
     const { body } = await loadRoute<FailedJobsData>(stack, SHOP_A, FAILED_JOBS.path, FAILED_JOBS.id);
     expect(body.jobs).toEqual([]);
+    expect(await indexEntries(SHOP_A)).toEqual([]);
+  });
+
+  it("shop/redact removes the shop's failed jobs and its index, and leaves the neighbour's", async () => {
+    expect(await indexEntries(SHOP_B)).toEqual([ref("evt-b1")]);
+    const answer = await sendShopifyWebhook(stack.appUrl, shopifyDelivery("shop/redact", SHOP_B, shopifyPayloads.shopRedact(SHOP_B)));
+    expect(answer.status).toBe(200);
+    expect(await indexEntries(SHOP_B)).toEqual([]);
+    expect(await queue.getJob(ids["evt-b1"])).toBeUndefined();
+    expect(await queue.getJob(ids["evt-a1"])).toBeDefined();
   });
 
   it("refuses a malformed request with a sentence", async () => {

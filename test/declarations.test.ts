@@ -1,0 +1,80 @@
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { declarationProblems, readAppToml, storefrontProxyCalls, type DeclarationFiles } from "./harness/declarations";
+import { SHOPIFY_WEBHOOK_PATHS } from "./harness/shopify-webhooks";
+
+const ROOT = join(import.meta.dirname, "..");
+const REAL: DeclarationFiles = { toml: join(ROOT, "shopify.app.toml"), extensionDir: join(ROOT, "extensions/oscar-chat"), appDir: join(ROOT, "app") };
+
+describe("shopify.app.toml declares what the storefront and Shopify reach", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "oscar-declarations-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** A copy of the toml with `edit` applied; the extension and app stay the real ones. */
+  function tomlCopy(name: string, edit: (toml: string) => string): DeclarationFiles {
+    const path = join(scratch, `${name}.toml`);
+    const original = readFileSync(REAL.toml, "utf8");
+    const edited = edit(original);
+    expect(edited).not.toBe(original); // the edit really happened
+    writeFileSync(path, edited);
+    return { ...REAL, toml: path };
+  }
+
+  it("agrees on the real files: the embed's identity call is proxied to a route, every topic and route pair up", () => {
+    expect(storefrontProxyCalls(REAL.extensionDir).map((call) => call.path)).toContain("/apps/oscar-chat/identity");
+    expect(declarationProblems(REAL)).toEqual([]);
+  });
+
+  it("declares the proxy the embed uses, and the scope Shopify requires for it", () => {
+    const toml = readAppToml(REAL.toml) as { app_proxy?: unknown; access_scopes?: { scopes?: string } };
+    expect(toml.app_proxy).toEqual({ url: "https://example.com/proxy", prefix: "apps", subpath: "oscar-chat" });
+    expect(toml.access_scopes?.scopes?.split(",")).toContain("write_app_proxy");
+  });
+
+  it("fails on a copy of the toml without the [app_proxy] section", () => {
+    const files = tomlCopy("no-proxy", (toml) => toml.replace(/\n\[app_proxy\][^[]*/, "\n"));
+    const problems = declarationProblems(files);
+    expect(problems).toContain("blocks/oscar-chat-embed.liquid calls /apps/oscar-chat/identity, but shopify.app.toml declares no [app_proxy] with url, prefix and subpath");
+    for (const problem of problems) expect(problem).toMatch(/declares no \[app_proxy\]/);
+  });
+
+  it("fails when the proxy forwards to a path the app does not serve", () => {
+    const files = tomlCopy("wrong-url", (toml) => toml.replace('url = "https://example.com/proxy"', 'url = "https://example.com/storefront"'));
+    expect(declarationProblems(files)).toContain(
+      "blocks/oscar-chat-embed.liquid calls /apps/oscar-chat/identity, proxied to /storefront/identity, which no route with a loader serves",
+    );
+  });
+
+  it("fails on an extension calling a path under the proxy that no route serves, or outside the proxy", () => {
+    const extensionDir = join(scratch, "extension");
+    cpSync(REAL.extensionDir, extensionDir, { recursive: true });
+    appendFileSync(join(extensionDir, "assets/oscar-chat.js"), '\nfetch("/apps/oscar-chat/orders");\nfetch("/apps/other-app/identity");\n');
+    expect(declarationProblems({ ...REAL, extensionDir }).sort()).toEqual([
+      "assets/oscar-chat.js calls /apps/oscar-chat/orders, proxied to /proxy/orders, which no route with a loader serves",
+      "assets/oscar-chat.js calls /apps/other-app/identity, but the app proxy serves /apps/oscar-chat, not this path",
+    ].sort());
+  });
+
+  it("fails when a subscribed topic has no route, and when a webhook route has no subscription", () => {
+    const files = tomlCopy("topics", (toml) =>
+      toml
+        .replace('uri = "/webhooks/orders/updated"', 'uri = "/webhooks/orders/edited"')
+        .replace(/\n {2}# handled by app\/routes\/webhooks\.products\.delete\.tsx\n[^\n]*\n[^\n]*\n[^\n]*\n/, "\n"),
+    );
+    expect(declarationProblems(files).sort()).toEqual([
+      "orders/updated is delivered to /webhooks/orders/edited, which no route with an action serves",
+      "routes/webhooks.orders.updated.tsx serves /webhooks/orders/updated, but no webhook subscription in shopify.app.toml delivers there",
+      "routes/webhooks.products.delete.tsx serves /webhooks/products/delete, but no webhook subscription in shopify.app.toml delivers there",
+    ]);
+  });
+
+  it("the test harness delivers each topic where the toml subscribes it", () => {
+    const toml = readAppToml(REAL.toml);
+    const declared = Object.fromEntries(
+      (toml.webhooks?.subscriptions ?? []).flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])].map((topic) => [topic, s.uri])),
+    );
+    expect(SHOPIFY_WEBHOOK_PATHS).toEqual(declared);
+  });
+});
