@@ -146,6 +146,41 @@ describe("Oscar client against the simulator", () => {
     expect(calls).toBe(1);
   });
 
+  it("takes any 2xx as success where Oscar's answer is only assumed, and logs what it did not expect without its values", async () => {
+    const { conversationId, contactId } = sim.scenario.shopperOpensConversation({ email: "ren@example.com", name: "Ren" });
+    const { botId, agentIds } = sim.accountFor(KEY);
+    const oscar = client();
+    const webhook = await oscar.createWebhook({ url: "https://app.example.com/webhooks/oscar/shop-3", events: ["bot.escalated"], secret: "s" });
+    const before = requestsSeen();
+    const syncsBefore = sim.inspect.syncCalls(botId).length;
+    sim.setFaults({
+      script: [
+        { kind: "answer", status: 200, body: { ok: true, agent: { email: "ren@example.com" } } },
+        { kind: "answer", status: 201, body: { data: { labels: ["vip"] } } },
+        { kind: "answer", status: 204 },
+        { kind: "answer", status: 200, text: "queued" },
+        { kind: "answer", status: 200, body: { deleted: true } },
+      ],
+    });
+
+    await expect(oscar.assignConversation(conversationId, agentIds[1])).resolves.toEqual({ conversation_id: conversationId, assignee_id: agentIds[1] });
+    await expect(oscar.addLabels(conversationId, ["vip"])).resolves.toEqual(["vip"]);
+    await expect(oscar.updateContact(contactId, { tier: "gold" })).resolves.toMatchObject({ id: contactId });
+    await expect(oscar.syncBot(botId)).resolves.toEqual({});
+    await expect(oscar.deleteWebhook(webhook.id)).resolves.toBeUndefined();
+
+    // Each write was applied once and not retried.
+    expect(requestsSeen()).toBe(before + 5);
+    expect(sim.inspect.assignments(conversationId)).toHaveLength(1);
+    expect(sim.inspect.labels(conversationId)).toEqual(["vip"]);
+    expect(sim.inspect.contact(contactId).custom_attributes).toEqual({ tier: "gold" });
+    expect(sim.inspect.syncCalls(botId)).toHaveLength(syncsBefore + 1);
+    expect(sim.inspect.webhooks().map((w) => w.id)).not.toContain(webhook.id);
+    expect(logs.text().match(/shape the app did not expect/g)).toHaveLength(4);
+    expect(logs.text()).toContain("expected 204");
+    expect(logs.text()).not.toContain("ren@example.com");
+  });
+
   it("retries a request that timed out", async () => {
     sim.setFaults({ script: [{ kind: "delay", ms: 1_000 }] });
     const before = requestsSeen();

@@ -160,6 +160,12 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     const answer = api.answer({ method, path: url.pathname.slice("/v1".length), query: url.searchParams, body: body.json, keyId });
     if (plan.dropAfterApply) return drop(res);
     if (plan.delayMs > 0) await sleepFor(plan.delayMs);
+    const other = plan.replaceAnswer;
+    if (other && answer.status < 300) {
+      if (other.text === undefined) return send(res, other.status, other.body);
+      res.writeHead(other.status, { "content-type": "text/plain" }).end(other.text);
+      return other.status;
+    }
     return send(res, answer.status, answer.body);
   }
 
