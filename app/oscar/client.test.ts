@@ -230,6 +230,27 @@ describe("Oscar client against the simulator", () => {
     expect(sim.inspect.notes(conversationId)).toHaveLength(1);
   });
 
+  it("reads every page: a retried note finds its earlier copy under a page of newer messages", async () => {
+    const { conversationId } = sim.scenario.shopperOpensConversation({ email: "ida@example.com", name: "Ida", message: "first" });
+    const note = { content: "Returning customer", message_type: "activity", content_type: "text", private: true } as const;
+    const oscar = client();
+    const posted = await oscar.postMessage(conversationId, note, { idempotencyKey: "evt_40:enrichment" });
+    for (let i = 1; i <= 45; i++) sim.scenario.shopperWrites(conversationId, `follow-up ${i}`);
+
+    const again = await oscar.postMessage(conversationId, note, { idempotencyKey: "evt_40:enrichment", checkFirst: true });
+    expect(again.id).toBe(posted.id);
+    expect(sim.inspect.notes(conversationId)).toHaveLength(1);
+
+    const conversation = await oscar.getConversation(conversationId, ["messages"]);
+    expect(conversation.messages?.map((m) => m.id)).toEqual(sim.inspect.messages(conversationId).map((m) => m.id));
+    expect(conversation.messages).toHaveLength(47);
+
+    const { botId } = sim.accountFor(KEY);
+    const before = (await oscar.listKnowledgeSources(botId)).length;
+    for (let i = 0; i < 25; i++) sim.state.addKnowledgeSource(sim.state.accounts()[0].bots[0], { type: "text", name: `FAQ ${i}`, content: "x" });
+    expect(await oscar.listKnowledgeSources(botId)).toHaveLength(before + 25);
+  });
+
   it("does not assign twice, and counts a repeated delete as done", async () => {
     const { conversationId } = sim.scenario.shopperOpensConversation({ email: "noa@example.com", name: "Noa" });
     const [, agent] = sim.accountFor(KEY).agentIds;
