@@ -10,6 +10,8 @@ import { QueueUnavailableError } from "../queues/producer.server";
 import { FailedJobNotFoundError } from "../services/failed-jobs.server";
 import { failedJobs, unexpectedOscarEvents } from "../services/settings-context.server";
 import { UNEXPECTED_EVENTS_KEPT, UNEXPECTED_EVENTS_TTL_SECONDS } from "../services/unexpected-oscar-events.server";
+
+const KEEPING = { count: UNEXPECTED_EVENTS_KEPT, days: Math.round(UNEXPECTED_EVENTS_TTL_SECONDS / 86_400) };
 import { formatShopTime } from "../services/shop-time";
 import { authenticate } from "../shopify.server";
 
@@ -24,9 +26,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       reachable: true,
       jobs: jobs.map((job) => ({ ...job, createdAt: formatShopTime(job.createdAt, timeZone), failedAt: formatShopTime(job.failedAt, timeZone) })),
       unexpected: unexpected.map((event) => ({ ...event, receivedAt: formatShopTime(event.receivedAt, timeZone) })),
+      keeping: KEEPING,
     };
   } catch {
-    return { reachable: false, jobs: [], unexpected: [] };
+    return { reachable: false, jobs: [], unexpected: [], keeping: KEEPING };
   }
 };
 
@@ -52,7 +55,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function FailedJobs() {
-  const { reachable, jobs, unexpected } = useLoaderData<typeof loader>();
+  const { reachable, jobs, unexpected, keeping } = useLoaderData<typeof loader>();
   return (
     <Page title="Failed jobs" subtitle="Work that still failed after every retry. Fix the cause, then retry it, or discard it.">
       <Layout>
@@ -123,7 +126,7 @@ export default function FailedJobs() {
         </Layout.Section>
         {unexpected.length > 0 ? (
           <Layout.Section>
-            <UnexpectedEvents events={unexpected} />
+            <UnexpectedEvents events={unexpected} keeping={keeping} />
           </Layout.Section>
         ) : null}
       </Layout>
@@ -132,7 +135,7 @@ export default function FailedJobs() {
 }
 
 /** Events Oscar sent in a shape this app cannot read: acknowledged, kept a while, shown so nobody is left guessing. */
-function UnexpectedEvents({ events }: { events: { type: string; receivedAt: string | null; problems: string }[] }) {
+function UnexpectedEvents({ events, keeping }: { events: { type: string; receivedAt: string | null; problems: string }[]; keeping: typeof KEEPING }) {
   return (
     <Card>
       <BlockStack gap="300">
@@ -141,7 +144,7 @@ function UnexpectedEvents({ events }: { events: { type: string; receivedAt: stri
         </Text>
         <Text as="p" tone="subdued">
           Oscar sent these in a shape this version of Oscar Chat for Shopify does not expect, so they were not acted on. The newest{" "}
-          {UNEXPECTED_EVENTS_KEPT} are kept, encrypted, for {Math.round(UNEXPECTED_EVENTS_TTL_SECONDS / 86_400)} days so support can look at them.
+          {keeping.count} are kept, encrypted, for {keeping.days} days so support can look at them.
         </Text>
         <IndexTable
           resourceName={{ singular: "event", plural: "events" }}
