@@ -83,9 +83,12 @@ import type { OscarJobStarts, OscarRateLimiter } from "./rate-limit.server";
  * Assumed facts about Oscar (the public material does not state them; shapes are in contract.ts):
  * - 429 answers carry Retry-After in seconds (an HTTP date is accepted too), and a 429'd request was
  *   not applied;
+ * - every request counts against the key's 300 a minute, refused ones (401, 429, other 4xx) too, so
+ *   the limiter paces every attempt, retries and read-backs included (the simulator enforces this);
  * - error bodies are `{ error }`; their text may echo what was sent, so it is never shown or logged;
  * - DELETE answers 204; POST /bots/{bot}/sync may answer with no body;
- * - GET /conversations/{id}?include=messages returns the conversation's latest messages;
+ * - GET /conversations/{id}?include=messages returns the conversation's latest messages, older ones
+ *   on the following pages (`page`, `meta.next_page`);
  * - POST /labels adds to the existing set; PATCH /contacts merges custom attributes.
  */
 
