@@ -5,6 +5,7 @@ import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { connectShopToOscar, deliverOscarEvent, oscarEventJobCount, oscarWebhookTarget } from "./harness/oscar-webhook";
 import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "./harness/shopify-webhooks";
+import { FAILED_JOBS, loadRoute } from "./settings/admin-requests";
 import { startOwnRedis } from "./harness/redis";
 import { waitFor } from "./harness/wait";
 
@@ -117,6 +118,15 @@ describe("POST /webhooks/oscar/:ingestKey", () => {
       expect(stored.map((entry) => JSON.parse(entry).type)).toEqual(["unknown", "conversation.created"]);
       expect(stored.join("\n")).not.toContain("jane@example.com");
       expect(await kept.ttl(key)).toBeGreaterThan(UNEXPECTED_EVENTS_TTL_SECONDS - 60);
+
+      // The merchant sees them on the Failed jobs page: what and which fields, never the content.
+      const page = await loadRoute<{ unexpected: { type: string; problems: string }[] }>(stack, TEST_SHOP, FAILED_JOBS.path, FAILED_JOBS.id);
+      expect(page.status).toBe(200);
+      expect(page.body.unexpected).toEqual([
+        { type: "unknown", problems: expect.any(String), receivedAt: expect.any(String) },
+        { type: "conversation.created", problems: expect.stringContaining("data.conversation_id"), receivedAt: expect.any(String) },
+      ]);
+      expect(page.text).not.toContain("jane@example.com");
 
       // Bounded in count: the newest are kept.
       for (let i = 0; i < UNEXPECTED_EVENTS_KEPT + 3; i++) {
