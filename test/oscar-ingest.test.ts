@@ -1,7 +1,11 @@
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UNEXPECTED_EVENTS_KEPT, UNEXPECTED_EVENTS_TTL_SECONDS } from "../app/services/unexpected-oscar-events.server";
 import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { connectShopToOscar, deliverOscarEvent, oscarEventJobCount, oscarWebhookTarget } from "./harness/oscar-webhook";
+import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "./harness/shopify-webhooks";
+import { FAILED_JOBS, loadRoute } from "./settings/admin-requests";
 import { startOwnRedis } from "./harness/redis";
 import { waitFor } from "./harness/wait";
 
@@ -42,7 +46,6 @@ describe("POST /webhooks/oscar/:ingestKey", () => {
       ["wrong-length signature", deliverOscarEvent(target.url, body, { signature: "sha256=abcd" }), 401, "does not match"],
       ["garbage signature", deliverOscarEvent(target.url, body, { signature: "sha256=" + "zz".repeat(32) }), 401, "does not match"],
       ["not JSON", deliverOscarEvent(target.url, "{not json", { secret: target.secret }), 400, "The body is not JSON."],
-      ["missing fields", deliverOscarEvent(target.url, event("evt_bad", { data: { contact: {} } }), { secret: target.secret }), 400, "conversation_id"],
       ["2 MB body", deliverOscarEvent(target.url, "x".repeat(2 * 1024 * 1024), { secret: target.secret }), 413, "larger than"],
       ["unknown shop key", deliverOscarEvent(`${stack.appUrl}/webhooks/oscar/AAAAAAAAAAAAAAAAAAAAAAAA`, body, { secret: target.secret }), 404, "No shop"],
     ];
@@ -91,5 +94,52 @@ describe("POST /webhooks/oscar/:ingestKey", () => {
     const deliveries = oscar.inspect.webhookDeliveries().filter((d) => d.type === "conversation.created");
     expect(deliveries.some((d) => d.status === 503)).toBe(true);
     expect(deliveries.at(-1)?.status).toBe(202);
+  });
+
+  // Last: uninstalling disconnects the shop from Oscar.
+  it("acknowledges a signed event of an unexpected shape and keeps it, encrypted, capped and expiring, until the shop uninstalls", async () => {
+    const kept = new Redis(stack.env.REDIS_URL);
+    const key = `${stack.env.REDIS_PREFIX}:oscar-unexpected-events:${TEST_SHOP}`;
+    try {
+      const jobsBefore = await oscarEventJobCount(stack);
+      // A field Oscar renamed, then a body with no event envelope at all: signed, so Oscar's own.
+      const renamed = event("evt_renamed", { data: { conversationId: "conv_x", contact: { id: "contact_x", email: "jane@example.com" } } });
+      const first = await deliverOscarEvent(target.url, renamed, { secret: target.secret });
+      expect(first.status).toBe(202);
+      expect((await first.json()).kept).toContain("data.conversation_id");
+      const bare = await deliverOscarEvent(target.url, JSON.stringify([{ note: "jane@example.com" }]), { secret: target.secret });
+      expect(bare.status).toBe(202);
+      // Not signed, or not JSON: still refused.
+      expect((await deliverOscarEvent(target.url, renamed, { secret: "not-the-shop-secret" })).status).toBe(401);
+      expect((await deliverOscarEvent(target.url, "{not json", { secret: target.secret })).status).toBe(400);
+
+      expect(await oscarEventJobCount(stack)).toBe(jobsBefore);
+      const stored = await kept.lrange(key, 0, -1);
+      expect(stored.map((entry) => JSON.parse(entry).type)).toEqual(["unknown", "conversation.created"]);
+      expect(stored.join("\n")).not.toContain("jane@example.com");
+      expect(await kept.ttl(key)).toBeGreaterThan(UNEXPECTED_EVENTS_TTL_SECONDS - 60);
+
+      // The merchant sees them on the Failed jobs page: what and which fields, never the content.
+      const page = await loadRoute<{ unexpected: { type: string; problems: string }[] }>(stack, TEST_SHOP, FAILED_JOBS.path, FAILED_JOBS.id);
+      expect(page.status).toBe(200);
+      expect(page.body.unexpected).toEqual([
+        { type: "unknown", problems: expect.any(String), receivedAt: expect.any(String) },
+        { type: "conversation.created", problems: expect.stringContaining("data.conversation_id"), receivedAt: expect.any(String) },
+      ]);
+      expect(page.text).not.toContain("jane@example.com");
+
+      // Bounded in count: the newest are kept.
+      for (let i = 0; i < UNEXPECTED_EVENTS_KEPT + 3; i++) {
+        const odd = JSON.stringify({ id: `evt_odd_${i}`, type: "bot.escalated", data: { conversation: "conv_x" } });
+        expect((await deliverOscarEvent(target.url, odd, { secret: target.secret })).status).toBe(202);
+      }
+      expect(await kept.llen(key)).toBe(UNEXPECTED_EVENTS_KEPT);
+
+      const uninstalled = await sendShopifyWebhook(stack.appUrl, shopifyDelivery("app/uninstalled", TEST_SHOP, shopifyPayloads.appUninstalled(TEST_SHOP)));
+      expect(uninstalled.status).toBe(200);
+      await waitFor("the kept events erased", async () => (await kept.exists(key)) === 0);
+    } finally {
+      kept.disconnect();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { decryptSecret, encryptSecret } from "../app/security/encryption.server"
 import { createCustomerLookup, customerCacheId } from "../app/services/customer-lookup.server";
 import type { AdminGraphql } from "../app/shopify/admin-graphql.server";
 import type { CustomerDataExport } from "../app/services/data-exports.server";
+import { createUnexpectedOscarEvents } from "../app/services/unexpected-oscar-events.server";
 import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
 import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
 import { BROWSER_UA, installShop, startAppStack, TEST_API_KEY, TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
@@ -129,6 +130,13 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     const record = { ...customer, numberOfOrders: 1, amountSpent: { amount: "1.00", currencyCode: "EUR" }, orders: { nodes: [] } };
     const answer: AdminGraphql = async () => new Response(JSON.stringify({ data: { customers: { nodes: [record] } } }));
     await lookup(shop, email, async () => answer);
+    connection.disconnect();
+  }
+  /** Keeps an event Oscar sent in a shape the app cannot read, as the ingest path does. */
+  async function keepUnreadableEvent(shop: string, conversationId: string) {
+    const connection = createProducerConnection(SHARED_REDIS_URL, { enableOfflineQueue: true });
+    const kept = createUnexpectedOscarEvents({ redis: connection, prefix: prefix(), keyring });
+    await kept.keep(shop, { type: "message.created", receivedAt: Date.now(), problems: "data.message missing" }, Buffer.from(JSON.stringify({ data: { conversation_id: conversationId } })));
     connection.disconnect();
   }
   const cacheKeyOf = (shop: string, email: string) => `${prefix()}customer-cache:${customerCacheId(shop, email)}`;
@@ -281,8 +289,9 @@ describe("Shopify lifecycle and privacy webhooks", () => {
   it("on shop/redact erases everything the app holds for the shop, and nothing of its neighbour", async () => {
     const rowsOf = async (shop: string) => Object.fromEntries(Object.entries(await dumpTables(stack.db)).map(([table, rows]) => [table, (JSON.parse(rows) as Record<string, unknown>[]).filter((r) => r.shop === shop || r.domain === shop)]));
     const beforeB = { rows: await rowsOf(SHOP_B), events: (await queuedEvents()).filter((e) => e.shop === SHOP_B) };
-    // A look-up that finished just after the uninstall left a cached customer behind.
+    // A look-up that finished just after the uninstall left a cached customer behind, and an unreadable event was kept.
     await cacheCustomer(SHOP_A, a.liam.email);
+    await keepUnreadableEvent(SHOP_A, a.liam.conversationId);
 
     const delivery = shopifyDelivery("shop/redact", SHOP_A, shopifyPayloads.shopRedact(SHOP_A));
     expect((await send(delivery)).status).toBe(200);

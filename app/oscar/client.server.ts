@@ -33,6 +33,7 @@ import {
   type KnowledgeSource,
   type ListConversationsQuery,
   type Message,
+  type Page,
   type PostMessageRequest,
   type ReportSummary,
   type Webhook,
@@ -72,12 +73,22 @@ import type { OscarJobStarts, OscarRateLimiter } from "./rate-limit.server";
  * A caller that may be repeating a write an earlier run already sent (a retried job) passes
  * `checkFirst: true`, so the look-before-write also happens before the first attempt.
  *
+ * Assumed shapes are not requirements. Where contract.ts marks an answer **assumed** (assignments,
+ * labels, contact updates, deletes, syncs), any 2xx is success: a body of another shape is logged
+ * (field names and status only, never values) and the method returns what the app already knows.
+ *
+ * Lists are paginated (**assumed**, see contract.ts): the client follows `meta.next_page` to the end
+ * (at most MAX_PAGES pages), and the look for a note's marker reads every page of messages.
+ *
  * Assumed facts about Oscar (the public material does not state them; shapes are in contract.ts):
  * - 429 answers carry Retry-After in seconds (an HTTP date is accepted too), and a 429'd request was
  *   not applied;
+ * - every request counts against the key's 300 a minute, refused ones (401, 429, other 4xx) too, so
+ *   the limiter paces every attempt, retries and read-backs included (the simulator enforces this);
  * - error bodies are `{ error }`; their text may echo what was sent, so it is never shown or logged;
  * - DELETE answers 204; POST /bots/{bot}/sync may answer with no body;
- * - GET /conversations/{id}?include=messages returns the conversation's latest messages;
+ * - GET /conversations/{id}?include=messages returns the conversation's latest messages, older ones
+ *   on the following pages (`page`, `meta.next_page`);
  * - POST /labels adds to the existing set; PATCH /contacts merges custom attributes.
  */
 
@@ -128,7 +139,9 @@ export type OscarClient = {
   listWorkspaces(): Promise<Workspace[]>;
   createWebhook(webhook: CreateWebhookRequest): Promise<Webhook>;
   deleteWebhook(webhookId: string): Promise<void>;
-  listConversations(workspaceId: string, query?: ListConversationsQuery): Promise<Conversation[]>;
+  /** Every page of the list. */
+  listConversations(workspaceId: string, query?: Omit<ListConversationsQuery, "page">): Promise<Conversation[]>;
+  /** With "messages": every page of them, oldest first. */
   getConversation(conversationId: string, include?: ConversationInclude[]): Promise<Conversation>;
   postMessage(conversationId: string, message: PostMessageRequest, options: OscarMessageOptions): Promise<Message>;
   assignConversation(conversationId: string, assigneeId: string, options?: OscarWriteOptions): Promise<Assignment>;
@@ -173,7 +186,15 @@ type OscarRequest<T> = {
   response: z.ZodType<T> | null;
   /** Answers with an empty body read as {} (for endpoints that may or may not return one). */
   emptyBodyAs?: unknown;
+  /**
+   * The answer's shape is only **assumed**: a 2xx body that does not match is still a success
+   * (the write happened), so it is logged and this is returned instead of failing the call.
+   */
+  whenUnexpected?: () => T;
 };
+
+/** A guard against a list whose pages never end (a next_page that loops). */
+export const MAX_PAGES = 50;
 
 /** One attempt failed in a way a later attempt may not. */
 class TransientFailure extends Error {
@@ -224,7 +245,7 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
     }
     logger.debug({ method: request.method, route: request.route, status: response.status, ms: now() - started }, "oscar answered");
 
-    if (response.ok) return parseAnswer(request, text);
+    if (response.ok) return readAnswer(request, response.status, text);
     if (response.status === 401 || response.status === 403) throw new OscarKeyRejectedError(response.status);
     if (response.status === 404) throw new OscarNotFoundError(request.resource);
     if (response.status === 429) {
@@ -273,6 +294,66 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
     }
   }
 
+  /** A 2xx answer as the contract says, or, for an assumed shape, the stand-in value and a log line. */
+  function readAnswer<T>(request: OscarRequest<T>, status: number, text: string): T {
+    const answer = parseAnswer(request, text);
+    if (answer.ok) {
+      if (request.response === null && (status !== 204 || text.trim() !== "")) {
+        logger.info({ action: request.action, route: request.route, status }, "oscar answered a delete with a body; the app expected 204 and treats it as done");
+      }
+      return answer.value;
+    }
+    if (!request.whenUnexpected) {
+      throw new OscarRequestError(`Oscar's answer when asked to ${request.action} did not have the expected shape`);
+    }
+    // Only field paths and issue codes: the body itself may hold customer data.
+    logger.warn(
+      { action: request.action, route: request.route, status, body: answer.body, unexpected: answer.issues },
+      "oscar answered with a shape the app did not expect; the call succeeded, so the app goes on",
+    );
+    return request.whenUnexpected();
+  }
+
+  /** Reads a list to its last page (each page is one request, paced and retried like any other). */
+  async function allPages<T>(send: Send, first: OscarRequest<Page<T>>): Promise<T[]> {
+    const items: T[] = [];
+    let answer = await send(first);
+    for (let pages = 1; ; pages++) {
+      items.push(...answer.data);
+      const next = nextPageAfter(answer.meta, pages, first);
+      if (next === undefined) return items;
+      answer = await send(onPage(first, next));
+    }
+  }
+
+  /** The page after this one, or undefined at the end (or when the pages would go round in circles). */
+  function nextPageAfter(meta: Page<unknown>["meta"], pagesRead: number, request: OscarRequest<unknown>): number | undefined {
+    const next = meta?.next_page ?? undefined;
+    const current = meta?.page ?? pagesRead;
+    if (next === undefined || next <= current) return undefined;
+    if (pagesRead >= MAX_PAGES) {
+      logger.warn({ action: request.action, route: request.route, pages: pagesRead }, "oscar list has more pages than the app reads; stopped");
+      return undefined;
+    }
+    return next;
+  }
+
+  /** Messages of a conversation, page by page from the latest, until `wanted` says stop. */
+  async function conversationMessages(send: Send, conversationId: string, include: ConversationInclude[], wanted: (m: Message) => boolean) {
+    const pages: Message[][] = [];
+    let conversation = await send(readConversation(conversationId, include));
+    for (let read = 1; ; read++) {
+      pages.push(conversation.messages ?? []);
+      const next = conversation.messages?.some(wanted) ? undefined : nextPageAfter(conversation.meta, read, readConversation(conversationId, include));
+      if (next === undefined) break;
+      conversation = await send(readConversation(conversationId, include, next));
+    }
+    // Page 1 holds the latest messages; a message that arrived while reading may appear twice.
+    const seen = new Set<string>();
+    const messages = pages.reverse().flat().filter((m) => !seen.has(m.id) && seen.add(m.id));
+    return { ...conversation, messages, meta: undefined };
+  }
+
   const request = <T>(r: OscarRequest<T>) => run(r.action, (send) => send(r));
 
   /** A write that must not happen twice: when it may already have been applied, look for its effect first. */
@@ -286,14 +367,14 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
     },
 
     async listWorkspaces() {
-      const answer = await request({
+      const list: OscarRequest<Page<Workspace>> = {
         action: "list the workspaces",
         resource: "workspace",
         method: "GET",
         route: "/workspaces",
         response: ListWorkspacesResponseSchema,
-      });
-      return answer.data;
+      };
+      return run(list.action, (send) => allPages(send, list));
     },
 
     async createWebhook(webhook) {
@@ -321,7 +402,7 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
 
     async listConversations(workspaceId, query = {}) {
       const valid = validBody(ListConversationsQuerySchema, query, "conversation filter");
-      const answer = await request({
+      const list: OscarRequest<Page<Conversation>> = {
         action: "list the conversations",
         resource: "workspace",
         method: "GET",
@@ -329,12 +410,13 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         params: { ws: workspaceId },
         query: definedAsStrings(valid),
         response: ListConversationsResponseSchema,
-      });
-      return answer.data;
+      };
+      return run(list.action, (send) => allPages(send, list));
     },
 
     async getConversation(conversationId, include = []) {
-      return request(readConversation(conversationId, include));
+      if (!include.includes("messages")) return request(readConversation(conversationId, include));
+      return run("read the conversation", (send) => conversationMessages(send, conversationId, include, () => false));
     },
 
     async postMessage(conversationId, message, { idempotencyKey, checkFirst }) {
@@ -350,8 +432,8 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         response: MessageSchema,
       };
       return writeOnce(post, checkFirst, async (send) => {
-        const conversation = await send(readConversation(conversationId, ["messages"]));
-        return conversation.messages?.find((m) => m.content?.includes(marker));
+        const carriesMarker = (m: Message) => m.content?.includes(marker) ?? false;
+        return (await conversationMessages(send, conversationId, ["messages"], carriesMarker)).messages.find(carriesMarker);
       });
     },
 
@@ -364,6 +446,7 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         params: { id: conversationId },
         body: validBody(AssignConversationRequestSchema, { assignee_id: assigneeId }, "assignment"),
         response: AssignmentSchema,
+        whenUnexpected: () => ({ conversation_id: conversationId, assignee_id: assigneeId }),
       };
       return writeOnce(assign, checkFirst, async (send) => {
         const conversation = await send(readConversation(conversationId, ["assignee"]));
@@ -380,6 +463,8 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         params: { id: conversationId },
         body: validBody(AddLabelsRequestSchema, { labels }, "labels"),
         response: LabelsResponseSchema,
+        // Only the labels just added are known for sure.
+        whenUnexpected: () => ({ labels }),
       });
       return answer.labels;
     },
@@ -393,6 +478,7 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         params: { id: contactId },
         body: validBody(UpdateContactRequestSchema, { custom_attributes: customAttributes }, "contact update"),
         response: ContactSchema,
+        whenUnexpected: () => ({ id: contactId, custom_attributes: customAttributes }),
       });
     },
 
@@ -407,13 +493,13 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         response: KnowledgeSourceSchema,
       };
       return writeOnce(create, checkFirst, async (send) => {
-        const existing = await send(listSources(botId));
-        return existing.data.find((s) => s.type === source.type && s.name === source.name);
+        const existing = await allPages(send, listSources(botId));
+        return existing.find((s) => s.type === source.type && s.name === source.name);
       });
     },
 
     async listKnowledgeSources(botId) {
-      return (await request(listSources(botId))).data;
+      return run("list the knowledge sources", (send) => allPages(send, listSources(botId)));
     },
 
     async deleteKnowledgeSource(botId, sourceId) {
@@ -437,6 +523,7 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         params: { bot: botId },
         response: BotSyncResponseSchema,
         emptyBodyAs: {},
+        whenUnexpected: () => ({}),
       });
     },
 
@@ -456,19 +543,26 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
 
 // ---------------------------------------------------------------------------------------------
 
-function readConversation(conversationId: string, include: ConversationInclude[]): OscarRequest<Conversation> {
+function readConversation(conversationId: string, include: ConversationInclude[], page?: number): OscarRequest<Conversation> {
+  const query: Record<string, string> = {};
+  if (include.length) query.include = include.join(",");
+  if (page !== undefined) query.page = String(page);
   return {
     action: "read the conversation",
     resource: "conversation",
     method: "GET",
     route: "/conversations/{id}",
     params: { id: conversationId },
-    query: include.length ? { include: include.join(",") } : undefined,
+    query: Object.keys(query).length ? query : undefined,
     response: ConversationSchema,
   };
 }
 
-function listSources(botId: string): OscarRequest<z.infer<typeof ListKnowledgeSourcesResponseSchema>> {
+function onPage<T>(request: OscarRequest<T>, page: number): OscarRequest<T> {
+  return { ...request, query: { ...request.query, page: String(page) } };
+}
+
+function listSources(botId: string): OscarRequest<Page<KnowledgeSource>> {
   return {
     action: "list the knowledge sources",
     resource: "bot",
@@ -495,21 +589,30 @@ function pathOf(request: OscarRequest<unknown>): string {
   });
 }
 
-function parseAnswer<T>(request: OscarRequest<T>, text: string): T {
-  if (request.response === null) return undefined as T;
+type ParsedAnswer<T> = { ok: true; value: T } | { ok: false; body: string; issues: string[] };
+
+function parseAnswer<T>(request: OscarRequest<T>, text: string): ParsedAnswer<T> {
+  if (request.response === null) return { ok: true, value: undefined as T };
   let json: unknown = request.emptyBodyAs;
   if (text.trim() !== "" || request.emptyBodyAs === undefined) {
     try {
       json = JSON.parse(text);
     } catch {
-      json = undefined;
+      return { ok: false, body: text.trim() === "" ? "empty" : "not JSON", issues: [] };
     }
   }
   const parsed = request.response.safeParse(json);
-  if (!parsed.success) {
-    throw new OscarRequestError(`Oscar's answer when asked to ${request.action} did not have the expected shape`);
-  }
-  return parsed.data;
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.code}`);
+  return { ok: false, body: shapeOf(json), issues: [...new Set(issues)] };
+}
+
+/** What kind of JSON came back, named without any of its values. */
+function shapeOf(json: unknown): string {
+  if (Array.isArray(json)) return "array";
+  if (json === null) return "null";
+  if (typeof json === "object") return `object with ${Object.keys(json).length} field(s)`;
+  return typeof json;
 }
 
 /** Checks what the app is about to send; a bad body is the app's bug, so it is permanent. */

@@ -146,6 +146,41 @@ describe("Oscar client against the simulator", () => {
     expect(calls).toBe(1);
   });
 
+  it("takes any 2xx as success where Oscar's answer is only assumed, and logs what it did not expect without its values", async () => {
+    const { conversationId, contactId } = sim.scenario.shopperOpensConversation({ email: "ren@example.com", name: "Ren" });
+    const { botId, agentIds } = sim.accountFor(KEY);
+    const oscar = client();
+    const webhook = await oscar.createWebhook({ url: "https://app.example.com/webhooks/oscar/shop-3", events: ["bot.escalated"], secret: "s" });
+    const before = requestsSeen();
+    const syncsBefore = sim.inspect.syncCalls(botId).length;
+    sim.setFaults({
+      script: [
+        { kind: "answer", status: 200, body: { ok: true, agent: { email: "ren@example.com" } } },
+        { kind: "answer", status: 201, body: { data: { labels: ["vip"] } } },
+        { kind: "answer", status: 204 },
+        { kind: "answer", status: 200, text: "queued" },
+        { kind: "answer", status: 200, body: { deleted: true } },
+      ],
+    });
+
+    await expect(oscar.assignConversation(conversationId, agentIds[1])).resolves.toEqual({ conversation_id: conversationId, assignee_id: agentIds[1] });
+    await expect(oscar.addLabels(conversationId, ["vip"])).resolves.toEqual(["vip"]);
+    await expect(oscar.updateContact(contactId, { tier: "gold" })).resolves.toMatchObject({ id: contactId });
+    await expect(oscar.syncBot(botId)).resolves.toEqual({});
+    await expect(oscar.deleteWebhook(webhook.id)).resolves.toBeUndefined();
+
+    // Each write was applied once and not retried.
+    expect(requestsSeen()).toBe(before + 5);
+    expect(sim.inspect.assignments(conversationId)).toHaveLength(1);
+    expect(sim.inspect.labels(conversationId)).toEqual(["vip"]);
+    expect(sim.inspect.contact(contactId).custom_attributes).toEqual({ tier: "gold" });
+    expect(sim.inspect.syncCalls(botId)).toHaveLength(syncsBefore + 1);
+    expect(sim.inspect.webhooks().map((w) => w.id)).not.toContain(webhook.id);
+    expect(logs.text().match(/shape the app did not expect/g)).toHaveLength(4);
+    expect(logs.text()).toContain("expected 204");
+    expect(logs.text()).not.toContain("ren@example.com");
+  });
+
   it("retries a request that timed out", async () => {
     sim.setFaults({ script: [{ kind: "delay", ms: 1_000 }] });
     const before = requestsSeen();
@@ -193,6 +228,27 @@ describe("Oscar client against the simulator", () => {
 
     expect(again.id).toBe(posted.id);
     expect(sim.inspect.notes(conversationId)).toHaveLength(1);
+  });
+
+  it("reads every page: a retried note finds its earlier copy under a page of newer messages", async () => {
+    const { conversationId } = sim.scenario.shopperOpensConversation({ email: "ida@example.com", name: "Ida", message: "first" });
+    const note = { content: "Returning customer", message_type: "activity", content_type: "text", private: true } as const;
+    const oscar = client();
+    const posted = await oscar.postMessage(conversationId, note, { idempotencyKey: "evt_40:enrichment" });
+    for (let i = 1; i <= 45; i++) sim.scenario.shopperWrites(conversationId, `follow-up ${i}`);
+
+    const again = await oscar.postMessage(conversationId, note, { idempotencyKey: "evt_40:enrichment", checkFirst: true });
+    expect(again.id).toBe(posted.id);
+    expect(sim.inspect.notes(conversationId)).toHaveLength(1);
+
+    const conversation = await oscar.getConversation(conversationId, ["messages"]);
+    expect(conversation.messages?.map((m) => m.id)).toEqual(sim.inspect.messages(conversationId).map((m) => m.id));
+    expect(conversation.messages).toHaveLength(47);
+
+    const { botId } = sim.accountFor(KEY);
+    const before = (await oscar.listKnowledgeSources(botId)).length;
+    for (let i = 0; i < 25; i++) sim.state.addKnowledgeSource(sim.state.accounts()[0].bots[0], { type: "text", name: `FAQ ${i}`, content: "x" });
+    expect(await oscar.listKnowledgeSources(botId)).toHaveLength(before + 25);
   });
 
   it("does not assign twice, and counts a repeated delete as done", async () => {

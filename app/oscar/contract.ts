@@ -22,6 +22,32 @@ export const OscarTimestampSchema = z.union([z.string(), z.number()]);
 /** Error bodies (**assumed** shape). The text may echo what was sent, so the app never shows or logs it. */
 export const OscarErrorBodySchema = z.looseObject({ error: z.string() });
 
+/**
+ * Pagination (**assumed**, in the style of the public docs' `GET /{token}/workspaces?page&limit`):
+ * a list takes `page` (from 1) and `limit`, and answers `{ data: [...], meta: { page, limit, next_page } }`,
+ * `next_page` null or absent on the last page. A bare array (the older account style) is one whole page.
+ */
+export const MAX_PAGE_LIMIT = 100;
+export const PageQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
+});
+export const PageMetaSchema = z.looseObject({
+  page: z.number().int().optional(),
+  limit: z.number().int().optional(),
+  next_page: z.number().int().min(1).nullish(),
+});
+export type PageMeta = z.infer<typeof PageMetaSchema>;
+export type Page<T> = { data: T[]; meta?: PageMeta };
+
+/** One page of a list, wrapped (`{ data, meta }`) or bare (`[...]`). */
+export function pageOf<S extends z.ZodType>(item: S): z.ZodType<Page<z.output<S>>> {
+  return z.union([
+    z.looseObject({ data: z.array(item), meta: PageMetaSchema.optional() }),
+    z.array(item).transform((data) => ({ data })),
+  ]) as unknown as z.ZodType<Page<z.output<S>>>;
+}
+
 export const CustomAttributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const CustomAttributesSchema = z.record(z.string().min(1), CustomAttributeValueSchema);
 
@@ -35,7 +61,7 @@ export const WorkspaceSchema = z.looseObject({
   /** **assumed**: the plan's name. */
   plan: z.string().nullish(),
 });
-export const ListWorkspacesResponseSchema = z.looseObject({ data: z.array(WorkspaceSchema) });
+export const ListWorkspacesResponseSchema = pageOf(WorkspaceSchema);
 
 // ---------------------------------------------------------------------------------------------
 // Webhooks: POST /webhooks, DELETE /webhooks/{id} (**assumed**: 204)
@@ -100,19 +126,20 @@ export const ConversationSchema = z.looseObject({
   messages: z.array(MessageSchema).optional(),
   contact: ContactSchema.optional(),
   assignee: AssigneeSchema.nullish(),
+  /** **assumed**: with include=messages, `messages` is one page, newest page first (page 1: the latest). */
+  meta: PageMetaSchema.optional(),
 });
 
 export const CONVERSATION_INCLUDES = ["messages", "contact", "assignee"] as const;
 export const ConversationIncludeSchema = z.enum(CONVERSATION_INCLUDES);
 
-export const ListConversationsQuerySchema = z.strictObject({
+export const ListConversationsQuerySchema = PageQuerySchema.extend({
   status: ConversationStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).optional(),
 });
 /** **assumed**: lists come wrapped as `{ data: [...] }`, like GET /workspaces. */
-export const ListConversationsResponseSchema = z.looseObject({ data: z.array(ConversationSchema) });
+export const ListConversationsResponseSchema = pageOf(ConversationSchema);
 
-export const GetConversationQuerySchema = z.strictObject({
+export const GetConversationQuerySchema = PageQuerySchema.extend({
   include: z
     .string()
     .transform((list) => list.split(",").filter(Boolean))
@@ -174,7 +201,7 @@ export const KnowledgeSourceSchema = z.looseObject({
   created_at: OscarTimestampSchema.optional(),
 });
 /** **assumed** shape. */
-export const ListKnowledgeSourcesResponseSchema = z.looseObject({ data: z.array(KnowledgeSourceSchema) });
+export const ListKnowledgeSourcesResponseSchema = pageOf(KnowledgeSourceSchema);
 
 /** **assumed**: Oscar acknowledges a retraining request, maybe with a status, maybe with no body. */
 export const BotSyncResponseSchema = z.looseObject({ status: z.string().optional() });

@@ -8,7 +8,10 @@ import { formFailed, formSucceeded } from "../http/form-result.server";
 import { findShop } from "../models/shop.server";
 import { QueueUnavailableError } from "../queues/producer.server";
 import { FailedJobNotFoundError } from "../services/failed-jobs.server";
-import { failedJobs } from "../services/settings-context.server";
+import { failedJobs, unexpectedOscarEvents } from "../services/settings-context.server";
+import { UNEXPECTED_EVENTS_KEPT, UNEXPECTED_EVENTS_TTL_SECONDS } from "../services/unexpected-oscar-events.server";
+
+const KEEPING = { count: UNEXPECTED_EVENTS_KEPT, days: Math.round(UNEXPECTED_EVENTS_TTL_SECONDS / 86_400) };
 import { formatShopTime } from "../services/shop-time";
 import { authenticate } from "../shopify.server";
 
@@ -18,13 +21,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await findShop(prisma, session.shop);
   const timeZone = shop?.ianaTimezone ?? null;
   try {
-    const jobs = await failedJobs.list(session.shop);
+    const [jobs, unexpected] = await Promise.all([failedJobs.list(session.shop), unexpectedOscarEvents.list(session.shop)]);
     return {
       reachable: true,
       jobs: jobs.map((job) => ({ ...job, createdAt: formatShopTime(job.createdAt, timeZone), failedAt: formatShopTime(job.failedAt, timeZone) })),
+      unexpected: unexpected.map((event) => ({ ...event, receivedAt: formatShopTime(event.receivedAt, timeZone) })),
+      keeping: KEEPING,
     };
   } catch {
-    return { reachable: false, jobs: [] };
+    return { reachable: false, jobs: [], unexpected: [], keeping: KEEPING };
   }
 };
 
@@ -50,7 +55,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function FailedJobs() {
-  const { reachable, jobs } = useLoaderData<typeof loader>();
+  const { reachable, jobs, unexpected, keeping } = useLoaderData<typeof loader>();
   return (
     <Page title="Failed jobs" subtitle="Work that still failed after every retry. Fix the cause, then retry it, or discard it.">
       <Layout>
@@ -119,8 +124,52 @@ export default function FailedJobs() {
             </Card>
           )}
         </Layout.Section>
+        {unexpected.length > 0 ? (
+          <Layout.Section>
+            <UnexpectedEvents events={unexpected} keeping={keeping} />
+          </Layout.Section>
+        ) : null}
       </Layout>
     </Page>
+  );
+}
+
+/** Events Oscar sent in a shape this app cannot read: acknowledged, kept a while, shown so nobody is left guessing. */
+function UnexpectedEvents({ events, keeping }: { events: { type: string; receivedAt: string | null; problems: string }[]; keeping: typeof KEEPING }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {events.length === 1 ? "1 event from Oscar could not be read" : `${events.length} events from Oscar could not be read`}
+        </Text>
+        <Text as="p" tone="subdued">
+          Oscar sent these in a shape this version of Oscar Chat for Shopify does not expect, so they were not acted on. The newest{" "}
+          {keeping.count} are kept, encrypted, for {keeping.days} days so support can look at them.
+        </Text>
+        <IndexTable
+          resourceName={{ singular: "event", plural: "events" }}
+          itemCount={events.length}
+          selectable={false}
+          headings={[{ title: "Event" }, { title: "What did not match" }, { title: "Received" }]}
+        >
+          {events.map((event, index) => (
+            <IndexTable.Row id={String(index)} key={index} position={index}>
+              <IndexTable.Cell>
+                <Text as="span">{event.type}</Text>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <div style={{ whiteSpace: "normal", maxWidth: "28rem" }}>
+                  <Text as="span">{event.problems}</Text>
+                </div>
+              </IndexTable.Cell>
+              <IndexTable.Cell>
+                <Text as="span">{event.receivedAt ?? "—"}</Text>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      </BlockStack>
+    </Card>
   );
 }
 

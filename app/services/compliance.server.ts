@@ -8,6 +8,7 @@ import { ALL_STATES, belongsToShop, namedForShop, type JobRemoval, type StoredJo
 import { decryptSecret, type EncryptionKeyring } from "../security/encryption.server";
 import { DeliveryNotFinishedError } from "../webhooks/shopify-deliveries.server";
 import { forgetCachedCustomer, forgetCachedCustomers, readCachedCustomer } from "./customer-lookup.server";
+import { forgetUnexpectedOscarEvents } from "./unexpected-oscar-events.server";
 import { DATA_EXPORT_TTL_SECONDS, type CustomerDataExport, type DataExportStore } from "./data-exports.server";
 import { failedJobIndexKey } from "./failed-jobs.server";
 
@@ -201,6 +202,7 @@ export async function redactShop(deps: ComplianceDeps, shop: string): Promise<{ 
   // Keys named for the shop: its round-robin turn, its last Admin API cost budget, its failed-jobs index.
   await deps.redis.del(`${deps.prefix}round-robin:${shop}`, `${deps.prefix}admin-budget:${shop}`, failedJobIndexKey(deps.prefix, shop));
   await forgetCachedCustomers(deps.redis, deps.prefix, shop);
+  await forgetUnexpectedOscarEvents(deps.redis, deps.prefix, shop);
   await deps.exports.remove(shop);
 
   const rows = deleted.reduce((sum, d) => sum + d.count, 0);

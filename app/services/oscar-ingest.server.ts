@@ -7,6 +7,7 @@ import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../securit
 import { OSCAR_SIGNATURE_HEADER, verifyOscarSignature } from "../webhooks/oscar-signature.server";
 import { BodyTooLargeError, readBodyWithLimit } from "../webhooks/read-body.server";
 import { jsonResponse } from "../http/json.server";
+import type { UnexpectedOscarEvents } from "./unexpected-oscar-events.server";
 
 /** Oscar's events are small JSON documents; anything near this size is not one. */
 export const MAX_OSCAR_WEBHOOK_BYTES = 256 * 1024;
@@ -17,6 +18,8 @@ export type IngestTarget = { shop: string; secret: string };
 export type OscarIngestDeps = {
   findIngestTarget(ingestKey: string): Promise<IngestTarget | null>;
   producer: JobProducer;
+  /** Where well-signed events of an unexpected shape are kept for inspection. */
+  unexpectedEvents: UnexpectedOscarEvents;
   keyring: EncryptionKeyring;
   logger: Logger;
   now?: () => number;
@@ -51,8 +54,10 @@ export async function ingestOscarWebhook(deps: OscarIngestDeps, ingestKey: strin
 
 /**
  * Takes one Oscar webhook delivery: verify it, store it as a job, and only then acknowledge it.
- * Every refusal is a status Oscar understands: 4xx for deliveries that can never succeed, 503
- * (redeliver later) when the event could not be stored. Nothing is acknowledged unless stored.
+ * Every refusal is a status Oscar understands: 4xx for deliveries that can never succeed (not
+ * signed, not JSON), 503 (redeliver later) when the event could not be stored. A signed JSON event
+ * the app cannot read is acknowledged and kept for inspection: redelivering it would never help.
+ * Nothing is acknowledged unless stored.
  */
 export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: OscarDelivery): Promise<IngestAnswer> {
   const now = deps.now ?? Date.now;
@@ -79,11 +84,11 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
     return answer(400, { error: "The body is not JSON." });
   }
   const envelope = OscarWebhookEnvelopeSchema.safeParse(json);
-  if (!envelope.success) return answer(400, { error: `The body is not an Oscar event: ${describeIssues(envelope.error.issues)}.` });
+  if (!envelope.success) return keepUnexpected(deps, connection.shop, raw, typeOf(json), describeIssues(envelope.error.issues));
   // A signed event of a type this app does not handle (yet) is acknowledged, so Oscar stops redelivering it.
   if (!isKnownOscarEventType(envelope.data.type)) return answer(202, { ignored: `The event type ${envelope.data.type} is not handled.` });
   const event = OscarWebhookEventSchema.safeParse(json);
-  if (!event.success) return answer(400, { error: `The ${envelope.data.type} event is missing fields: ${describeIssues(event.error.issues)}.` });
+  if (!event.success) return keepUnexpected(deps, connection.shop, raw, envelope.data.type, describeIssues(event.error.issues));
 
   const eventKey = envelope.data.id ?? `sha256-${createHash("sha256").update(raw).digest("hex")}`;
   try {
@@ -107,6 +112,25 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
     }
     throw error;
   }
+}
+
+/** Acknowledges a signed event the app cannot read, once it is kept; 503 when it could not be. */
+async function keepUnexpected(deps: OscarIngestDeps, shop: string, raw: Uint8Array, type: string, problems: string): Promise<IngestAnswer> {
+  const receivedAt = (deps.now ?? Date.now)();
+  try {
+    await deps.unexpectedEvents.keep(shop, { type, receivedAt, problems }, raw);
+  } catch {
+    deps.logger.warn({ shop, type }, "Oscar event of an unexpected shape could not be kept: Redis unavailable");
+    return answer(503, { error: "The event could not be stored right now; redeliver it later." }, { "Retry-After": "5" });
+  }
+  deps.logger.warn({ shop, type, problems }, "Oscar event of an unexpected shape kept for inspection");
+  return answer(202, { kept: `The event is not in the shape this app reads (${problems}); it was kept for inspection.` });
+}
+
+/** The event's type when it names one, without trusting anything else in the body. */
+function typeOf(json: unknown): string {
+  const type = json && typeof json === "object" && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
+  return typeof type === "string" && type.length > 0 ? type.slice(0, 64) : "unknown";
 }
 
 /**

@@ -7,6 +7,7 @@ import { producerRedis } from "../queues/index.server";
 import { whenReady } from "../queues/redis.server";
 import { createSlackSender } from "../slack/slack.server";
 import { createFailedJobs } from "./failed-jobs.server";
+import { createUnexpectedOscarEvents } from "./unexpected-oscar-events.server";
 import type { OscarConnectionDeps } from "./oscar-connection.server";
 
 /**
@@ -37,6 +38,9 @@ export const oscarConnectionDeps: OscarConnectionDeps = {
 export const settingsDeps = { db: prisma, keyring: settings.encryption, logger };
 
 export const failedJobs = createFailedJobs({ connection: producerRedis, prefix: settings.redis.prefix });
+
+/** Same keys as the ingest path (app/webhooks/oscar-fast-path.server.ts) writes. */
+export const unexpectedOscarEvents = createUnexpectedOscarEvents({ redis: producerRedis, prefix: `${settings.redis.prefix}:`, keyring: settings.encryption });
 
 export const sendSlack = createSlackSender();
 

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../logger.server";
 import { belongsToShop, namedForShop, PENDING_STATES, type JobRemoval } from "../queues/job-removal.server";
 import { forgetCachedCustomers } from "./customer-lookup.server";
+import { forgetUnexpectedOscarEvents } from "./unexpected-oscar-events.server";
 
 export type UninstallDeps = {
   db: PrismaClient;
@@ -30,6 +31,8 @@ export async function uninstallShop(deps: UninstallDeps, shop: string) {
   const { removed: jobs } = await deps.jobs.removeJobs(await deps.jobs.findJobs(PENDING_STATES, belongsToShop(shop)));
   // Cached Shopify customer records have no use once the app cannot read the store.
   await forgetCachedCustomers(deps.redis, deps.prefix, shop);
+  // Events kept for inspection hold shoppers' messages: nobody will inspect them any more.
+  await forgetUnexpectedOscarEvents(deps.redis, deps.prefix, shop);
   const sessions = await deps.db.session.deleteMany({ where: { shop } });
   await deps.db.shop.updateMany({ where: { domain: shop, uninstalledAt: null }, data: { uninstalledAt: now() } });
   deps.logger.info({ shop, webhookRemoved, jobs, schedulers, sessions: sessions.count }, "app uninstalled");

@@ -3,8 +3,9 @@ import { config } from "../config.server";
 import prisma from "../db.server";
 import { logger } from "../logger.instance.server";
 import { findConnectionByIngestKey } from "../models/oscar-connection.server";
-import { producer } from "../queues/index.server";
+import { producer, producerRedis } from "../queues/index.server";
 import { cachedIngestTargets, ingestOscarDelivery, type OscarIngestDeps } from "../services/oscar-ingest.server";
+import { createUnexpectedOscarEvents } from "../services/unexpected-oscar-events.server";
 import { OSCAR_SIGNATURE_HEADER } from "./oscar-signature.server";
 import { BodyTooLargeError } from "./read-body.server";
 
@@ -12,6 +13,7 @@ import { BodyTooLargeError } from "./read-body.server";
 export const oscarIngestDeps: OscarIngestDeps = {
   findIngestTarget: cachedIngestTargets((key) => findConnectionByIngestKey(prisma, key), config().encryption),
   producer,
+  unexpectedEvents: createUnexpectedOscarEvents({ redis: producerRedis, prefix: `${config().redis.prefix}:`, keyring: config().encryption }),
   keyring: config().encryption,
   logger,
 };

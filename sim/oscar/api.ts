@@ -6,6 +6,7 @@ import {
   CreateWebhookRequestSchema,
   GetConversationQuerySchema,
   ListConversationsQuerySchema,
+  PageQuerySchema,
   PostMessageRequestSchema,
   ReportSummaryQuerySchema,
   UpdateContactRequestSchema,
@@ -14,6 +15,7 @@ import {
   type Conversation,
   type KnowledgeSource,
   type Message,
+  type Page,
   type ReportSummary,
   type Webhook,
   type Workspace,
@@ -52,10 +54,30 @@ function sourceJson(s: SimKnowledgeSource): KnowledgeSource {
   return { id: s.id, type: s.type, name: s.name, url: s.url ?? null, created_at: iso(s.createdAt) };
 }
 
-export function createOscarApi(state: OscarSimState) {
-  function conversationJson(c: SimConversation, include: readonly string[]): Conversation {
+/** Items per page when the caller gives no `limit` (**assumed**). */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** One page of `items` (page numbers from 1), with the `meta` the contract assumes. */
+function pageOfItems<T>(items: readonly T[], page: number, limit: number): Page<T> & { meta: { page: number; limit: number; next_page: number | null } } {
+  const data = items.slice((page - 1) * limit, page * limit);
+  return { data, meta: { page, limit, next_page: page * limit < items.length ? page + 1 : null } };
+}
+
+export function createOscarApi(state: OscarSimState, options: { pageSize: number } = { pageSize: DEFAULT_PAGE_SIZE }) {
+  const pageQuery = (query: URLSearchParams) => {
+    const { page = 1, limit = options.pageSize } = valid(PageQuerySchema, { page: query.get("page") ?? undefined, limit: query.get("limit") ?? undefined });
+    return { page, limit };
+  };
+
+  function conversationJson(c: SimConversation, include: readonly string[], messagesPage?: { page: number; limit: number }): Conversation {
     const json: Conversation = { id: c.id, status: c.status, created_at: iso(c.createdAt), labels: [...c.labels] };
-    if (include.includes("messages")) json.messages = c.messages.map(messageJson);
+    if (include.includes("messages") && messagesPage) {
+      // Page 1 holds the latest messages (each page in the order they were written), as chat inboxes scroll back.
+      const newestFirst = [...c.messages].reverse();
+      const { data, meta } = pageOfItems(newestFirst, messagesPage.page, messagesPage.limit);
+      json.messages = data.reverse().map(messageJson);
+      json.meta = meta;
+    }
     const contact = state.contact(c.contactId);
     if (include.includes("contact") && contact) json.contact = state.contactJson(contact);
     if (include.includes("assignee")) {
@@ -80,10 +102,11 @@ export function createOscarApi(state: OscarSimState) {
     {
       method: "GET",
       pattern: /^\/workspaces$/,
-      handle: ({ keyId }) => {
+      handle: ({ keyId, query }) => {
         const w = state.openAccount(keyId).workspace;
-        const data: Workspace[] = [{ id: w.id, name: w.name, created_at: iso(w.createdAt), plan: w.plan }];
-        return { status: 200, body: { data } };
+        const { page, limit } = pageQuery(query);
+        const all: Workspace[] = [{ id: w.id, name: w.name, created_at: iso(w.createdAt), plan: w.plan }];
+        return { status: 200, body: pageOfItems(all, page, limit) };
       },
     },
     {
@@ -109,14 +132,13 @@ export function createOscarApi(state: OscarSimState) {
       pattern: /^\/workspaces\/([^/]+)\/conversations$/,
       handle: ({ keyId, query }, [workspaceId]) => {
         if (!ownWorkspace(keyId, workspaceId)) return notFound("workspace");
-        const { status, limit = 50 } = valid(ListConversationsQuerySchema, Object.fromEntries(query));
-        const data = state
+        const { status, page = 1, limit = options.pageSize } = valid(ListConversationsQuerySchema, Object.fromEntries(query));
+        const all = state
           .conversationsOf(keyId)
           .filter((c) => !status || c.status === status)
           .sort((a, b) => b.createdAt - a.createdAt)
-          .slice(0, limit)
           .map((c) => conversationJson(c, []));
-        return { status: 200, body: { data } };
+        return { status: 200, body: pageOfItems(all, page, limit) };
       },
     },
     {
@@ -125,8 +147,8 @@ export function createOscarApi(state: OscarSimState) {
       handle: ({ keyId, query }, [id]) => {
         const conversation = ownConversation(keyId, id);
         if (!conversation) return notFound("conversation");
-        const { include = [] } = valid(GetConversationQuerySchema, Object.fromEntries(query));
-        return { status: 200, body: conversationJson(conversation, include) };
+        const { include = [], page = 1, limit = options.pageSize } = valid(GetConversationQuerySchema, Object.fromEntries(query));
+        return { status: 200, body: conversationJson(conversation, include, { page, limit }) };
       },
     },
     {
@@ -186,10 +208,11 @@ export function createOscarApi(state: OscarSimState) {
     {
       method: "GET",
       pattern: /^\/bots\/([^/]+)\/knowledge_sources$/,
-      handle: ({ keyId }, [botId]) => {
+      handle: ({ keyId, query }, [botId]) => {
         const bot = ownBot(keyId, botId);
         if (!bot) return notFound("bot");
-        return { status: 200, body: { data: bot.sources.map(sourceJson) } };
+        const { page, limit } = pageQuery(query);
+        return { status: 200, body: pageOfItems(bot.sources.map(sourceJson), page, limit) };
       },
     },
     {

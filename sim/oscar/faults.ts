@@ -14,6 +14,13 @@ const FaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("drop"), afterApply: z.boolean().default(false) }),
   /** Apply the request at once but answer after `ms`. */
   z.strictObject({ kind: z.literal("delay"), ms: z.number().int().min(0) }),
+  /** Apply the request, then answer this 2xx (JSON `body`, raw `text`, or nothing) instead of the contract's body. */
+  z.strictObject({
+    kind: z.literal("answer"),
+    status: z.number().int().min(200).max(299),
+    body: z.unknown().optional(),
+    text: z.string().optional(),
+  }),
 ]);
 
 export const OscarSimFaultsSchema = z.strictObject({
@@ -44,15 +51,24 @@ export type FaultPlan = {
   dropBeforeApply: boolean;
   dropAfterApply: boolean;
   delayMs: number;
+  /** When the request succeeds, answer this instead. */
+  replaceAnswer?: { status: number; body?: unknown; text?: string };
 };
 
-export type InjectedFaultCounts = { serverErrors: number; rateLimitBursts: number; drops: number; dropsAfterApply: number; delays: number };
+export type InjectedFaultCounts = {
+  serverErrors: number;
+  rateLimitBursts: number;
+  drops: number;
+  dropsAfterApply: number;
+  delays: number;
+  otherAnswers: number;
+};
 
 export function createFaultInjector(initial: OscarSimFaults = {}) {
   let faults = OscarSimFaultsSchema.parse(initial);
   let random: Random = createRandom(faults.seed);
   let requestsSeen = 0;
-  const counts: InjectedFaultCounts = { serverErrors: 0, rateLimitBursts: 0, drops: 0, dropsAfterApply: 0, delays: 0 };
+  const counts: InjectedFaultCounts = { serverErrors: 0, rateLimitBursts: 0, drops: 0, dropsAfterApply: 0, delays: 0, otherAnswers: 0 };
 
   function planScripted(fault: z.output<typeof FaultSchema>, isWrite: boolean): FaultPlan {
     const plan: FaultPlan = { dropBeforeApply: false, dropAfterApply: false, delayMs: faults.latencyMs };
@@ -68,9 +84,12 @@ export function createFaultInjector(initial: OscarSimFaults = {}) {
         plan.dropBeforeApply = true;
         counts.drops += 1;
       }
-    } else {
+    } else if (fault.kind === "delay") {
       plan.delayMs += fault.ms;
       counts.delays += 1;
+    } else {
+      plan.replaceAnswer = { status: fault.status, body: fault.body, text: fault.text };
+      counts.otherAnswers += 1;
     }
     return plan;
   }

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 
 /**
  * What the simulated Oscar saw per API key: every arrival with its outcome, and Oscar's own rate
- * limit (at most `limit` accepted requests per rolling `windowMs`, counted by arrival time).
+ * limit (at most `limit` requests per rolling `windowMs`, counted by arrival time).
+ * **assumed** (shared/oscar-api.md says only "300 requests per minute per API key"): every request
+ * counts against the quota, refused ones too (401, 429, other 4xx), so a client that keeps calling
+ * while limited stays limited.
  * Keys are recorded by a short hash, so a log or an inspection answer never shows a key.
  */
 
@@ -19,7 +22,7 @@ export type KeyRequestStats = {
   maxInWindow(windowMs?: number): number;
 };
 
-type KeyLog = { arrivals: number[]; accepted: number[]; byOutcome: Map<string, number>; rateLimited: number };
+type KeyLog = { arrivals: number[]; inWindow: number[]; byOutcome: Map<string, number>; rateLimited: number };
 
 export function keyIdOf(apiKey: string): string {
   return createHash("sha256").update(apiKey).digest("hex").slice(0, 12);
@@ -29,28 +32,30 @@ export function createRequestLog(options: { limit: number; windowMs: number; now
   const logs = new Map<string, KeyLog>();
   const logOf = (keyId: string) => {
     let log = logs.get(keyId);
-    if (!log) logs.set(keyId, (log = { arrivals: [], accepted: [], byOutcome: new Map(), rateLimited: 0 }));
+    if (!log) logs.set(keyId, (log = { arrivals: [], inWindow: [], byOutcome: new Map(), rateLimited: 0 }));
     return log;
   };
 
   return {
-    /** Records an arrival; returns its time. */
+    /** Records an arrival, which uses up quota whatever its answer; returns its time. */
     record(keyId: string): number {
       const at = options.now();
-      logOf(keyId).arrivals.push(at);
+      const log = logOf(keyId);
+      log.arrivals.push(at);
+      log.inWindow.push(at);
       return at;
     },
 
     /** Applies Oscar's rate limit to a request that arrived at `at`; when refused, says when to retry. */
     admit(keyId: string, at: number): { admitted: true } | { admitted: false; retryAfterSeconds: number } {
       const log = logOf(keyId);
-      // Requests turned away by the limit do not use up the quota, as with most real limiters.
-      while (log.accepted.length && at - log.accepted[0] >= options.windowMs) log.accepted.shift();
-      if (log.accepted.length >= options.limit) {
+      while (log.inWindow.length && at - log.inWindow[0] >= options.windowMs) log.inWindow.shift();
+      if (log.inWindow.length > options.limit) {
         log.rateLimited += 1;
-        return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((log.accepted[0] + options.windowMs - at) / 1000)) };
+        // This refusal counts too: the next request fits once all but limit - 1 of these have left the window.
+        const freeAt = log.inWindow[log.inWindow.length - options.limit] + options.windowMs;
+        return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - at) / 1000)) };
       }
-      log.accepted.push(at);
       return { admitted: true };
     },
 

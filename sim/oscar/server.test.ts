@@ -114,16 +114,102 @@ describe("Oscar simulator", () => {
     s.scenario.agentResolves(conversationId, { csatScore: 5 });
     await s.webhooksIdle();
 
-    const events = receiver.received.map(({ rawBody, signature }) => {
+    const deliveries = receiver.received.map(({ rawBody, signature }) => {
       expect(signature).toBe(expectedSignature(rawBody));
       return OscarWebhookEventSchema.parse(JSON.parse(rawBody));
     });
+    // The realistic sender may deliver an event twice: count each event once.
+    const events = [...new Map(deliveries.map((e) => [e.id, e])).values()];
     expect(events.map((e) => e.type).sort()).toEqual(
       ["bot.escalated", "conversation.assigned", "conversation.created", "conversation.resolved", "message.created", "message.created"],
     );
     expect(new Set(events.map((e) => e.id)).size).toBe(6);
     const escalation = events.find((e) => e.type === "bot.escalated");
     expect(escalation?.data).toMatchObject({ conversation_id: conversationId, reason: "asked for a human", last_message: "It is order 1001" });
+  });
+
+  it("by default delivers like a real sender: some events twice, some message.created before their conversation.created, the same way for the same seed", async () => {
+    const run = async (options: OscarSimulatorOptions) => {
+      const s = await startOscarSimulator({ apiKeys: [KEY], ...options });
+      const r = await startReceiver();
+      try {
+        await call(s, "POST", "/webhooks", { body: { url: r.url, events: ["conversation.created", "message.created"], secret: SECRET } });
+        for (let i = 0; i < 30; i++) s.scenario.shopperOpensConversation({ email: `shopper${i}@example.com`, name: `Shopper ${i}`, message: "Hi" });
+        await s.webhooksIdle();
+        const events = r.received.map(({ rawBody }) => OscarWebhookEventSchema.parse(JSON.parse(rawBody)));
+        const firstOf = (conversationId: string) => events.find((e) => e.data.conversation_id === conversationId)?.type;
+        const conversations = [...new Set(events.map((e) => String(e.data.conversation_id)))];
+        return {
+          ids: events.map((e) => e.id),
+          duplicated: events.length - new Set(events.map((e) => e.id)).size,
+          messageFirst: conversations.filter((c) => firstOf(c) === "message.created").sort(),
+          everyEventArrived: new Set(events.map((e) => e.id)).size === 60,
+        };
+      } finally {
+        await s.close();
+        await r.close();
+      }
+    };
+
+    const realistic = await run({ seed: 7 });
+    expect(realistic.everyEventArrived).toBe(true);
+    expect(realistic.duplicated).toBeGreaterThanOrEqual(2); // about 10% of 60
+    expect(realistic.duplicated).toBeLessThanOrEqual(15);
+    expect(realistic.messageFirst.length).toBeGreaterThanOrEqual(3); // about 30% of 30
+    expect(realistic.messageFirst.length).toBeLessThanOrEqual(18);
+    const again = await run({ seed: 7 });
+    expect({ duplicated: again.duplicated, messageFirst: again.messageFirst }).toEqual({ duplicated: realistic.duplicated, messageFirst: realistic.messageFirst });
+
+    const calm = await run({ seed: 7, delivery: "calm" });
+    expect(calm).toMatchObject({ everyEventArrived: true, duplicated: 0, messageFirst: [] });
+  });
+
+  it("counts refused requests against the key's quota (assumed) and says when the next one fits", async () => {
+    const s = await start({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    const statuses = [
+      (await call(s, "GET", "/conversations/conv_missing")).status,
+      (await call(s, "POST", "/webhooks", { body: { url: "not a url", events: [], secret: "" } })).status,
+      (await call(s, "GET", "/workspaces")).status,
+    ];
+    const limited = await call(s, "GET", "/workspaces");
+    expect([...statuses, limited.status]).toEqual([404, 400, 200, 429]);
+    expect(s.inspect.requests(KEY)).toMatchObject({ total: 4, rateLimited: 1 });
+  });
+
+  it("keeps a key limited while it calls during its wait: a 429 uses quota too (assumed)", async () => {
+    let clock = 1_000_000;
+    const s = await start({ rateLimit: { limit: 1, windowMs: 60_000 }, now: () => clock });
+    expect((await call(s, "GET", "/workspaces")).status).toBe(200);
+    clock += 30_000;
+    const early = await call(s, "GET", "/workspaces");
+    expect(early.status).toBe(429);
+    expect(early.headers.get("retry-after")).toBe("60"); // the early call itself must leave the window
+    clock += 30_500; // the first request has left the window, the refused one has not
+    expect((await call(s, "GET", "/workspaces")).status).toBe(429);
+  });
+
+  it("pages long lists and a conversation's messages, latest messages first (assumed pagination)", async () => {
+    const s = await start({ pageSize: 20 });
+    const { conversationId } = s.scenario.shopperOpensConversation({ email: "ana@example.com", name: "Ana", message: "message 1" });
+    for (let i = 2; i <= 45; i++) s.scenario.shopperWrites(conversationId, `message ${i}`);
+    const page = async (n?: number) => {
+      const query = n === undefined ? "" : `&page=${n}`;
+      const body = (await (await call(s, "GET", `/conversations/${conversationId}?include=messages${query}`)).json()) as {
+        messages: { content: string }[];
+        meta: { next_page: number | null };
+      };
+      return { first: body.messages[0]?.content, last: body.messages.at(-1)?.content, count: body.messages.length, next: body.meta.next_page };
+    };
+    expect(await page()).toEqual({ first: "message 26", last: "message 45", count: 20, next: 2 });
+    expect(await page(2)).toEqual({ first: "message 6", last: "message 25", count: 20, next: 3 });
+    expect(await page(3)).toEqual({ first: "message 1", last: "message 5", count: 5, next: null });
+
+    for (let i = 0; i < 24; i++) s.scenario.shopperOpensConversation({ email: `s${i}@example.com`, name: "S" });
+    const { workspaceId } = s.accountFor(KEY);
+    const list = (await (await call(s, "GET", `/workspaces/${workspaceId}/conversations?limit=10&page=3`)).json()) as { data: unknown[]; meta: unknown };
+    expect(list).toMatchObject({ data: expect.any(Array), meta: { page: 3, limit: 10, next_page: null } });
+    expect(list.data).toHaveLength(5);
+    expect((await call(s, "GET", `/workspaces/${workspaceId}/conversations?limit=101`)).status).toBe(400);
   });
 
   it("retries a failed delivery and, when told to, delivers an event twice with the same id", async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "../../app/logger.server";
 import { createRandom } from "../shopify-admin/random";
-import { createOscarApi, messageJson } from "./api";
+import { createOscarApi, DEFAULT_PAGE_SIZE, messageJson } from "./api";
 import { answerControlRequest } from "./control";
 import { createFaultInjector, type OscarSimFaults } from "./faults";
 import { createRequestLog, keyIdOf, type KeyRequestStats } from "./request-log";
@@ -28,29 +28,45 @@ export type OscarSimulatorOptions = {
   rateLimit?: { limit: number; windowMs: number };
   faults?: OscarSimFaults;
   deliveryRetry?: Partial<DeliveryRetry>;
-  /** Share of webhook events delivered a second time. */
+  /**
+   * How webhooks arrive. "realistic" (the default, as real senders behave): about 10% of events
+   * delivered twice and about 30% of new conversations' conversation.created held back until their
+   * first message.created was delivered. "calm": every event once, in order (for tests about something else).
+   */
+  delivery?: "realistic" | "calm";
+  /** Overrides the share of webhook events delivered a second time. */
   duplicateDeliveryRate?: number;
-  /** Seed for webhook jitter and duplicates. */
+  /** Overrides the share of conversation.created events delivered after the conversation's next event. */
+  outOfOrderRate?: number;
+  /** Seed for webhook jitter, duplicates and reordering, so a run can be repeated. */
   seed?: number;
+  /** The simulator's clock (ms), for tests of its time-based rules. */
+  now?: () => number;
+  /** Items per page of a list when the caller gives no `limit` (**assumed**: 20, at most 100). */
+  pageSize?: number;
   logger?: Logger;
 };
 
 export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; botIds: string[]; agentIds: string[] };
 
 export const DEFAULT_SIM_API_KEY = "oscar_sim_key";
+export const REALISTIC_DUPLICATE_RATE = 0.1;
+export const REALISTIC_OUT_OF_ORDER_RATE = 0.3;
 
 export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
-  const now = Date.now;
+  const now = options.now ?? Date.now;
   const rateLimit = options.rateLimit ?? { limit: 300, windowMs: 60_000 };
   const knownKeyIds = new Set((options.apiKeys ?? (options.acceptAnyKey ? [] : [DEFAULT_SIM_API_KEY])).map(keyIdOf));
   const random = createRandom(options.seed ?? 1);
+  const calm = options.delivery === "calm";
   const log = options.logger?.child({ component: "oscar-simulator" });
 
   const requests = createRequestLog({ ...rateLimit, now });
   const faults = createFaultInjector(options.faults);
   const sender = createWebhookSender({
     retry: { ...DEFAULT_DELIVERY_RETRY, ...options.deliveryRetry },
-    duplicateRate: options.duplicateDeliveryRate ?? 0,
+    duplicateRate: options.duplicateDeliveryRate ?? (calm ? 0 : REALISTIC_DUPLICATE_RATE),
+    outOfOrderRate: options.outOfOrderRate ?? (calm ? 0 : REALISTIC_OUT_OF_ORDER_RATE),
     random,
     logger: log,
     now,
@@ -61,7 +77,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     for (const webhook of state.webhooksFor(keyId, event.type)) sender.deliver(webhook, delivery);
   };
   const state: OscarSimState = createOscarSimState({ now, announce });
-  const api = createOscarApi(state);
+  const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
   for (const keyId of knownKeyIds) state.openAccount(keyId);
 
   const accountInfo = (keyId: string): OscarSimAccountInfo => {
@@ -160,6 +176,12 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     const answer = api.answer({ method, path: url.pathname.slice("/v1".length), query: url.searchParams, body: body.json, keyId });
     if (plan.dropAfterApply) return drop(res);
     if (plan.delayMs > 0) await sleepFor(plan.delayMs);
+    const other = plan.replaceAnswer;
+    if (other && answer.status < 300) {
+      if (other.text === undefined) return send(res, other.status, other.body);
+      res.writeHead(other.status, { "content-type": "text/plain" }).end(other.text);
+      return other.status;
+    }
     return send(res, answer.status, answer.body);
   }
 

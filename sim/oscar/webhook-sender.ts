@@ -6,7 +6,9 @@ import type { Random } from "../shopify-admin/random";
 /**
  * Delivers webhook events the way Oscar does: a signed JSON POST per event
  * (`x-oscar-signature: sha256=<hex HMAC-SHA256 of the raw body>`), retried with backoff when the
- * receiver fails or is slow, and now and then delivered a second time, as real senders do.
+ * receiver fails or is slow, now and then delivered a second time, and now and then out of order:
+ * a conversation.created held back until the conversation's next event (its first message.created)
+ * was delivered, as shared/oscar-api.md warns ("can arrive more than once and out of order").
  */
 
 export type WebhookTarget = { id: string; url: string; secret: string };
@@ -34,6 +36,8 @@ export function signOscarBody(rawBody: string, secret: string): string {
 export function createWebhookSender(options: {
   retry: DeliveryRetry;
   duplicateRate: number;
+  /** Share of conversation.created events delivered after the conversation's next event. */
+  outOfOrderRate: number;
   random: Random;
   logger?: Logger;
   now: () => number;
@@ -41,6 +45,30 @@ export function createWebhookSender(options: {
   const attempts: DeliveryAttempt[] = [];
   const pending = new Set<Promise<void>>();
   const stop = new AbortController();
+  /** conversation.created events held back, by webhook and conversation, with what lets them go. */
+  const heldBack = new Map<string, () => void>();
+
+  const track = (delivery: Promise<unknown>) => {
+    const tracked = delivery.then(() => undefined).finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
+
+  /** Delivers `event` once the conversation's next event was delivered, or after a short wait if none comes. */
+  function holdBack(target: WebhookTarget, event: WebhookEvent, key: string) {
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    const timer = setTimeout(() => letGo(), options.retry.baseDelayMs * 4);
+    heldBack.set(key, () => {
+      clearTimeout(timer);
+      letGo();
+    });
+    track(
+      released.then(() => {
+        heldBack.delete(key);
+        return deliverAll(target, event);
+      }),
+    );
+  }
 
   async function post(target: WebhookTarget, event: WebhookEvent, duplicate: boolean): Promise<boolean> {
     const body = JSON.stringify(event);
@@ -79,8 +107,14 @@ export function createWebhookSender(options: {
 
   return {
     deliver(target: WebhookTarget, event: WebhookEvent) {
-      const delivery = deliverAll(target, event).finally(() => pending.delete(delivery));
-      pending.add(delivery);
+      const conversationId = event.data.conversation_id;
+      const key = `${target.id}:${String(conversationId)}`;
+      if (event.type === "conversation.created" && conversationId !== undefined && options.random.chance(options.outOfOrderRate)) {
+        return holdBack(target, event, key);
+      }
+      const delivery = deliverAll(target, event);
+      const letHeldGo = conversationId === undefined ? undefined : heldBack.get(key);
+      track(letHeldGo ? delivery.finally(letHeldGo) : delivery);
     },
     attempts: (): DeliveryAttempt[] => attempts.map((a) => ({ ...a })),
     /** Resolves once every delivery, retries and duplicates included, is over. */
@@ -89,6 +123,7 @@ export function createWebhookSender(options: {
     },
     close() {
       stop.abort();
+      for (const letGo of heldBack.values()) letGo();
     },
   };
 }
