@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSealed } from "../security/encryption.server";
 
 /**
  * Every queue and every job the app runs, with the payload each job carries. Payloads hold ids only:
@@ -39,7 +40,7 @@ export const JOBS = {
       type: z.string(),
       receivedAt: z.number().int(),
       /** The whole event, AES-256-GCM encrypted: it holds the shopper's email and words. */
-      sealedEvent: z.string().startsWith("v"),
+      sealedEvent: z.string().refine(isSealed, "must be a sealed secret"),
       /** The job already booked its start against the shop's Oscar budget (a job books once). */
       startBooked: z.boolean().optional(),
       /** Times the job was put back to wait (Oscar budget, a busy conversation) without a failed try. */

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { decryptSecret, encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 
 /**
  * Customer data exports (answers to customers/data_request), kept where the merchant can download
@@ -64,10 +64,10 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
 }): DataExportStore {
   const keyOf = (shop: string, dataRequestId: string) => `${prefix}data-export:${shop}:${dataRequestId}`;
   // An export sealed with a key that was since retired can be read by no one: it counts as absent.
-  const open = (sealed: string | null): CustomerDataExport | null => {
+  const open = (shop: string, sealed: string | null): CustomerDataExport | null => {
     if (sealed === null) return null;
     try {
-      return JSON.parse(decryptSecret(keyring, sealed)) as CustomerDataExport;
+      return JSON.parse(decryptSecret(keyring, sealed, { shop, field: SECRET_FIELDS.dataExport })) as CustomerDataExport;
     } catch {
       return null;
     }
@@ -84,16 +84,16 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
 
   return {
     async save(data) {
-      await redis.set(keyOf(data.shop, data.dataRequestId), encryptSecret(keyring, JSON.stringify(data)), "EX", ttlSeconds);
+      await redis.set(keyOf(data.shop, data.dataRequestId), encryptSecret(keyring, JSON.stringify(data), { shop: data.shop, field: SECRET_FIELDS.dataExport }), "EX", ttlSeconds);
     },
     async read(shop, dataRequestId) {
       if (!/^\d{1,20}$/.test(dataRequestId)) return null;
-      return open(await redis.get(keyOf(shop, dataRequestId)));
+      return open(shop, await redis.get(keyOf(shop, dataRequestId)));
     },
     async list(shop) {
       const summaries: DataExportSummary[] = [];
       for await (const key of shopExportKeys(shop)) {
-        const data = open(await redis.get(key));
+        const data = open(shop, await redis.get(key));
         if (data) summaries.push({ dataRequestId: data.dataRequestId, preparedAt: data.preparedAt, expiresAt: data.expiresAt, shopifyCustomerId: data.customer.shopifyCustomerId });
       }
       return summaries.sort((a, b) => b.preparedAt.localeCompare(a.preparedAt));
@@ -102,7 +102,7 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
       let removed = 0;
       for await (const key of shopExportKeys(shop)) {
         if (matches) {
-          const data = open(await redis.get(key));
+          const data = open(shop, await redis.get(key));
           // Unreadable exports are removed too: they can only ever take up room.
           if (data && !matches(data)) continue;
         }
