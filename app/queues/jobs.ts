@@ -15,6 +15,8 @@ export const QUEUES = {
   knowledgeSync: "knowledge-sync",
   /** The weekly Slack report (one job scheduler per shop) and the nightly purge of expired analytics rows. */
   analytics: "analytics",
+  /** Upkeep of the app itself: re-encrypting stored secrets under the newest key. */
+  maintenance: "maintenance",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -53,6 +55,11 @@ export const JOBS = {
   },
   "analytics.purge-expired": {
     queue: QUEUES.analytics,
+    payload: z.object({}),
+  },
+  /** Every shop's secrets, so it is the one job without a shop: see app/security/reencryption.server.ts. */
+  "secrets.reencrypt": {
+    queue: QUEUES.maintenance,
     payload: z.object({}),
   },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
