@@ -30,6 +30,15 @@ export type OldSecretCounts = {
 export const totalOld = (counts: OldSecretCounts) =>
   counts.sessions + counts.oscarConnections + counts.slackSettings + counts.eventJobs + counts.dataExports;
 
+/** Every database column that holds a secret, as `Model.field`: what the places below rewrite. */
+export const REENCRYPTED_COLUMNS = [
+  "Session.accessToken",
+  "Session.refreshToken",
+  "OscarConnection.apiKeyCiphertext",
+  "OscarConnection.webhookSecretCiphertext",
+  ...Object.values(SLACK_URL_COLUMNS).map((column) => `SlackSettings.${column}`),
+];
+
 const PAGE = 200;
 const SWAP_IF_UNCHANGED = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') return 1 end return 0";
 /** States whose jobs keep their data in Redis; an active job is left to its worker and counted. */

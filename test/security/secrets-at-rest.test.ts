@@ -83,8 +83,10 @@ describe("secrets at rest", () => {
     // What the app reads back is the live token Shopify issued: the scan below looks for the real thing.
     const session = (await sessionStorage(oldKeyring, stack).loadSession(rows[0].id))!;
     expect(await adminAccepts(stack, SHOP_A, session.accessToken!)).toBe(true);
-    const tokens = [session.accessToken!, ...(session.refreshToken ? [session.refreshToken] : [])];
-    if (session.refreshToken) expect(rows[0].refreshToken).toMatch(/^s2\.1\./);
+    const tokens = [session.accessToken!, session.refreshToken!];
+    // Expiring offline tokens (app/shopify.server.ts) come with a refresh token: sealed too.
+    expect(session.refreshToken).toMatch(/^shprt_/);
+    expect(rows[0].refreshToken).toMatch(/^s2\.1\./);
 
     const bytes = databaseBytes(stack);
     expect(bytes.length).toBeGreaterThan(0);
