@@ -166,7 +166,9 @@ function redisPlaces({ redis, prefix }: ReencryptionDeps): Place[] {
           for (const key of keys) {
             // `<prefix>data-export:<shop>:<data request id>`; a shop domain holds no ':'.
             const shop = key.slice(prefix.length + "data-export:".length).split(":")[0];
-            yield [{ column: key, context: { shop, field: SECRET_FIELDS.dataExport }, value: await redis.get(key) }];
+            // Only exports themselves (strings holding a ciphertext), not an index kept beside them.
+            const value = (await redis.type(key)) === "string" ? await redis.get(key) : null;
+            if (value && isSealed(value)) yield [{ column: key, context: { shop, field: SECRET_FIELDS.dataExport }, value }];
           }
         } while (cursor !== "0");
       },
