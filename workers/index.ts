@@ -95,8 +95,9 @@ await schedules.scheduleRetention();
 logger.info({ queues: Object.values(QUEUES), concurrency: settings.workerConcurrency }, "worker ready");
 
 // Secrets under an old key are counted and, if any, re-encrypted (after a key rotation, once per deploy).
+// Not awaited: the shutdown handlers below must be in place while it runs.
 const producer = createJobProducer({ connection: redis, prefix: settings.redis.prefix });
-await reportOldSecretsAtStartup({
+void reportOldSecretsAtStartup({
   db: prisma, redis, prefix, keyring, logger,
   // A fixed id: several workers starting together queue one job; removed when done so the next deploy can queue it again.
   enqueue: () => producer.enqueue("secrets.reencrypt", {}, { jobId: "secrets-reencrypt", removeOnComplete: true, removeOnFail: true, attempts: 3 }),
