@@ -8,6 +8,7 @@ import {
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { config } from "./config.server";
+import { EncryptedSessionStorage } from "./security/encrypted-session-storage.server";
 import prisma from "./db.server";
 import { logger } from "./logger.instance.server";
 import { routeAdminApiTo } from "./shopify/admin-api-origin.server";
@@ -28,7 +29,10 @@ const shopify = shopifyApp({
   scopes: settings.shopify.scopes,
   appUrl: settings.shopify.appUrl,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  // Access and refresh tokens are sealed with ENCRYPTION_KEYS before Prisma writes them.
+  sessionStorage: new EncryptedSessionStorage(new PrismaSessionStorage(prisma), settings.encryption, (shop) =>
+    logger.info({ shop }, "sealed a session stored in plain text before tokens were encrypted"),
+  ),
   distribution: AppDistribution.AppStore,
   future: {
     unstable_newEmbeddedAuthStrategy: true,

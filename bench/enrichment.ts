@@ -13,7 +13,7 @@ import { Redis } from "ioredis";
 import { createLogger } from "../app/logger.server";
 import { createOscarClient } from "../app/oscar/client.server";
 import { createOscarRateLimiter } from "../app/oscar/rate-limit.server";
-import { decryptSecret, parseKeyring } from "../app/security/encryption.server";
+import { decryptSecret, parseKeyring, SECRET_FIELDS } from "../app/security/encryption.server";
 import { connectOscar } from "../app/services/oscar-connection.server";
 import { createPrismaClient } from "../app/db/client.server";
 import { adminHostParam, mintSessionToken } from "../app/sandbox/session-token.server";
@@ -87,7 +87,7 @@ async function main() {
     const arrivals = new Map<string, number>();
     for (const job of jobs) {
       if (job.data.type !== "conversation.created") continue;
-      const event = JSON.parse(decryptSecret(keyring, job.data.sealedEvent));
+      const event = JSON.parse(decryptSecret(keyring, job.data.sealedEvent, { shop: job.data.shop, field: SECRET_FIELDS.oscarEvent }));
       arrivals.set(String(event.data.conversation_id), job.data.receivedAt);
     }
     const latencies = opened

@@ -17,7 +17,7 @@ import { resolve } from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createPrismaClient } from "../app/db/client.server";
-import { encryptSecret, parseKeyring } from "../app/security/encryption.server";
+import { encryptSecret, parseKeyring, SECRET_FIELDS } from "../app/security/encryption.server";
 import { startBenchStack } from "./support/stack";
 
 const seconds = Number(process.argv[2] ?? 15);
@@ -103,7 +103,7 @@ async function measure(stack: Awaited<ReturnType<typeof startBenchStack>>, bare:
   const db = createPrismaClient(stack.databaseUrl);
   await db.shop.create({ data: { domain: shop } });
   await db.oscarConnection.create({
-    data: { shop, apiKeyCiphertext: encryptSecret(keyring, "osk_bench"), apiKeyLast4: "ench", ingestKey, webhookSecretCiphertext: encryptSecret(keyring, secret) },
+    data: { shop, apiKeyCiphertext: encryptSecret(keyring, "osk_bench", { shop, field: SECRET_FIELDS.oscarApiKey }), apiKeyLast4: "ench", ingestKey, webhookSecretCiphertext: encryptSecret(keyring, secret, { shop, field: SECRET_FIELDS.oscarWebhookSecret }) },
   });
   await db.$disconnect();
   const jobs = () => jobCount(stack.redisUrl, stack.prefix);

@@ -1,4 +1,6 @@
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EncryptedSessionStorage } from "../app/security/encrypted-session-storage.server";
 import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
 import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "./harness/app-stack";
@@ -45,9 +47,14 @@ describe("data at rest after a day of support", () => {
     await slack?.close();
   });
 
-  it("keeps the Oscar key and shoppers' emails, names and words out of the database file", () => {
+  it("keeps the Oscar key, the session's tokens, Slack URLs and shoppers' emails, names and words out of the database file", async () => {
+    // The tokens as the app reads them (the live ones the worker used all day), looked for in the stored bytes.
+    const [session] = await new EncryptedSessionStorage(new PrismaSessionStorage(stack.db), testKeyring()).findSessionsByShop(TEST_SHOP);
+    const tokens = [session.accessToken!, session.refreshToken].filter((t): t is string => Boolean(t));
+    expect(tokens[0]).toMatch(/^shpat_/);
+    const slackUrls = (["urgent", "vip", "botEscalation"] as const).map((kind) => slack.webhookUrl(kind));
     const bytes = databaseBytes(stack);
-    for (const secret of [OSCAR_KEY, ...emails, ...names, ...SCENARIO_MESSAGES]) expect(bytes.includes(secret), secret).toBe(false);
+    for (const secret of [OSCAR_KEY, ...tokens, ...slackUrls, ...emails, ...names, ...SCENARIO_MESSAGES]) expect(bytes.includes(secret), secret).toBe(false);
   });
 
   it("keeps them out of every Redis key and value too, and holds them only inside encrypted fields", async () => {
@@ -58,7 +65,7 @@ describe("data at rest after a day of support", () => {
     expect(plainTextHits(entries, [OSCAR_KEY, ...emails, ...names, ...SCENARIO_MESSAGES])).toEqual([]);
 
     // What is encrypted is where the emails went: the check above looked at real data.
-    const opened = openSealedValues(entries, testKeyring()).map((o) => o.plaintext).join("\n");
+    const opened = openSealedValues(entries, testKeyring(), [TEST_SHOP]).map((o) => o.plaintext).join("\n");
     for (const email of emails) expect(opened).toContain(email);
   });
 });

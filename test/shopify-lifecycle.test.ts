@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOBS } from "../app/queues/jobs";
 import { createJobProducer } from "../app/queues/producer.server";
 import { createProducerConnection } from "../app/queues/redis.server";
-import { decryptSecret, encryptSecret } from "../app/security/encryption.server";
+import { decryptSecret, encryptSecret, SECRET_FIELDS } from "../app/security/encryption.server";
 import { createCustomerLookup, customerCacheId } from "../app/services/customer-lookup.server";
 import type { AdminGraphql } from "../app/shopify/admin-graphql.server";
 import type { CustomerDataExport } from "../app/services/data-exports.server";
@@ -67,7 +67,7 @@ describe("Shopify lifecycle and privacy webhooks", () => {
       for (const queue of queues) {
         for (const job of await queue.getJobs(["waiting", "delayed", "prioritized", "active", "completed", "failed"])) {
           const data = job.data as { shop: string; sealedEvent?: string };
-          const event = data.sealedEvent ? JSON.parse(decryptSecret(keyring, data.sealedEvent)) : null;
+          const event = data.sealedEvent ? JSON.parse(decryptSecret(keyring, data.sealedEvent, { shop: data.shop, field: SECRET_FIELDS.oscarEvent })) : null;
           events.push({
             queue: queue.name,
             id: job.id!,
@@ -115,7 +115,7 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     const event = { type: "message.created", data: { conversation_id: scenario.maya.conversationId, message: { id: "m-later", content: "hello?", message_type: "incoming" }, contact: { id: "c", name: scenario.maya.name, email: scenario.maya.email } } };
     await producer.enqueue(
       "oscar.event",
-      { shop, eventKey: `delayed-${apiKey}`, type: "message.created", receivedAt: Date.now(), sealedEvent: encryptSecret(keyring, JSON.stringify(event)) },
+      { shop, eventKey: `delayed-${apiKey}`, type: "message.created", receivedAt: Date.now(), sealedEvent: encryptSecret(keyring, JSON.stringify(event), { shop, field: SECRET_FIELDS.oscarEvent }) },
       { delay: 3_600_000 },
     );
     await producer.close();
@@ -226,7 +226,7 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     expect(once.events.filter(mayaA)).toEqual([]);
     expect(await stack.db.conversationRecord.count({ where: { shop: SHOP_A, OR: [{ shopifyCustomerId: a.maya.id }, { conversationId: a.maya.conversationId }] } })).toBe(0);
     expect(once.redis.map((e) => e.key)).not.toContain(cacheKeyOf(SHOP_A, a.maya.email));
-    expect(openSealedValues(once.redis, keyring).filter((o) => o.plaintext.includes(a.maya.conversationId))).toEqual([]);
+    expect(openSealedValues(once.redis, keyring, [SHOP_A, SHOP_B, SHOP_C]).filter((o) => o.plaintext.includes(a.maya.conversationId))).toEqual([]);
     expect((await downloadExport(SHOP_A, "/data-exports/4242")).status).toBe(404);
 
     // Everyone else is as they were: Liam in shop A, and both customers in shop B (Maya has the same email there).
@@ -307,7 +307,7 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     const redis = await dumpRedis(stack);
     const traces = [SHOP_A, a.maya.conversationId, a.liam.conversationId];
     expect(plainTextHits(redis, traces)).toEqual([]);
-    expect(openSealedValues(redis, keyring).filter((o) => traces.some((t) => o.plaintext.includes(t)))).toEqual([]);
+    expect(openSealedValues(redis, keyring, [SHOP_A, SHOP_B, SHOP_C]).filter((o) => traces.some((t) => o.plaintext.includes(t)))).toEqual([]);
     expect((await queuedEvents()).filter((e) => e.shop === SHOP_A)).toEqual([]);
     expect(redis.map((e) => e.key)).not.toContain(cacheKeyOf(SHOP_A, a.liam.email));
 

@@ -23,6 +23,8 @@ import { createKnowledgeSyncProcessor } from "./processors/knowledge-sync";
 import { createAnalyticsPurgeProcessor } from "./processors/analytics-purge";
 import { createWeeklyReportProcessor } from "./processors/weekly-report";
 import { createAnalyticsSchedules } from "../app/queues/analytics-schedules.server";
+import { createJobProducer } from "../app/queues/producer.server";
+import { createSecretsReencryptProcessor, reportOldSecretsAtStartup } from "./processors/secrets-reencrypt";
 
 const settings = config();
 const keyring = settings.encryption;
@@ -63,6 +65,7 @@ const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>
   "analytics.weekly-report": createWeeklyReportProcessor({ db: prisma, oscarFor, keyring, sendSlack, apiKey: settings.shopify.apiKey, logger }),
   "analytics.purge-expired": createAnalyticsPurgeProcessor({ db: prisma, logger }),
   "knowledge.sync": createKnowledgeSyncProcessor({ db: prisma, adminGraphqlFor, oscarFor, logger }),
+  "secrets.reencrypt": createSecretsReencryptProcessor({ db: prisma, redis, prefix, keyring, logger }),
 };
 
 const process_ = withFailureClassification(async (job: Job, token?: string) => {
@@ -95,6 +98,15 @@ const workers = Object.values(QUEUES).map((queue) => {
 await schedules.scheduleRetention();
 logger.info({ queues: Object.values(QUEUES), concurrency: settings.workerConcurrency }, "worker ready");
 
+// Secrets under an old key are counted and, if any, re-encrypted (after a key rotation, once per deploy).
+// Not awaited: the shutdown handlers below must be in place while it runs.
+const producer = createJobProducer({ connection: redis, prefix: settings.redis.prefix });
+void reportOldSecretsAtStartup({
+  db: prisma, redis, prefix, keyring, logger,
+  // A fixed id: several workers starting together queue one job; removed when done so the next deploy can queue it again.
+  enqueue: () => producer.enqueue("secrets.reencrypt", {}, { jobId: "secrets-reencrypt", removeOnComplete: true, removeOnFail: true, attempts: 3 }),
+}).catch((error: unknown) => logger.error({ error: (error as Error).message }, "counting secrets under an old key failed"));
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -102,6 +114,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "worker stopping: finishing active jobs");
   await Promise.all(workers.map((w) => w.close()));
   await schedules.close();
+  await producer.close();
   await prisma.$disconnect();
   redis.disconnect();
   logger.info("worker stopped");

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Logger } from "../logger.server";
 import { findConnection } from "../models/oscar-connection.server";
-import { decryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 import { createOscarClient, type OscarClient, type OscarClientOptions } from "./client.server";
 import type { OscarJobStarts, OscarRateLimiter } from "./rate-limit.server";
 
@@ -29,6 +29,6 @@ export function createOscarClientFactory({ db, keyring, baseUrl, limiter, jobSta
   return async (shop) => {
     const connection = await findConnection(db, shop);
     if (!connection) throw new ShopNotConnectedError();
-    return createOscarClient({ baseUrl, apiKey: decryptSecret(keyring, connection.apiKeyCiphertext), limiter, jobStarts, logger, timeoutMs, retry });
+    return createOscarClient({ baseUrl, apiKey: decryptSecret(keyring, connection.apiKeyCiphertext, { shop, field: SECRET_FIELDS.oscarApiKey }), limiter, jobStarts, logger, timeoutMs, retry });
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSealed } from "../security/encryption.server";
 
 /**
  * Every queue and every job the app runs, with the payload each job carries. Payloads hold ids only:
@@ -14,6 +15,8 @@ export const QUEUES = {
   knowledgeSync: "knowledge-sync",
   /** The weekly Slack report (one job scheduler per shop) and the nightly purge of expired analytics rows. */
   analytics: "analytics",
+  /** Upkeep of the app itself: re-encrypting stored secrets under the newest key. */
+  maintenance: "maintenance",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -39,7 +42,7 @@ export const JOBS = {
       type: z.string(),
       receivedAt: z.number().int(),
       /** The whole event, AES-256-GCM encrypted: it holds the shopper's email and words. */
-      sealedEvent: z.string().startsWith("v"),
+      sealedEvent: z.string().refine(isSealed, "must be a sealed secret"),
       /** The job already booked its start against the shop's Oscar budget (a job books once). */
       startBooked: z.boolean().optional(),
       /** Times the job was put back to wait (Oscar budget, a busy conversation) without a failed try. */
@@ -52,6 +55,11 @@ export const JOBS = {
   },
   "analytics.purge-expired": {
     queue: QUEUES.analytics,
+    payload: z.object({}),
+  },
+  /** Every shop's secrets, so it is the one job without a shop: see app/security/reencryption.server.ts. */
+  "secrets.reencrypt": {
+    queue: QUEUES.maintenance,
     payload: z.object({}),
   },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;

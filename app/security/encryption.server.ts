@@ -1,15 +1,48 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
 /**
- * Secrets at rest (Oscar API keys, webhook secrets, Slack URLs): AES-256-GCM with a key version in
- * every ciphertext, so a new key can be introduced and old rows still read while they are re-encrypted.
- * Format: `v<version>.<iv>.<auth tag>.<ciphertext>` (base64url parts).
+ * Secrets at rest (Oscar API keys, webhook secrets, Slack URLs, session tokens, sealed job data):
+ * AES-256-GCM with a key version in every ciphertext, so a new key can be introduced and old rows
+ * still read while they are re-encrypted.
+ *
+ * Format 2 (written now): `s2.<key version>.<iv>.<auth tag>.<ciphertext>` (base64url parts), sealed
+ * with associated data naming the shop and the field, so a ciphertext copied to another shop's row or
+ * another column does not open. Format 1 (`v<key version>.<iv>.<auth tag>.<ciphertext>`, no associated
+ * data) is still read, so rows written before format 2 keep working until the re-encryption job
+ * rewrites them; both formats must carry a full 16-byte tag.
  */
 
 export type EncryptionKeyring = { current: number; keys: Map<number, Buffer> };
 
+/** Where a ciphertext belongs: it opens only for the same shop and field. */
+export type SecretContext = { shop: string; field: string };
+
+/** The fields the app seals, one name per place a ciphertext lands. */
+export const SECRET_FIELDS = {
+  oscarApiKey: "oscar-connection.apiKey",
+  oscarWebhookSecret: "oscar-connection.webhookSecret",
+  sessionAccessToken: "session.accessToken",
+  sessionRefreshToken: "session.refreshToken",
+  /** `slack-settings.<column>`: one per alert kind, see app/models/slack-settings.server.ts. */
+  slackUrl: (column: string) => `slack-settings.${column}`,
+  oscarEvent: "oscar-event.sealedEvent",
+  customerCache: "customer-cache",
+  dataExport: "data-export",
+  unexpectedOscarEvent: "oscar-unexpected-event.body",
+} as const;
+
 export class DecryptionError extends Error {
   override name = "DecryptionError";
+}
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const FORMAT_2 = /^s2\.(\d{1,6})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]*)$/;
+const FORMAT_1 = /^v(\d{1,6})\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
+
+/** True when a value is one of the app's ciphertexts (either format), rather than plain text. */
+export function isSealed(value: string): boolean {
+  return FORMAT_2.test(value) || FORMAT_1.test(value);
 }
 
 /** Parses ENCRYPTION_KEYS: `<version>:<base64 32-byte key>` pairs, comma-separated, newest first. */
@@ -30,35 +63,58 @@ export function parseKeyring(value: string): EncryptionKeyring {
   return { current, keys };
 }
 
-export function encryptSecret(keyring: EncryptionKeyring, plaintext: string): string {
-  const key = keyring.keys.get(keyring.current)!;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v" + keyring.current, iv, cipher.getAuthTag(), ciphertext]
-    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
-    .join(".");
+/** The associated data for a context; shops are myshopify domains and fields are ours, so `|` cannot occur in either. */
+function associatedData({ shop, field }: SecretContext): Buffer {
+  if (!shop || !field || shop.includes("|") || field.includes("|")) throw new Error("A secret's context needs a shop and a field, without '|'.");
+  return Buffer.from(`oscar-chat-secret|${field}|${shop}`, "utf8");
 }
 
-export function decryptSecret(keyring: EncryptionKeyring, sealed: string): string {
-  const [versionPart, iv, tag, ciphertext] = sealed.split(".");
-  const version = Number(versionPart?.slice(1));
-  const key = keyring.keys.get(version);
-  if (!versionPart?.startsWith("v") || !key || !iv || !tag || ciphertext === undefined) {
-    throw new DecryptionError(key ? "The stored secret is malformed." : `The stored secret was encrypted with key version ${versionPart?.slice(1)}, which is not configured.`);
-  }
+export function encryptSecret(keyring: EncryptionKeyring, plaintext: string, context: SecretContext): string {
+  const key = keyring.keys.get(keyring.current)!;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(associatedData(context));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return ["s2", String(keyring.current), ...[iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString("base64url"))].join(".");
+}
+
+export function decryptSecret(keyring: EncryptionKeyring, sealed: string, context: SecretContext): string {
+  const aad = associatedData(context);
+  const format2 = FORMAT_2.exec(sealed);
+  const match = format2 ?? FORMAT_1.exec(sealed);
+  if (!match) throw new DecryptionError("The stored secret is malformed.");
+  const [, version, iv, tag, ciphertext] = match;
+  const key = keyring.keys.get(Number(version));
+  if (!key) throw new DecryptionError(`The stored secret was encrypted with key version ${version}, which is not configured.`);
+  const ivBytes = Buffer.from(iv, "base64url");
+  const tagBytes = Buffer.from(tag, "base64url");
+  // GCM would accept a tag as short as 4 bytes, which an attacker can forge by trial: only full tags open.
+  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new DecryptionError("The stored secret is malformed.");
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", key, ivBytes, { authTagLength: TAG_BYTES });
+    if (format2) decipher.setAAD(aad);
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
   } catch {
-    throw new DecryptionError("The stored secret could not be decrypted: it was altered or the key is wrong.");
+    throw new DecryptionError("The stored secret could not be decrypted: it was altered, belongs to another shop or field, or the key is wrong.");
   }
 }
 
-/** True when a secret should be re-encrypted with the current key (key rotation). */
+/** The key version a ciphertext was sealed with, or null when the value is not a ciphertext. */
+export function keyVersionOf(sealed: string): number | null {
+  const match = FORMAT_2.exec(sealed) ?? FORMAT_1.exec(sealed);
+  return match ? Number(match[1]) : null;
+}
+
+/** True when a secret should be rewritten: sealed with an older key, or in format 1 (no associated data). */
 export function needsReencryption(keyring: EncryptionKeyring, sealed: string): boolean {
-  return !sealed.startsWith(`v${keyring.current}.`);
+  const match = FORMAT_2.exec(sealed);
+  return !match || Number(match[1]) !== keyring.current;
+}
+
+/** Opens a secret and, when it uses an old key or format, seals it again under the current key. */
+export function reencryptSecret(keyring: EncryptionKeyring, sealed: string, context: SecretContext): string {
+  return needsReencryption(keyring, sealed) ? encryptSecret(keyring, decryptSecret(keyring, sealed, context), context) : sealed;
 }
 
 export function generateKeyringEntry(version = 1): string {

@@ -5,7 +5,7 @@ import type { Logger } from "../logger.server";
 import { JOBS } from "../queues/jobs";
 import { customerOrders, deleteCustomerOrders } from "../models/shop-order.server";
 import { ALL_STATES, belongsToShop, namedForShop, type JobRemoval, type StoredJob } from "../queues/job-removal.server";
-import { decryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 import { DeliveryNotFinishedError } from "../webhooks/shopify-deliveries.server";
 import { forgetCachedCustomer, forgetCachedCustomers, readCachedCustomer } from "./customer-lookup.server";
 import { forgetUnexpectedOscarEvents } from "./unexpected-oscar-events.server";
@@ -78,7 +78,7 @@ function openEvent(keyring: EncryptionKeyring, job: StoredJob): OpenedEvent | nu
   const payload = JOBS["oscar.event"].payload.safeParse(job.data);
   if (job.name !== "oscar.event" || !payload.success) return null;
   try {
-    const event = JSON.parse(decryptSecret(keyring, payload.data.sealedEvent)) as { data?: { conversation_id?: unknown; contact?: { email?: unknown } } };
+    const event = JSON.parse(decryptSecret(keyring, payload.data.sealedEvent, { shop: payload.data.shop, field: SECRET_FIELDS.oscarEvent })) as { data?: { conversation_id?: unknown; contact?: { email?: unknown } } };
     const conversationId = event.data?.conversation_id;
     const email = event.data?.contact?.email;
     return {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { CUSTOMER_FOR_CONVERSATION_QUERY } from "../graphql/customer-for-conversation";
-import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { decryptSecret, encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 import { runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
 
 const money = z.object({ amount: z.string(), currencyCode: z.string() });
@@ -68,7 +68,7 @@ export function createCustomerLookup({ redis, prefix, keyring, ttlSeconds = 60, 
     const lockKey = customerLockKey(prefix, id);
     const read = async () => {
       const sealed = await redis.get(cacheKey);
-      return sealed === null ? undefined : (JSON.parse(decryptSecret(keyring, sealed)) as ShopifyCustomer | null);
+      return sealed === null ? undefined : (JSON.parse(decryptSecret(keyring, sealed, { shop, field: SECRET_FIELDS.customerCache })) as ShopifyCustomer | null);
     };
 
     const deadline = Date.now() + waitMs;
@@ -87,7 +87,7 @@ export function createCustomerLookup({ redis, prefix, keyring, ttlSeconds = 60, 
       // Expired ids are pruned on each write, so the index stays as small as the live cache.
       await redis
         .multi()
-        .set(cacheKey, encryptSecret(keyring, JSON.stringify(customer)), "EX", ttlSeconds)
+        .set(cacheKey, encryptSecret(keyring, JSON.stringify(customer), { shop, field: SECRET_FIELDS.customerCache }), "EX", ttlSeconds)
         .zadd(indexKey, expiresAt, id)
         .zremrangebyscore(indexKey, "-inf", Date.now())
         .expire(indexKey, ttlSeconds)
@@ -102,7 +102,7 @@ export function createCustomerLookup({ redis, prefix, keyring, ttlSeconds = 60, 
 /** The cached look-up for one shopper, if one is live (for a customer's data export). */
 export async function readCachedCustomer(redis: Redis, prefix: string, keyring: EncryptionKeyring, shop: string, email: string): Promise<ShopifyCustomer | null> {
   const sealed = await redis.get(customerCacheKey(prefix, customerCacheId(shop, email)));
-  return sealed === null ? null : (JSON.parse(decryptSecret(keyring, sealed)) as ShopifyCustomer | null);
+  return sealed === null ? null : (JSON.parse(decryptSecret(keyring, sealed, { shop, field: SECRET_FIELDS.customerCache })) as ShopifyCustomer | null);
 }
 
 /** Forgets one shopper's cached look-up in one shop (customers/redact). */

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { decryptSecret, encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 
 /**
  * Customer data exports (answers to customers/data_request), kept where the merchant can download
@@ -66,10 +66,10 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
   const keyOf = (shop: string, dataRequestId: string) => `${prefix}data-export:${shop}:${dataRequestId}`;
   const indexOf = (shop: string) => `${prefix}data-export-index:${shop}`;
   // An export sealed with a key that was since retired can be read by no one: it counts as absent.
-  const open = (sealed: string | null): CustomerDataExport | null => {
+  const open = (shop: string, sealed: string | null): CustomerDataExport | null => {
     if (sealed === null) return null;
     try {
-      return JSON.parse(decryptSecret(keyring, sealed)) as CustomerDataExport;
+      return JSON.parse(decryptSecret(keyring, sealed, { shop, field: SECRET_FIELDS.dataExport })) as CustomerDataExport;
     } catch {
       return null;
     }
@@ -97,7 +97,7 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
       const expiresAt = Date.now() + ttlSeconds * 1000;
       await redis
         .multi()
-        .set(keyOf(data.shop, data.dataRequestId), encryptSecret(keyring, JSON.stringify(data)), "EX", ttlSeconds)
+        .set(keyOf(data.shop, data.dataRequestId), encryptSecret(keyring, JSON.stringify(data), { shop: data.shop, field: SECRET_FIELDS.dataExport }), "EX", ttlSeconds)
         .zadd(indexOf(data.shop), expiresAt, data.dataRequestId)
         // The index lives as long as its newest export.
         .expire(indexOf(data.shop), ttlSeconds)
@@ -105,7 +105,7 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
     },
     async read(shop, dataRequestId) {
       if (!/^\d{1,20}$/.test(dataRequestId)) return null;
-      return open(await redis.get(keyOf(shop, dataRequestId)));
+      return open(shop, await redis.get(keyOf(shop, dataRequestId)));
     },
     async list(shop) {
       const ids = await indexedIds(shop);
@@ -113,7 +113,7 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
       const sealed = await redis.mget(ids.map((id) => keyOf(shop, id)));
       const summaries: DataExportSummary[] = [];
       for (const value of sealed) {
-        const data = open(value);
+        const data = open(shop, value);
         if (data) summaries.push({ dataRequestId: data.dataRequestId, preparedAt: data.preparedAt, expiresAt: data.expiresAt, shopifyCustomerId: data.customer.shopifyCustomerId });
       }
       return summaries.sort((a, b) => b.preparedAt.localeCompare(a.preparedAt));
@@ -124,7 +124,7 @@ export function createDataExportStore({ redis, prefix, keyring, ttlSeconds = DAT
       const removed: string[] = [];
       for (const key of keys) {
         if (matches) {
-          const data = open(await redis.get(key));
+          const data = open(shop, await redis.get(key));
           // Unreadable exports are removed too: they can only ever take up room.
           if (data && !matches(data)) continue;
         }

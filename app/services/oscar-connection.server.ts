@@ -6,7 +6,7 @@ import { OSCAR_WEBHOOK_EVENT_TYPES, type Workspace } from "../oscar/contract";
 import { OscarError, OscarKeyRejectedError, OscarTransientError } from "../oscar/errors";
 import { ShopNotConnectedError } from "../oscar/for-shop.server";
 import { findConnection, saveWorkspace } from "../models/oscar-connection.server";
-import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { decryptSecret, encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 
 export type OscarConnectionDeps = {
   db: PrismaClient;
@@ -46,11 +46,11 @@ export async function connectOscar(
   const webhook = await oscar.createWebhook({ url: oscarWebhookUrl(deps.appUrl, ingestKey), events: [...OSCAR_WEBHOOK_EVENT_TYPES], secret });
   const only = workspaces.length === 1 ? workspaces[0] : undefined;
   const data = {
-    apiKeyCiphertext: encryptSecret(deps.keyring, apiKey),
+    apiKeyCiphertext: encryptSecret(deps.keyring, apiKey, { shop, field: SECRET_FIELDS.oscarApiKey }),
     apiKeyLast4: apiKey.slice(-4),
     ingestKey,
     webhookId: String(webhook.id),
-    webhookSecretCiphertext: encryptSecret(deps.keyring, secret),
+    webhookSecretCiphertext: encryptSecret(deps.keyring, secret, { shop, field: SECRET_FIELDS.oscarWebhookSecret }),
     webhookRegisteredAt: new Date(),
     workspaceId: only ? String(only.id) : (previous?.workspaceId ?? null),
     workspaceName: only ? only.name : (previous?.workspaceName ?? null),
@@ -64,9 +64,9 @@ export async function connectOscar(
 }
 
 /** Removes the shop's webhook at Oscar with the key that registered it (best effort: the key may be revoked). */
-async function removeWebhook(deps: OscarConnectionDeps, connection: Pick<OscarConnection, "apiKeyCiphertext" | "webhookId">) {
+async function removeWebhook(deps: OscarConnectionDeps, connection: Pick<OscarConnection, "shop" | "apiKeyCiphertext" | "webhookId">) {
   if (!connection.webhookId) return;
-  await deps.oscarWithKey(decryptSecret(deps.keyring, connection.apiKeyCiphertext)).deleteWebhook(connection.webhookId);
+  await deps.oscarWithKey(decryptSecret(deps.keyring, connection.apiKeyCiphertext, { shop: connection.shop, field: SECRET_FIELDS.oscarApiKey })).deleteWebhook(connection.webhookId);
 }
 
 /** Disconnects: the webhook is removed at Oscar when the key still works, and the key is erased. */
@@ -101,7 +101,7 @@ export async function rotateOscarKey(deps: OscarConnectionDeps, shop: string, ap
 export async function listOscarWorkspaces(deps: OscarConnectionDeps, shop: string): Promise<Workspace[]> {
   const connection = await findConnection(deps.db, shop);
   if (!connection) throw new ShopNotConnectedError();
-  return deps.oscarWithKey(decryptSecret(deps.keyring, connection.apiKeyCiphertext)).listWorkspaces();
+  return deps.oscarWithKey(decryptSecret(deps.keyring, connection.apiKeyCiphertext, { shop, field: SECRET_FIELDS.oscarApiKey })).listWorkspaces();
 }
 
 /** Records the workspace the merchant chose, after checking that the stored key can see it. */

@@ -3,7 +3,7 @@ import type { OscarConnection } from "@prisma/client";
 import type { Logger } from "../logger.server";
 import { isKnownOscarEventType, OscarWebhookEnvelopeSchema, OscarWebhookEventSchema } from "../oscar/contract";
 import { QueueUnavailableError, type JobProducer } from "../queues/producer.server";
-import { decryptSecret, encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { decryptSecret, encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 import { OSCAR_SIGNATURE_HEADER, verifyOscarSignature } from "../webhooks/oscar-signature.server";
 import { BodyTooLargeError, readBodyWithLimit } from "../webhooks/read-body.server";
 import { jsonResponse } from "../http/json.server";
@@ -99,7 +99,7 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
         eventKey,
         type: event.data.type,
         receivedAt: now(),
-        sealedEvent: encryptSecret(deps.keyring, JSON.stringify(event.data)),
+        sealedEvent: encryptSecret(deps.keyring, JSON.stringify(event.data), { shop: connection.shop, field: SECRET_FIELDS.oscarEvent }),
       },
       // The job id makes a redelivered event land on the job that already exists.
       { jobId: oscarEventJobId(connection.shop, eventKey) },
@@ -149,7 +149,7 @@ export function cachedIngestTargets(
     if (hit && hit.expires > now()) return hit.target;
     const connection = await find(ingestKey);
     const target = connection?.webhookSecretCiphertext
-      ? { shop: connection.shop, secret: decryptSecret(keyring, connection.webhookSecretCiphertext) }
+      ? { shop: connection.shop, secret: decryptSecret(keyring, connection.webhookSecretCiphertext, { shop: connection.shop, field: SECRET_FIELDS.oscarWebhookSecret }) }
       : null;
     // Unknown keys are remembered too (briefly), so a flood of bad URLs cannot hammer the database.
     if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);

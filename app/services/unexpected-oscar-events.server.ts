@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { encryptSecret, type EncryptionKeyring } from "../security/encryption.server";
+import { encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 
 /**
  * Oscar events that arrived well signed but in a shape the app does not expect (a field renamed,
@@ -33,7 +33,7 @@ export function createUnexpectedOscarEvents({ redis, prefix, keyring }: { redis:
         type: event.type.slice(0, 64),
         receivedAt: event.receivedAt,
         problems: event.problems.slice(0, 300),
-        sealedBody: encryptSecret(keyring, Buffer.from(rawBody).toString("utf8")),
+        sealedBody: encryptSecret(keyring, Buffer.from(rawBody).toString("utf8"), { shop, field: SECRET_FIELDS.unexpectedOscarEvent }),
       };
       // One transaction, so the list is never left uncapped or without its expiry.
       const results = await redis

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { Queue } from "bullmq";
-import { decryptSecret, parseKeyring } from "../../app/security/encryption.server";
+import { decryptSecret, parseKeyring, SECRET_FIELDS } from "../../app/security/encryption.server";
 import { signOscarPayload } from "../../app/webhooks/oscar-signature.server";
 import { TEST_ENCRYPTION_KEYS, type AppStack } from "./app-stack";
 
@@ -9,7 +9,7 @@ export async function oscarWebhookTarget(db: PrismaClient, appUrl: string, shop:
   const connection = await db.oscarConnection.findUniqueOrThrow({ where: { shop } });
   return {
     url: `${appUrl}/webhooks/oscar/${connection.ingestKey}`,
-    secret: decryptSecret(parseKeyring(TEST_ENCRYPTION_KEYS), connection.webhookSecretCiphertext!),
+    secret: decryptSecret(parseKeyring(TEST_ENCRYPTION_KEYS), connection.webhookSecretCiphertext!, { shop, field: SECRET_FIELDS.oscarWebhookSecret }),
   };
 }
 

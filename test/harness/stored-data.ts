@@ -5,7 +5,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { databaseProvider, sqliteFilePath } from "../../app/db/adapter.server";
 import { QUEUES } from "../../app/queues/jobs";
-import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
+import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import type { AppStack } from "./app-stack";
 import { SHARED_REDIS_URL } from "./redis";
 import { waitFor } from "./wait";
@@ -55,14 +55,34 @@ export function plainTextHits(entries: RedisEntry[], needles: string[]): string[
   return hits;
 }
 
-const SEALED = /v\d+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*/g;
+const SEALED = /(?:s2\.\d+|v\d+)\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*/g;
 
-/** Every encrypted value found in Redis (alone or inside job data), opened: what the app can still read. */
-export function openSealedValues(entries: RedisEntry[], keyring: EncryptionKeyring): { key: string; plaintext: string }[] {
+/** The fields whose ciphertexts the app keeps in Redis (sealed events in job data, cached look-ups, exports). */
+const REDIS_FIELDS = [SECRET_FIELDS.oscarEvent, SECRET_FIELDS.customerCache, SECRET_FIELDS.dataExport];
+
+/** Opens a ciphertext sealed for one of the shops and fields; throws when none fits (so nothing is silently skipped). */
+function openForAny(keyring: EncryptionKeyring, sealed: string, shops: string[], fields: string[]): string {
+  for (const shop of shops) {
+    for (const field of fields) {
+      try {
+        return decryptSecret(keyring, sealed, { shop, field });
+      } catch {
+        // another shop or field: try the next
+      }
+    }
+  }
+  throw new Error(`A ciphertext in Redis opens for none of ${shops.join(", ")}.`);
+}
+
+/**
+ * Every encrypted value found in Redis (alone or inside job data), opened: what the app can still read.
+ * `shops`: every shop the test used, since each ciphertext opens only for its own shop.
+ */
+export function openSealedValues(entries: RedisEntry[], keyring: EncryptionKeyring, shops: string[]): { key: string; plaintext: string }[] {
   const opened: { key: string; plaintext: string }[] = [];
   for (const { key, values } of entries) {
     for (const value of values) {
-      for (const sealed of value.match(SEALED) ?? []) opened.push({ key, plaintext: decryptSecret(keyring, sealed) });
+      for (const sealed of value.match(SEALED) ?? []) opened.push({ key, plaintext: openForAny(keyring, sealed, shops, REDIS_FIELDS) });
     }
   }
   return opened;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEscalationRules } from "../../app/models/escalation-rules.server";
 import { loadOrderStatusSettings } from "../../app/models/order-status-settings.server";
 import { slackUrlFor } from "../../app/models/slack-settings.server";
-import { decryptSecret, parseKeyring } from "../../app/security/encryption.server";
+import { decryptSecret, parseKeyring, SECRET_FIELDS } from "../../app/security/encryption.server";
 import { startOscarSimulator, type OscarSimulator } from "../../sim/oscar/server";
 import { startSlackReceiver, type SlackReceiver } from "../../sim/slack/receiver";
 import { installShop, startAppStack, TEST_API_KEY, TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "../harness/app-stack";
@@ -297,7 +297,8 @@ describe("admin onboarding and settings: loaders and actions with real session t
 
     const after = (await connectionOf(SHOP_A))!;
     expect(after.ingestKey).not.toBe(before.ingestKey);
-    expect(decryptSecret(keyring, after.webhookSecretCiphertext!)).not.toBe(decryptSecret(keyring, before.webhookSecretCiphertext!));
+    const secretOfA = { shop: SHOP_A, field: SECRET_FIELDS.oscarWebhookSecret };
+    expect(decryptSecret(keyring, after.webhookSecretCiphertext!, secretOfA)).not.toBe(decryptSecret(keyring, before.webhookSecretCiphertext!, secretOfA));
     expect(after).toMatchObject({ workspaceId: before.workspaceId, widgetId: "wdg_store_A1" });
     expect(oscar.inspect.webhooks()).toEqual([expect.objectContaining({ id: after.webhookId, url: `${stack.appUrl}/webhooks/oscar/${after.ingestKey}` })]);
 
@@ -308,7 +309,7 @@ describe("admin onboarding and settings: loaders and actions with real session t
 
   it("keeps the key unreadable in the database file and out of every page and loader", async () => {
     const connection = (await connectionOf(SHOP_A))!;
-    const webhookSecret = decryptSecret(keyring, connection.webhookSecretCiphertext!);
+    const webhookSecret = decryptSecret(keyring, connection.webhookSecretCiphertext!, { shop: SHOP_A, field: SECRET_FIELDS.oscarWebhookSecret });
     const bytes = databaseBytes(stack);
     expect(bytes.length).toBeGreaterThan(0);
     for (const secret of [KEY_A, webhookSecret, slack.webhookUrl("urgent")]) {

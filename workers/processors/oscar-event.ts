@@ -11,7 +11,7 @@ import type { OscarClient } from "../../app/oscar/client.server";
 import type { OscarClientFactory } from "../../app/oscar/for-shop.server";
 import { ConversationBusyError, withConversationLock } from "../../app/queues/conversation-lock.server";
 import { parseJobPayload, type JobPayload } from "../../app/queues/jobs";
-import { decryptSecret, type EncryptionKeyring } from "../../app/security/encryption.server";
+import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
 import type { CustomerLookup } from "../../app/services/customer-lookup.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
@@ -45,7 +45,7 @@ export function createOscarEventProcessor(deps: OscarEventDeps) {
   const handle = handleOscarEvent(deps);
   return async (job: Job, token?: string): Promise<void> => {
     const payload = parseJobPayload("oscar.event", job.data);
-    const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent)));
+    const event = OscarWebhookEventSchema.parse(JSON.parse(decryptSecret(deps.keyring, payload.sealedEvent, { shop: payload.shop, field: SECRET_FIELDS.oscarEvent })));
     // The shop's Oscar client (its key read and decrypted) once per job, only if the job needs it.
     let client: Promise<OscarClient> | undefined;
     const oscar = () => (client ??= deps.oscarFor(payload.shop));

@@ -11,7 +11,7 @@ import { createLogger } from "../../../app/logger.server";
 import { createOscarClient } from "../../../app/oscar/client.server";
 import { createOscarRateLimiter } from "../../../app/oscar/rate-limit.server";
 import { adminHostParam, mintSessionToken } from "../../../app/sandbox/session-token.server";
-import { decryptSecret, generateKeyringEntry, parseKeyring } from "../../../app/security/encryption.server";
+import { decryptSecret, generateKeyringEntry, parseKeyring, SECRET_FIELDS } from "../../../app/security/encryption.server";
 import { connectOscar } from "../../../app/services/oscar-connection.server";
 import { startOscarSimulator, type OscarSimulatorOptions } from "../../../sim/oscar/server";
 import { createStoreFixture, type StoreFixture } from "../../../sim/shopify-admin/fixtures";
@@ -170,7 +170,7 @@ export async function startReliabilityStack({ name, redisUrl = process.env.REDIS
       shop,
       apiKey: oscarKeyOf(i),
       ingestUrl: `${appUrl}/webhooks/oscar/${stored.ingestKey}`,
-      webhookSecret: decryptSecret(keyring, stored.webhookSecretCiphertext!),
+      webhookSecret: decryptSecret(keyring, stored.webhookSecretCiphertext!, { shop, field: SECRET_FIELDS.oscarWebhookSecret }),
       store: stores[i],
     });
   }
