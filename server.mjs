@@ -9,6 +9,8 @@ import compression from "compression";
 import express from "express";
 import morgan from "morgan";
 
+// `npm start` is production unless told otherwise; the app's configuration makes the same choice.
+process.env.NODE_ENV ||= "production";
 installGlobals();
 
 const build = await import(pathToFileURL(resolve("build/server/index.js")).href);
