@@ -38,9 +38,9 @@ export const settingsDeps = { db: prisma, keyring: settings.encryption, logger }
 
 export const failedJobs = createFailedJobs({ connection: producerRedis, prefix: settings.redis.prefix });
 
-export const sendSlack = createSlackSender();
-
-/** Loopback Slack URLs (a local receiver) are accepted only outside production. */
+/** Loopback Slack URLs (the sandbox's local receiver) are accepted only outside production. */
 export const allowLoopbackSlack = settings.env !== "production";
+
+export const sendSlack = createSlackSender({ allowLocalReceiver: allowLoopbackSlack });
 
 export const shopifyApiKey = settings.shopify.apiKey;
