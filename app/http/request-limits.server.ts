@@ -32,8 +32,9 @@ export function requestBodyLimit(path: string): number {
 export function refuseOversizedBody(res: ServerResponse, limitBytes: number): boolean {
   if (res.headersSent) return false;
   if (res.socket) lingerBeforeClosing(res.socket);
-  res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
-  res.end(`The request body is larger than ${limitBytes} bytes.`);
+  // JSON like the webhook routes' other refusals ({"error": sentence}).
+  res.writeHead(413, { "Content-Type": "application/json; charset=utf-8", Connection: "close" });
+  res.end(JSON.stringify({ error: `The request body is larger than ${limitBytes} bytes.` }));
   return true;
 }
 

@@ -151,6 +151,6 @@ describe("bounded work per request on the built server", () => {
       body: `rules=${"x".repeat(200 * 1024)}`,
     });
     expect(response.status).toBe(413);
-    expect(await response.text()).toBe("The request body is larger than 131072 bytes.");
+    expect(await response.json()).toEqual({ error: "The request body is larger than 131072 bytes." });
   });
 });
