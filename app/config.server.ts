@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseKeyring, type EncryptionKeyring } from "./security/encryption.server";
+import { isInternalHost, isLoopbackHost } from "./security/network-address";
 
 /**
  * Every setting the app reads, validated once at start-up.
@@ -17,9 +18,10 @@ const url = (what: string) =>
   z.url({ error: `must be a URL such as ${what}` });
 
 const configSchema = z.object({
+  // Unset means production: development and test behaviour must be asked for (see localSandbox below).
   NODE_ENV: z.enum(["development", "production", "test"], {
     error: "must be development, production or test",
-  }).default("development"),
+  }).default("production"),
   SHOPIFY_API_KEY: z.string({ error: "is missing: set it to your app's client id from the Shopify Partner Dashboard" })
     .min(1, "is empty: set it to your app's client id from the Shopify Partner Dashboard"),
   SHOPIFY_API_SECRET: z.string({ error: "is missing: set it to your app's client secret from the Shopify Partner Dashboard" })
@@ -46,6 +48,7 @@ const configSchema = z.object({
 });
 
 export type Config = {
+  /** "production" unless NODE_ENV asks for development or test and SHOPIFY_APP_URL is loopback. */
   env: "development" | "production" | "test";
   shopify: { apiKey: string; apiSecret: string; appUrl: string; scopes: string[]; adminApiOrigin?: string };
   databaseUrl: string;
@@ -88,14 +91,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`ENCRYPTION_KEYS is not valid: ${(error as Error).message}.`);
   }
-  if (c.NODE_ENV === "production" && c.SANDBOX_MODE) {
-    throw new ConfigError("SANDBOX_MODE must not be set when NODE_ENV is production: the sandbox sign-in bypasses Shopify authentication.");
-  }
-  if (c.NODE_ENV === "production" && c.SHOPIFY_ADMIN_API_ORIGIN) {
-    throw new ConfigError("SHOPIFY_ADMIN_API_ORIGIN must not be set when NODE_ENV is production: it redirects Admin API calls away from Shopify.");
-  }
+  const local = isLocalSandbox(c.NODE_ENV, c.SHOPIFY_APP_URL);
+  if (!local) refuseSandboxOnlySettings(c);
   return {
-    env: c.NODE_ENV,
+    env: local ? c.NODE_ENV : "production",
     shopify: {
       apiKey: c.SHOPIFY_API_KEY,
       apiSecret: c.SHOPIFY_API_SECRET,
@@ -114,6 +113,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobRetry: { attempts: c.JOB_ATTEMPTS, backoffMs: c.JOB_BACKOFF_MS },
     workerLockMs: c.WORKER_LOCK_MS,
   };
+}
+
+/**
+ * Development and test behaviour (sandbox sign-in, fake Admin API, plain-http Oscar, local Slack) only
+ * when NODE_ENV asks for it AND the app is served to this machine alone; anything else is production.
+ */
+function isLocalSandbox(nodeEnv: string, appUrl: string): boolean {
+  return nodeEnv !== "production" && isLoopbackHost(new URL(appUrl).hostname);
+}
+
+const OUTSIDE_SANDBOX = "outside a local sandbox (NODE_ENV development or test and SHOPIFY_APP_URL on 127.0.0.1, ::1 or localhost)";
+
+function refuseSandboxOnlySettings(c: z.infer<typeof configSchema>): void {
+  if (c.SANDBOX_MODE) {
+    throw new ConfigError(`SANDBOX_MODE must not be set ${OUTSIDE_SANDBOX}: the sandbox sign-in bypasses Shopify authentication.`);
+  }
+  if (c.SHOPIFY_ADMIN_API_ORIGIN) {
+    throw new ConfigError(`SHOPIFY_ADMIN_API_ORIGIN must not be set ${OUTSIDE_SANDBOX}: it sends Admin API calls and access tokens away from Shopify.`);
+  }
+  const oscar = new URL(c.OSCAR_API_BASE);
+  if (oscar.protocol !== "https:") {
+    throw new ConfigError(`OSCAR_API_BASE must be an https URL ${OUTSIDE_SANDBOX}: Oscar API keys must not cross the network in plain text.`);
+  }
+  if (isInternalHost(oscar.hostname)) {
+    throw new ConfigError(`OSCAR_API_BASE must not point at a loopback, private or link-local address ${OUTSIDE_SANDBOX}: Oscar API keys would go to a host inside this network.`);
+  }
 }
 
 let cached: Config | undefined;

@@ -7,11 +7,14 @@ import { config } from "./config.server";
 import { logger } from "./logger.instance.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { closeConnectionsOnShutdown } from "./shutdown.server";
+import { BodyTooLargeError } from "./webhooks/read-body.server";
 
 closeConnectionsOnShutdown();
 
 // Exported for the production server's fast path (server.mjs), which reaches it through the build.
 export { handleOscarWebhookFast } from "./webhooks/oscar-fast-path.server";
+export { limitedRequestBody, refuseDeclaredOversize } from "./http/request-limits.server";
+export { accessLogPath } from "./http/access-log.server";
 
 export const streamTimeout = 5000;
 
@@ -49,5 +52,7 @@ export default async function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  // The server has already answered 413; the route's failed read is expected.
+  if (error instanceof BodyTooLargeError) return;
   logger.error({ err: error, path: new URL(request.url).pathname }, "request failed");
 }

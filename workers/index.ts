@@ -45,7 +45,8 @@ const oscarFor = createOscarClientFactory({
   jobStarts: createOscarJobStarts({ redis, prefix: `${prefix}oscar-rate:` }),
   logger,
 });
-const sendSlack = createSlackSender();
+// The sandbox's local Slack receiver is reachable only outside production, as in the settings page.
+const sendSlack = createSlackSender({ allowLocalReceiver: settings.env !== "production" });
 
 const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   "shop.sync-details": createShopDetailsProcessor({ db: prisma, adminGraphqlFor, schedules, logger }),

@@ -1,3 +1,5 @@
+import { config } from "../config.server";
+
 /**
  * In sandbox mode there is no Shopify admin around the app, so the app serves its own stand-in for
  * App Bridge (see routes/sandbox.app-bridge[.]js.tsx). The Shopify adapter reads APP_BRIDGE_URL when it
@@ -5,7 +7,6 @@
  */
 export const SANDBOX_APP_BRIDGE_PATH = "/sandbox/app-bridge.js";
 
-const sandbox = process.env.SANDBOX_MODE === "true" || process.env.SANDBOX_MODE === "1";
-if (sandbox && process.env.NODE_ENV !== "production" && process.env.SHOPIFY_APP_URL) {
-  process.env.APP_BRIDGE_URL = new URL(SANDBOX_APP_BRIDGE_PATH, process.env.SHOPIFY_APP_URL).href;
-}
+// The configuration decides whether this is a sandbox (never in production), so both agree.
+const settings = config();
+if (settings.sandbox) process.env.APP_BRIDGE_URL = new URL(SANDBOX_APP_BRIDGE_PATH, settings.shopify.appUrl).href;

@@ -42,9 +42,9 @@ export const failedJobs = createFailedJobs({ connection: producerRedis, prefix: 
 /** Same keys as the ingest path (app/webhooks/oscar-fast-path.server.ts) writes. */
 export const unexpectedOscarEvents = createUnexpectedOscarEvents({ redis: producerRedis, prefix: `${settings.redis.prefix}:`, keyring: settings.encryption });
 
-export const sendSlack = createSlackSender();
-
-/** Loopback Slack URLs (a local receiver) are accepted only outside production. */
+/** Loopback Slack URLs (the sandbox's local receiver) are accepted only outside production. */
 export const allowLoopbackSlack = settings.env !== "production";
+
+export const sendSlack = createSlackSender({ allowLocalReceiver: allowLoopbackSlack });
 
 export const shopifyApiKey = settings.shopify.apiKey;

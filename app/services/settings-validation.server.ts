@@ -1,3 +1,4 @@
+import { isSlackWebhookUrl } from "../slack/slack-url";
 import { z } from "zod";
 import type { EscalationRules } from "../models/escalation-rules.server";
 import { ORDER_DATA_KINDS, type OrderStatusSettings } from "../models/order-status-settings.server";
@@ -86,16 +87,7 @@ export function slackWebhookUrl(allowLoopback: boolean) {
     .trim()
     .min(1, SLACK_URL_SENTENCE)
     .max(500, SLACK_URL_SENTENCE)
-    .refine((value) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        return false;
-      }
-      if (url.protocol === "https:" && url.hostname === "hooks.slack.com" && url.pathname.startsWith("/services/")) return true;
-      return allowLoopback && url.protocol === "http:" && (url.hostname === "127.0.0.1" || url.hostname === "localhost");
-    }, SLACK_URL_SENTENCE);
+    .refine((value) => isSlackWebhookUrl(value, { allowLocalReceiver: allowLoopback }), SLACK_URL_SENTENCE);
 }
 
 export type SlackChange = { change: "keep" } | { change: "set"; url: string } | { change: "remove" };

@@ -102,7 +102,7 @@ export async function sendSlackTest(
       text: `Test from Oscar Chat: ${label} will be posted in this channel.`,
       blocks: [{ type: "section", text: { type: "mrkdwn", text: `:wave: *Test from Oscar Chat*\n${label} will be posted in this channel.` } }],
     });
-    return { ok: true, sentence: `Slack answered ${answer.status}${answer.body ? ` “${answer.body}”` : ""}: the test message was delivered.` };
+    return { ok: true, sentence: `Slack answered ${answer.status}: the test message was delivered.` };
   } catch (error) {
     if (error instanceof SlackDeliveryError) {
       const hint = error.status === 404 || error.status === 403 || error.status === 410 ? " The URL may have been revoked in Slack; create a new one." : "";

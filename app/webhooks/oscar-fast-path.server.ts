@@ -8,6 +8,7 @@ import { cachedIngestTargets, ingestOscarDelivery, type OscarIngestDeps } from "
 import { createUnexpectedOscarEvents } from "../services/unexpected-oscar-events.server";
 import { OSCAR_SIGNATURE_HEADER } from "./oscar-signature.server";
 import { BodyTooLargeError } from "./read-body.server";
+import { lingerBeforeClosing } from "../http/request-limits.server";
 
 /** What the ingest service needs in this process (one cache of ingest keys, shared with the Remix route). */
 export const oscarIngestDeps: OscarIngestDeps = {
@@ -18,9 +19,9 @@ export const oscarIngestDeps: OscarIngestDeps = {
   logger,
 };
 
+/** Past the limit it stops reading; the 413 closes the connection, so the rest is never read. */
 function readNodeBody(req: IncomingMessage, limitBytes: number): Promise<Uint8Array> {
   if (Number(req.headers["content-length"] ?? 0) > limitBytes) {
-    req.resume();
     return Promise.reject(new BodyTooLargeError(`The body is larger than ${limitBytes} bytes.`));
   }
   return new Promise((resolve, reject) => {
@@ -30,7 +31,7 @@ function readNodeBody(req: IncomingMessage, limitBytes: number): Promise<Uint8Ar
       size += chunk.length;
       if (size > limitBytes) {
         req.removeAllListeners("data");
-        req.resume();
+        req.pause();
         reject(new BodyTooLargeError(`The body is larger than ${limitBytes} bytes.`));
       } else chunks.push(chunk);
     });
@@ -50,8 +51,14 @@ export async function handleOscarWebhookFast(req: IncomingMessage, res: ServerRe
       oscarIngestDeps,
       { ingestKey, signature: req.headers[OSCAR_SIGNATURE_HEADER] as string | undefined, readBody: (limit) => readNodeBody(req, limit) },
     );
-    res.writeHead(result.status, result.headers).end(JSON.stringify(result.body));
+    // An unread body must not be drained: closing the connection is cheaper than reading it.
+    const tooLarge = result.status === 413;
+    if (tooLarge) lingerBeforeClosing(req.socket);
+    const headers = tooLarge ? { ...result.headers, Connection: "close" } : result.headers;
+    res.writeHead(result.status, headers).end(JSON.stringify(result.body));
   } catch (error) {
+    // A client that hung up (or was cut off by the request timeout) is not the app failing.
+    if (req.destroyed && res.destroyed) return;
     logger.error({ err: error }, "Oscar webhook failed");
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" }).end('{"error":"The event could not be handled."}');
   }
