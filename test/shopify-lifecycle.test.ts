@@ -128,7 +128,7 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     const customer = stack.fakeAdmin.store(shop).customers.find((c) => c.email === email)!;
     const record = { ...customer, numberOfOrders: 1, amountSpent: { amount: "1.00", currencyCode: "EUR" }, orders: { nodes: [] } };
     const answer: AdminGraphql = async () => new Response(JSON.stringify({ data: { customers: { nodes: [record] } } }));
-    await lookup(shop, email, async () => answer);
+    await lookup.byEmail(shop, email, async () => answer);
     connection.disconnect();
   }
   const cacheKeyOf = (shop: string, email: string) => `${prefix()}customer-cache:${customerCacheId(shop, email)}`;

@@ -1,13 +1,18 @@
 /**
  * Who the shopper in a new conversation is: found by email, with their totals, tags and last five
  * orders (status, total, tracking). One query, so one enrichment costs one Admin API call.
+ * Several hits, each with its email: Shopify's search is tokenised, so a hit is only a candidate
+ * until its email equals the contact's (https://shopify.dev/docs/api/usage/search-syntax).
  */
 export const CUSTOMER_FOR_CONVERSATION_QUERY = `#graphql
   query CustomerForConversation($query: String!) {
-    customers(first: 1, query: $query) {
+    customers(first: 5, query: $query) {
       nodes {
         id
         displayName
+        defaultEmailAddress {
+          emailAddress
+        }
         numberOfOrders
         amountSpent {
           amount
