@@ -32,7 +32,8 @@ const customerSchema = z.object({
   }),
 });
 
-const searchResponseSchema = z.object({ customers: z.object({ nodes: z.array(customerSchema) }) });
+const candidateSchema = customerSchema.pick({ id: true, defaultEmailAddress: true });
+const searchResponseSchema = z.object({ customers: z.object({ nodes: z.array(candidateSchema) }) });
 const byIdResponseSchema = z.object({ customer: customerSchema.nullable() });
 
 export type ShopifyCustomer = z.infer<typeof customerSchema>;
@@ -49,7 +50,7 @@ const normalEmail = (email: string) => email.trim().toLowerCase();
  * also finds "jo.ann@example.com"; and a customer whose email Shopify withholds (protected customer
  * data not approved: the field is null) can never be shown to be the contact, so it never matches.
  */
-export function exactEmailMatch(customers: ShopifyCustomer[], email: string): ShopifyCustomer | null {
+export function exactEmailMatch<C extends z.infer<typeof candidateSchema>>(customers: C[], email: string): C | null {
   const wanted = normalEmail(email);
   if (!wanted) return null;
   return customers.find((c) => typeof c.defaultEmailAddress?.emailAddress === "string" && normalEmail(c.defaultEmailAddress.emailAddress) === wanted) ?? null;
@@ -123,17 +124,19 @@ export function createCustomerLookup({ redis, prefix, keyring, ttlSeconds = 60, 
     }
   };
 
+  const byId: CustomerLookup["byId"] = (shop, customerGid, graphql) =>
+    cached(shop, customerIdCacheId(shop, customerGid), async () => {
+      const data = await runAdminQuery(await graphql(), CUSTOMER_BY_ID_QUERY, byIdResponseSchema, { id: customerGid });
+      return data.customer;
+    });
   return {
     byEmail: (shop, email, graphql) =>
       cached(shop, customerCacheId(shop, email), async () => {
         const data = await runAdminQuery(await graphql(), CUSTOMER_FOR_CONVERSATION_QUERY, searchResponseSchema, { query: customerEmailQuery(email.trim()) });
-        return exactEmailMatch(data.customers.nodes, email);
+        const match = exactEmailMatch(data.customers.nodes, email);
+        return match ? byId(shop, match.id, graphql) : null;
       }),
-    byId: (shop, customerGid, graphql) =>
-      cached(shop, customerIdCacheId(shop, customerGid), async () => {
-        const data = await runAdminQuery(await graphql(), CUSTOMER_BY_ID_QUERY, byIdResponseSchema, { id: customerGid });
-        return data.customer;
-      }),
+    byId,
   };
 }
 
