@@ -128,8 +128,10 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     const lookup = createCustomerLookup({ redis: connection, prefix: prefix(), keyring, ttlSeconds: 3600 });
     const customer = stack.fakeAdmin.store(shop).customers.find((c) => c.email === email)!;
     const record = { ...customer, numberOfOrders: 1, amountSpent: { amount: "1.00", currencyCode: "EUR" }, orders: { nodes: [] } };
-    const answer: AdminGraphql = async () => new Response(JSON.stringify({ data: { customers: { nodes: [record] } } }));
-    await lookup(shop, email, async () => answer);
+    // The email search answers with the candidate, the read by id with the whole record.
+    const answer: AdminGraphql = async (query) =>
+      new Response(JSON.stringify({ data: query.includes("CustomerById") ? { customer: record } : { customers: { nodes: [record] } } }));
+    await lookup.byEmail(shop, email, async () => answer);
     connection.disconnect();
   }
   /** Keeps an event Oscar sent in a shape the app cannot read, as the ingest path does. */

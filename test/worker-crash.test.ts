@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OscarSimulator } from "../sim/oscar/server";
 import { TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { startConnectedStack } from "./harness/oscar-webhook";
+import { signedInAs } from "./harness/signed-in";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_crash_key_0003";
@@ -26,7 +27,7 @@ describe("a worker killed with SIGKILL in the middle of a job", () => {
     // Oscar applies the note at once but answers 4 s later: the worker dies while waiting for it.
     oscar.setFaults({ latencyMs: 4_000 });
     const maya = stack.fakeAdmin.store(TEST_SHOP).customers[0];
-    const { conversationId, contactId } = oscar.scenario.shopperOpensConversation({ email: maya.email, name: "Maya" });
+    const { conversationId, contactId } = oscar.scenario.shopperOpensConversation({ email: maya.email, name: "Maya", customAttributes: signedInAs(maya) });
     await waitFor("the note to be written", () => oscar.inspect.notes(conversationId).length === 1);
     first.child.kill("SIGKILL");
     await first.exited();

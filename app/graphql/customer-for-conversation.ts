@@ -1,41 +1,16 @@
 /**
- * Who the shopper in a new conversation is: found by email, with their totals, tags and last five
- * orders (status, total, tracking). One query, so one enrichment costs one Admin API call.
+ * The customers whose email may be the contact's: Shopify's search is tokenised, so a hit is only a
+ * candidate until its email equals the contact's (https://shopify.dev/docs/api/usage/search-syntax).
+ * Ids and emails only, five at most: cheap to ask, and the one that matches is then read in full by id
+ * (customer-by-id.ts), so the note's orders are asked for one customer, not five.
  */
 export const CUSTOMER_FOR_CONVERSATION_QUERY = `#graphql
   query CustomerForConversation($query: String!) {
-    customers(first: 1, query: $query) {
+    customers(first: 5, query: $query) {
       nodes {
         id
-        displayName
-        numberOfOrders
-        amountSpent {
-          amount
-          currencyCode
-        }
-        tags
-        createdAt
-        orders(first: 5, sortKey: PROCESSED_AT, reverse: true) {
-          nodes {
-            id
-            name
-            processedAt
-            displayFinancialStatus
-            displayFulfillmentStatus
-            totalPriceSet {
-              shopMoney {
-                amount
-                currencyCode
-              }
-            }
-            fulfillments(first: 5) {
-              trackingInfo(first: 3) {
-                number
-                url
-                company
-              }
-            }
-          }
+        defaultEmailAddress {
+          emailAddress
         }
       }
     }

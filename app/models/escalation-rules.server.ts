@@ -6,8 +6,10 @@ export type EscalationRules = {
   urgentKeywords: string[];
   urgentAgentId: string | null;
   urgentLabel: string;
-  vipPlans: string[];
+  /** A signed-in shopper whose Shopify customer spent more than this (shop currency) is a VIP. */
   vipTotalSpent: number;
+  /** So is one whose Shopify customer has any of these tags (any case), as merchants mark VIPs in Shopify. */
+  vipCustomerTags: string[];
   vipAgentId: string | null;
   vipLabel: string;
   botEscalationAgents: string[];
@@ -17,8 +19,8 @@ export const DEFAULT_ESCALATION_RULES: EscalationRules = {
   urgentKeywords: ["refund", "fraud", "hack", "lawsuit", "cancel subscription", "charge"],
   urgentAgentId: null,
   urgentLabel: "urgent",
-  vipPlans: ["enterprise"],
   vipTotalSpent: 1000,
+  vipCustomerTags: ["VIP"],
   vipAgentId: null,
   vipLabel: "vip",
   botEscalationAgents: [],
@@ -40,8 +42,9 @@ export async function loadEscalationRules(db: PrismaClient, shop: string): Promi
     urgentKeywords: parseList(row.urgentKeywords, DEFAULT_ESCALATION_RULES.urgentKeywords),
     urgentAgentId: row.urgentAgentId,
     urgentLabel: row.urgentLabel,
-    vipPlans: parseList(row.vipPlans, DEFAULT_ESCALATION_RULES.vipPlans),
+    // The retired `vipPlans` column is left in place but never read: a plan is a contact attribute the shopper can set.
     vipTotalSpent: row.vipTotalSpent,
+    vipCustomerTags: parseList(row.vipCustomerTags, DEFAULT_ESCALATION_RULES.vipCustomerTags),
     vipAgentId: row.vipAgentId,
     vipLabel: row.vipLabel,
     botEscalationAgents: parseList(row.botEscalationAgents, []),
@@ -53,8 +56,8 @@ export async function saveEscalationRules(db: PrismaClient, shop: string, rules:
     urgentKeywords: JSON.stringify(rules.urgentKeywords),
     urgentAgentId: rules.urgentAgentId,
     urgentLabel: rules.urgentLabel,
-    vipPlans: JSON.stringify(rules.vipPlans),
     vipTotalSpent: rules.vipTotalSpent,
+    vipCustomerTags: JSON.stringify(rules.vipCustomerTags),
     vipAgentId: rules.vipAgentId,
     vipLabel: rules.vipLabel,
     botEscalationAgents: JSON.stringify(rules.botEscalationAgents),

@@ -119,6 +119,8 @@ const iso = (date: Date | null) => date?.toISOString() ?? null;
 const noteDescription = (record: ConversationRecord) =>
   record.enrichmentOutcome === "customer"
     ? "Private note: the customer's Shopify profile link, order count, total spent, tags and recent orders with tracking."
+    : record.enrichmentOutcome === "unverified-customer"
+    ? "Private note, marked not verified: the Shopify customer with the email the shopper typed, their profile link, order count, total spent, tags and recent orders with tracking."
     : "Private note: no Shopify customer matched the contact's email.";
 
 /** customers/data_request: gathers the customer's data into an export the merchant downloads. */
@@ -159,7 +161,7 @@ export async function exportCustomerData(
       ...(held.records.some((r) => r.botEscalatedAt) ? ESCALATION_CONTACT_ATTRIBUTES : []),
     ],
     queuedEvents: held.events.map((e) => ({ state: e.job.state, type: e.type, receivedAt: new Date(e.receivedAt).toISOString(), event: e.event })),
-    cachedShopifyCustomer: held.email ? await readCachedCustomer(deps.redis, deps.prefix, deps.keyring, shop, held.email) : null,
+    cachedShopifyCustomer: await readCachedCustomer(deps.redis, deps.prefix, deps.keyring, shop, { email: held.email, customerGid: `gid://shopify/Customer/${customer.id}` }),
   };
   await deps.exports.save(data);
   // Counts only: what the export holds stays out of the logs.
@@ -180,7 +182,7 @@ export async function redactCustomer(
   });
   // The customer's orders kept for assisted revenue, and any order Shopify names (placed as a guest).
   const orders = await deleteCustomerOrders(deps.db, shop, customer.id, orderIds);
-  if (held.email) await forgetCachedCustomer(deps.redis, deps.prefix, shop, held.email);
+  await forgetCachedCustomer(deps.redis, deps.prefix, shop, { email: held.email, customerGid: `gid://shopify/Customer/${customer.id}` });
   await deps.exports.remove(shop, (data) => data.customer.shopifyCustomerId === customer.id || (held.email !== null && normalEmail(data.customer.email) === held.email));
   deps.logger.info({ shop, conversations: rows.count, orders: orders.count, jobs: removed, running: running.length }, "customer redacted");
   if (running.length) throw new DeliveryNotFinishedError(`${running.length} of the customer's jobs are running; they are removed on the next delivery.`);

@@ -3,28 +3,23 @@ import type { Logger } from "../logger.server";
 import { claimMilestone, findConversationRecord } from "../models/conversation-record.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import type { OscarClient } from "../oscar/client.server";
-import type { AdminGraphql } from "../shopify/admin-graphql.server";
-import type { ContactVerification } from "../storefront/verify-contact.server";
-import type { CustomerLookup } from "./customer-lookup.server";
 import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "./enrichment-note";
+import { findShopperCustomer, type ShopperCustomerDeps } from "./shopper-customer.server";
 
-export type EnrichmentDeps = {
+export type EnrichmentDeps = ShopperCustomerDeps & {
   db: PrismaClient;
   oscar: OscarClient;
-  adminGraphql: () => Promise<AdminGraphql>;
-  findCustomer: CustomerLookup;
-  /** Whether the contact carries an identity the storefront signed for a logged-in customer. */
-  verifyIdentity: (contact: unknown) => ContactVerification;
   logger: Logger;
   now?: () => Date;
 };
 
-export type EnrichmentOutcome = "customer" | "no-email" | "no-customer" | "already-enriched";
+/** "customer": a signed-in shopper's customer; "unverified-customer": the customer with the email a shopper typed. */
+export type EnrichmentOutcome = "customer" | "unverified-customer" | "no-email" | "no-customer" | "already-enriched";
 
 /**
  * conversation.created → one private note telling agents who the shopper is (orders, totals,
- * tracking) and the contact's attributes set from Shopify. Safe to run twice: a conversation is
- * enriched once, and a retried note is found by its idempotency marker instead of posted again.
+ * tracking) and, for a signed-in shopper only, the contact's attributes set from Shopify. Safe to
+ * run twice: a conversation is enriched once, and a retried note is found by its idempotency marker.
  */
 export async function enrichConversation(
   deps: EnrichmentDeps,
@@ -44,30 +39,37 @@ export async function enrichConversation(
       { idempotencyKey: `enrichment:${conversationId}`, checkFirst: retrying },
     );
 
-  const email = contact.email?.trim();
-  if (!email) {
+  const shopper = await findShopperCustomer(deps, shop, contact);
+  if (shopper.kind === "anonymous") {
     await note(NO_EMAIL_NOTE);
     await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "no-email" });
     return "no-email";
   }
-
-  const customer = await deps.findCustomer(shop, email, deps.adminGraphql);
+  const customer = shopper.customer;
   if (!customer) {
     await note(NO_CUSTOMER_NOTE);
     await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "no-customer" });
     return "no-customer";
   }
 
-  // An email typed into the chat is a claim; only a signed storefront identity makes it a fact.
-  const verification = deps.verifyIdentity(contact);
-  const verified = verification.verified && verification.customerGid === customer.id;
+  const verified = shopper.kind === "signed-in";
+  // The private note shows an email match too, under the "Not verified" warning: agents are the
+  // merchant's staff, who could look the email up in the admin anyway, and the orders let them ask
+  // questions only the real customer can answer. Nothing else trusts it: no contact attributes (the
+  // shopper and Oscar's bot can read those) and no customer id on the record (assisted revenue).
   await note(`${identityLine(verified)}\n\n${formatCustomerNote(shop, customer)}`);
+  if (!verified) {
+    await deps.oscar.updateContact(contact.id, { shopify_identity: "unverified" });
+    await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "unverified-customer" });
+    deps.logger.info({ shop, conversationId, verified }, "conversation enriched");
+    return "unverified-customer";
+  }
   const attributes = customerAttributes(customer);
-  await deps.oscar.updateContact(contact.id, { ...attributes, shopify_identity: verified ? "verified" : "unverified" });
+  await deps.oscar.updateContact(contact.id, { ...attributes, shopify_identity: "verified" });
   await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), {
     enrichmentOutcome: "customer",
     shopifyCustomerId: String(attributes.shopify_customer_id),
   });
-  deps.logger.info({ shop, conversationId, orders: customer.orders.nodes.length }, "conversation enriched");
+  deps.logger.info({ shop, conversationId, verified, orders: customer.orders.nodes.length }, "conversation enriched");
   return "customer";
 }

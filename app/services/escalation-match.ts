@@ -1,4 +1,5 @@
 import type { EscalationRules } from "../models/escalation-rules.server";
+import type { ShopifyCustomer } from "./customer-lookup.server";
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -14,15 +15,18 @@ export function urgentKeywordsIn(text: string, keywords: string[]): string[] {
   });
 }
 
-/** Why a contact counts as VIP under the shop's rules, or null. */
-export function vipReason(attributes: Record<string, unknown> | undefined, rules: EscalationRules): string | null {
-  if (!attributes) return null;
-  const plan = typeof attributes.plan === "string" ? attributes.plan.trim().toLowerCase() : null;
-  if (plan && rules.vipPlans.some((p) => p.trim().toLowerCase() === plan)) return `plan ${plan}`;
-  const spent = [attributes.total_spent, attributes.shopify_total_spent]
-    .map((v) => (typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN))
-    .filter((v) => Number.isFinite(v));
-  const most = spent.length ? Math.max(...spent) : NaN;
-  if (most > rules.vipTotalSpent) return `spent ${most} (over ${rules.vipTotalSpent})`;
+/**
+ * Why a shopper counts as VIP under the shop's rules, or null: only from the Shopify customer the app
+ * looked up for a signed-in shopper (pass null for anyone else), never from contact attributes, which
+ * the shopper can set through the widget. Amounts are in the shop's currency, as the threshold is.
+ */
+export function vipReason(customer: ShopifyCustomer | null, rules: EscalationRules): string | null {
+  if (!customer) return null;
+  const spent = Number(customer.amountSpent.amount);
+  if (Number.isFinite(spent) && spent > rules.vipTotalSpent) return `spent ${spent} ${customer.amountSpent.currencyCode} (over ${rules.vipTotalSpent})`;
+  // Shopify treats tags case-insensitively in search and the admin (assumed: https://help.shopify.com/en/manual/shopify-admin/productivity-tools/using-tags).
+  const wanted = new Set(rules.vipCustomerTags.map((tag) => tag.trim().toLowerCase()).filter(Boolean));
+  const tag = customer.tags.find((t) => wanted.has(t.trim().toLowerCase()));
+  if (tag) return `tagged ${tag}`;
   return null;
 }

@@ -6,8 +6,9 @@ import type { EscalationRules } from "../models/escalation-rules.server";
 import type { SlackAlertKind } from "../models/slack-settings.server";
 import type { OscarClient } from "../oscar/client.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
-import { botEscalationAlert, orderSummaryFrom, urgentAlert, vipAlert } from "../slack/alerts";
+import { botEscalationAlert, orderSummaryOf, urgentAlert, vipAlert } from "../slack/alerts";
 import type { SlackMessage, SlackSender } from "../slack/slack.server";
+import type { ShopifyCustomer } from "./customer-lookup.server";
 import { urgentKeywordsIn, vipReason } from "./escalation-match";
 
 export type RoutingDeps = {
@@ -16,6 +17,12 @@ export type RoutingDeps = {
   rules: EscalationRules;
   slackUrl: (kind: SlackAlertKind) => Promise<string | null>;
   sendSlack: SlackSender;
+  /**
+   * The Shopify customer of a contact carrying a valid signed storefront identity (looked up, or
+   * cached), else null. What VIP status and alerts' order summaries come from: never the contact's
+   * attributes, which the shopper can set, and never whether enrichment ran first.
+   */
+  verifiedCustomer: (contact: unknown) => Promise<ShopifyCustomer | null>;
   logger: Logger;
   now?: () => Date;
 };
@@ -63,8 +70,9 @@ export async function routeMessage(
 
   const text = message.content ?? "";
   const urgent = urgentKeywordsIn(text, deps.rules.urgentKeywords);
-  const vip = vipReason(contact?.custom_attributes, deps.rules);
-  const context = { conversationId, customer: customerName(contact), orderSummary: orderSummaryFrom(contact?.custom_attributes) };
+  const customer = await deps.verifiedCustomer(contact);
+  const vip = vipReason(customer, deps.rules);
+  const context = { conversationId, customer: customerName(contact), orderSummary: orderSummaryOf(customer) };
 
   if (urgent.length) {
     await deps.oscar.addLabels(conversationId, [deps.rules.urgentLabel]);
@@ -125,7 +133,7 @@ export async function handleBotEscalation(
     });
   }
   const contact = conversation.contact ?? event.data.contact;
-  const context = { conversationId, customer: customerName(contact ?? undefined), orderSummary: orderSummaryFrom(contact?.custom_attributes) };
+  const context = { conversationId, customer: customerName(contact ?? undefined), orderSummary: orderSummaryOf(await deps.verifiedCustomer(contact)) };
   await alertSlack(deps, "botEscalation", botEscalationAlert(context, reason ?? "unspecified", lastMessage ?? null, assignee));
   await claimMilestone(deps.db, shop, conversationId, "botEscalatedAt", now());
   deps.logger.info({ shop, conversationId, assigned: Boolean(assignee) }, "bot escalation handled");

@@ -56,7 +56,6 @@ const EscalationRulesSchema = z.object({
     }),
   urgentAgentId: optionalAgentId("urgent"),
   urgentLabel: label("urgent"),
-  vipPlans: z.array(z.string().max(60, "Each plan name can be at most 60 characters.")).max(20, "Use at most 20 VIP plans."),
   vipTotalSpent: z
     .string()
     .trim()
@@ -65,6 +64,10 @@ const EscalationRulesSchema = z.object({
     .refine((v) => !/^-/.test(v), "The amount can't be negative.")
     .transform(Number)
     .refine((n) => n <= 1_000_000_000, "Enter an amount below one billion."),
+  // Shopify allows tags of up to 255 characters (https://help.shopify.com/en/manual/shopify-admin/productivity-tools/using-tags).
+  vipCustomerTags: z
+    .array(z.string().max(255, "Each customer tag can be at most 255 characters, as in Shopify."))
+    .max(20, "Use at most 20 VIP customer tags."),
   vipAgentId: optionalAgentId("VIP"),
   vipLabel: label("vip"),
   botEscalationAgents: z
@@ -113,7 +116,7 @@ export type SettingsInput = {
 function firstErrors(error: z.ZodError, prefix = ""): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    // A list's item problems belong to the list's field ("vipPlans", not "vipPlans.0").
+    // A list's item problems belong to the list's field ("vipCustomerTags", not "vipCustomerTags.0").
     const key = prefix + String(issue.path[0] ?? "");
     errors[key] ??= issue.message;
   }
@@ -136,8 +139,8 @@ export function parseSettingsForm(form: FormData, { allowLoopbackSlack }: { allo
     urgentKeywords: list(form.get("urgentKeywords")),
     urgentAgentId: text("urgentAgentId"),
     urgentLabel: text("urgentLabel"),
-    vipPlans: list(form.get("vipPlans")),
     vipTotalSpent: text("vipTotalSpent"),
+    vipCustomerTags: list(form.get("vipCustomerTags")),
     vipAgentId: text("vipAgentId"),
     vipLabel: text("vipLabel"),
     botEscalationAgents: list(form.get("botEscalationAgents")),

@@ -1,5 +1,7 @@
 import { oscarConversationUrl } from "../oscar/links";
 import { escapeSlackLine, slackQuote } from "../text/escape";
+import type { ShopifyCustomer } from "../services/customer-lookup.server";
+import { formatMoney } from "../services/enrichment-note";
 import type { SlackMessage } from "./slack.server";
 
 /**
@@ -44,12 +46,10 @@ export const vipAlert = (context: AlertContext, reason: string, message: string 
 export const botEscalationAlert = (context: AlertContext, reason: string, lastMessage: string | null, assignee: string | null) =>
   alert("The bot handed a conversation to your team", context, [["Reason", reason], ["Assigned to", assignee ?? "nobody (no agents configured)"]], lastMessage);
 
-/** A one-line order summary from the attributes enrichment wrote on the contact. */
-export function orderSummaryFrom(attributes: Record<string, unknown> | undefined): string | null {
-  if (!attributes || attributes.shopify_orders_count === undefined) return null;
-  const count = Number(attributes.shopify_orders_count);
-  const spent = attributes.shopify_total_spent;
-  const currency = typeof attributes.shopify_currency === "string" ? ` ${attributes.shopify_currency}` : "";
-  const last = typeof attributes.shopify_last_order_at === "string" ? `, last ${attributes.shopify_last_order_at.slice(0, 10)}` : "";
-  return `${count} ${count === 1 ? "order" : "orders"}, ${spent}${currency} spent${last}`;
+/** A one-line order summary of the Shopify customer the app looked up (a signed-in shopper's), or null. */
+export function orderSummaryOf(customer: ShopifyCustomer | null): string | null {
+  if (!customer) return null;
+  const count = customer.numberOfOrders;
+  const last = customer.orders.nodes[0] ? `, last ${customer.orders.nodes[0].processedAt.slice(0, 10)}` : "";
+  return `${count} ${count === 1 ? "order" : "orders"}, ${formatMoney(customer.amountSpent.amount, customer.amountSpent.currencyCode)} spent${last}`;
 }

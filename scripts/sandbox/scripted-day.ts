@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import type { DashboardView } from "../../app/routes/app.analytics/types";
 import { mintSessionToken } from "../../app/sandbox/session-token.server";
+import { signShopperIdentity } from "../../app/storefront/identity.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
 import type { SlackReceiver } from "../../sim/slack/receiver";
@@ -64,6 +65,11 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
       print(`${clock()}  ✗ ${name}: ${detail}`);
     }
   };
+  // The three shoppers are logged in to the store: the embed hands Oscar the identity the app signed.
+  const signedIn = (customer: { id: string; email: string }) => {
+    const customerId = customer.id.slice(customer.id.lastIndexOf("/") + 1);
+    return { oscar_identity: signShopperIdentity({ secret: deps.apiSecret, shop, customerId, email: customer.email, now: new Date() }), user_id: customerId };
+  };
   const notesOf = (id: string) => oscar.inspect.notes(id).map((n) => String(n.content ?? "").split("\n")[0]).join(" | ");
   const slackSince = (count: number) => slack.deliveries.slice(count).map((d) => `Slack #${d.path.split("/").pop()}: ${String(d.body.text ?? "").split("\n")[0]}`);
 
@@ -71,7 +77,7 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
   print(`A day at ${shop}, as it happens:`);
   let liamConversation = "";
   await step(`${liam.displayName} asks where the order is`, async () => {
-    liamConversation = oscar.scenario.shopperOpensConversation({ email: liam.email, name: liam.displayName, message: "Hi! Where is my order? It was supposed to arrive today." }).conversationId;
+    liamConversation = oscar.scenario.shopperOpensConversation({ email: liam.email, name: liam.displayName, customAttributes: signedIn(liam), message: "Hi! Where is my order? It was supposed to arrive today." }).conversationId;
     const enriched = await until("the enrichment", async () => (await record(liamConversation))?.enrichedAt && (await record(liamConversation)));
     return `note written for agents: ${notesOf(liamConversation)}\nmatched Shopify customer: ${enriched?.enrichmentOutcome}`;
   });
@@ -79,8 +85,8 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
   let mayaConversation = "";
   await step(`${maya.displayName} (VIP) writes`, async () => {
     const slackBefore = slack.deliveries.length;
-    mayaConversation = oscar.scenario.shopperOpensConversation({ email: maya.email, name: maya.displayName, message: "Hello!" }).conversationId;
-    // The enrichment puts her Shopify spend on her Oscar contact; her next message is then routed as a VIP's.
+    mayaConversation = oscar.scenario.shopperOpensConversation({ email: maya.email, name: maya.displayName, customAttributes: signedIn(maya), message: "Hello!" }).conversationId;
+    // She is signed in, so the app looks her up in Shopify: her spend and her VIP tag route her messages as a VIP's.
     await until("the enrichment", async () => (await record(mayaConversation))?.enrichedAt);
     oscar.scenario.shopperWrites(mayaConversation, "Could you gift-wrap my last order, please?");
     await until("the VIP routing", async () => (await record(mayaConversation))?.vipAt);
@@ -92,7 +98,7 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
   let sofiaConversation = "";
   await step(`${sofia.displayName} sends an urgent refund message`, async () => {
     const slackBefore = slack.deliveries.length;
-    sofiaConversation = oscar.scenario.shopperOpensConversation({ email: sofia.email, name: sofia.displayName, message: "I was charged twice for the same order, I want a refund now." }).conversationId;
+    sofiaConversation = oscar.scenario.shopperOpensConversation({ email: sofia.email, name: sofia.displayName, customAttributes: signedIn(sofia), message: "I was charged twice for the same order, I want a refund now." }).conversationId;
     await until("the urgent label", async () => (await record(sofiaConversation))?.urgentAt);
     await until("the urgent Slack alert", () => slack.deliveries.length > slackBefore);
     return [`labels: ${oscar.inspect.labels(sofiaConversation).join(", ")}`, ...slackSince(slackBefore)].join("\n");

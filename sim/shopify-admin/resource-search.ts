@@ -2,6 +2,7 @@
 // `customers`, `orders`, `products`, `productVariants`, `collections` and `pages`, and their sort keys.
 import type { CollectionFixture, CustomerFixture, OrderFixture, PageFixture, ProductFixture, ProductVariantFixture, StoreFixture } from "./fixtures";
 import { legacyIdOf } from "./gid";
+import { TokenisedText } from "./search-query";
 import { ordersOf } from "./store-lookup";
 
 type SortValue = string | number;
@@ -23,7 +24,7 @@ const common = {
 const customers: ResourceSearch<CustomerFixture> = {
   fields: {
     ...common,
-    email: (c) => c.defaultEmailAddress.emailAddress,
+    email: (c) => new TokenisedText(c.defaultEmailAddress.emailAddress),
     phone: (c) => c.phone,
     first_name: (c) => c.firstName,
     last_name: (c) => c.lastName,

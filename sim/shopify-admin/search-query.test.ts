@@ -1,6 +1,6 @@
 // Shopify's search syntax, as the fake reads it for `customers(query:)`, `orders(query:)` and friends.
 import { describe, expect, it } from "vitest";
-import { matchesSearch, parseSearchQuery, type SearchableFields } from "./search-query";
+import { matchesSearch, parseSearchQuery, TokenisedText, type SearchableFields } from "./search-query";
 
 type Order = { name: string; email: string; tags: string[]; updatedAt: string; total: number };
 const fields: SearchableFields<Order> = {
@@ -34,6 +34,15 @@ describe("Shopify search queries", () => {
     expect(matches("NOT tag:wholesale tag:gift")).toBe(true);
     expect(matches("email:someone@else.com OR name:#1032")).toBe(true);
     expect(matches("maya")).toBe(true);
+  });
+
+  it("searches a tokenised field word by word, so near misses match too (as Shopify's customer email does)", () => {
+    const byEmail = (email: string, query: string) =>
+      matchesSearch({ email }, parseSearchQuery(query), { email: (c: { email: string }) => new TokenisedText(c.email) }, () => []).matches;
+    expect(byEmail("maya@example.com", 'email:"maya@example.com"')).toBe(true);
+    expect(byEmail("jo.maya@example.com", 'email:"maya@example.com"')).toBe(true);
+    expect(byEmail("maya@example.com.au", 'email:"maya@example.com"')).toBe(true);
+    expect(byEmail("liam@example.com", 'email:"maya@example.com"')).toBe(false);
   });
 
   it("ignores a field the resource does not have, and says so", () => {

@@ -69,7 +69,26 @@ function flatten(value: unknown): unknown[] {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
+/**
+ * A field Shopify searches word by word rather than as one value: `email:"ann@example.com"` also
+ * finds "jo.ann@example.com" and "ann@example.com.au", because every word of the query (ann,
+ * example, com) is among the field's words. Assumed from the search syntax page, which splits
+ * values into terms (https://shopify.dev/docs/api/usage/search-syntax), and from issue 16's report
+ * that a customers search by email returns near misses; the app must compare the emails itself.
+ */
+export class TokenisedText {
+  constructor(readonly text: string) {}
+}
+
+const wordsOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
 function compareValues(actual: unknown, term: SearchTerm): boolean {
+  if (actual instanceof TokenisedText) {
+    if (term.comparator !== "=") return compareValues(actual.text, term);
+    const words = new Set(wordsOf(actual.text));
+    const wanted = wordsOf(term.value.replace(/\*$/, ""));
+    return wanted.every((word) => words.has(word));
+  }
   const wanted = term.value.toLowerCase();
   const text = String(actual).toLowerCase();
   if (term.comparator === "=") {

@@ -10,6 +10,7 @@ import type { startOscarSimulator } from "../../sim/oscar/server";
 import type { SlackReceiver } from "../../sim/slack/receiver";
 import { TEST_ENCRYPTION_KEYS, type AppStack } from "./app-stack";
 import { SHARED_REDIS_URL } from "./redis";
+import { signedInAs } from "./signed-in";
 import { waitFor } from "./wait";
 
 type OscarSimulator = Awaited<ReturnType<typeof startOscarSimulator>>;
@@ -53,8 +54,9 @@ export async function runSupportScenario(stack: AppStack, oscar: OscarSimulator,
   const workspaceId = oscar.accountFor(apiKey).workspaceId;
   const [first, second] = stack.fakeAdmin.store(shop).customers;
   const customer = (c: typeof first): ScenarioCustomer => ({ id: c.id.split("/").pop()!, email: c.email, name: c.displayName });
-  const maya = oscar.scenario.shopperOpensConversation({ workspaceId, email: first.email, name: first.displayName, message: SCENARIO_MESSAGES[0] });
-  const liam = oscar.scenario.shopperOpensConversation({ workspaceId, email: second.email, name: second.displayName, message: SCENARIO_MESSAGES[1] });
+  // Both are logged in to the store, so the app links their conversations to their Shopify ids.
+  const maya = oscar.scenario.shopperOpensConversation({ workspaceId, email: first.email, name: first.displayName, message: SCENARIO_MESSAGES[0], customAttributes: signedInAs(first, { shop }) });
+  const liam = oscar.scenario.shopperOpensConversation({ workspaceId, email: second.email, name: second.displayName, message: SCENARIO_MESSAGES[1], customAttributes: signedInAs(second, { shop }) });
 
   const record = (conversationId: string) => stack.db.conversationRecord.findUnique({ where: { shop_conversationId: { shop, conversationId } } });
   await waitFor("both conversations enriched", async () => (await record(maya.conversationId))?.enrichedAt && (await record(liam.conversationId))?.enrichedAt);

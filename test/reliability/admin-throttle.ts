@@ -26,7 +26,8 @@ await runCase("Shopify Admin API throttling", async (report, onClose) => {
     return c.waiting + c.active + c.delayed + c.prioritized === 0;
   }, 60_000, 200);
 
-  const lookups = stack.admin.requests.filter((r) => r.operationName === "CustomerForConversation");
+  // A look-up is a search for candidates, then the exact match read by id.
+  const lookups = stack.admin.requests.filter((r) => r.operationName === "CustomerForConversation" || r.operationName === "CustomerById");
   const throttled = lookups.filter((r) => r.throttled).length;
   const counts = await stack.jobCounts();
   const failed = await stack.queue.getFailed(0, -1);

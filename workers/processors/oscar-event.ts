@@ -17,6 +17,7 @@ import type { CustomerLookup } from "../../app/services/customer-lookup.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
 import { answerOrderStatus } from "../../app/services/order-status.server";
 import { handleBotEscalation, nextRoundRobinAgent, routeMessage } from "../../app/services/routing.server";
+import { findVerifiedCustomer } from "../../app/services/shopper-customer.server";
 import type { SlackSender } from "../../app/slack/slack.server";
 import { verifyContactIdentity } from "../../app/storefront/verify-contact.server";
 import type { AdminGraphqlFor } from "./shop-details";
@@ -115,19 +116,20 @@ function handleOscarEvent(deps: OscarEventDeps) {
     const { shop } = payload;
     const logger = deps.logger.child({ job: job.name, jobId: job.id, shop, type: event.type });
     const retrying = mayHaveWrittenBefore(job, payload);
-    await markEventReceived(shop, new Date(payload.receivedAt));
+    const receivedAt = new Date(payload.receivedAt);
+    await markEventReceived(shop, receivedAt);
+    // Identities are checked against when the app received the event (its own clock, in the payload),
+    // not when the job runs: a short-lived identity valid then stays valid for a job retried later.
+    const shopperDeps = {
+      findCustomer: deps.findCustomer,
+      adminGraphql: () => deps.adminGraphqlFor(shop),
+      verifyIdentity: (contact: unknown) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: receivedAt }, contact),
+    };
 
     switch (event.type) {
       case "conversation.created":
         return enrichConversation(
-          {
-            db: deps.db,
-            oscar: await oscar(),
-            adminGraphql: () => deps.adminGraphqlFor(shop),
-            findCustomer: deps.findCustomer,
-            verifyIdentity: (contact) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: new Date() }, contact),
-            logger,
-          },
+          { ...shopperDeps, db: deps.db, oscar: await oscar(), logger },
           shop,
           event,
           { retrying },
@@ -140,18 +142,13 @@ function handleOscarEvent(deps: OscarEventDeps) {
           rules: await loadEscalationRules(deps.db, shop),
           slackUrl: (kind: Parameters<typeof slackUrlFor>[3]) => slackUrlFor(deps.db, deps.keyring, shop, kind),
           sendSlack: deps.sendSlack,
+          verifiedCustomer: (contact: unknown) => findVerifiedCustomer(shopperDeps, shop, contact),
           logger,
         };
         if (event.type === "message.created") {
           await routeMessage(routing, shop, event, { retrying });
           return answerOrderStatus(
-            {
-              db: deps.db,
-              oscar: routing.oscar,
-              adminGraphql: () => deps.adminGraphqlFor(shop),
-              verifyIdentity: (contact) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: new Date() }, contact),
-              logger,
-            },
+            { db: deps.db, oscar: routing.oscar, adminGraphql: shopperDeps.adminGraphql, verifyIdentity: shopperDeps.verifyIdentity, logger },
             shop,
             event,
             { retrying },

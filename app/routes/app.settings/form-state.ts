@@ -11,8 +11,8 @@ export type SettingsFormState = {
   urgentKeywords: string;
   urgentAgentId: string;
   urgentLabel: string;
-  vipPlans: string;
   vipTotalSpent: string;
+  vipCustomerTags: string;
   vipAgentId: string;
   vipLabel: string;
   botEscalationAgents: string;
@@ -28,8 +28,8 @@ export function initialFormState(data: SettingsData): SettingsFormState {
     urgentKeywords: rules.urgentKeywords.join("\n"),
     urgentAgentId: rules.urgentAgentId ?? "",
     urgentLabel: rules.urgentLabel,
-    vipPlans: rules.vipPlans.join(", "),
     vipTotalSpent: String(rules.vipTotalSpent),
+    vipCustomerTags: rules.vipCustomerTags.join(", "),
     vipAgentId: rules.vipAgentId ?? "",
     vipLabel: rules.vipLabel,
     botEscalationAgents: rules.botEscalationAgents.join("\n"),
@@ -44,7 +44,7 @@ export function toFormData(state: SettingsFormState, initial: SettingsFormState)
   const form = new FormData();
   form.set("intent", "save");
   if (state.widgetId !== null && state.widgetId !== initial.widgetId) form.set("widgetId", state.widgetId);
-  for (const name of ["urgentKeywords", "urgentAgentId", "urgentLabel", "vipPlans", "vipTotalSpent", "vipAgentId", "vipLabel", "botEscalationAgents"] as const) {
+  for (const name of ["urgentKeywords", "urgentAgentId", "urgentLabel", "vipTotalSpent", "vipCustomerTags", "vipAgentId", "vipLabel", "botEscalationAgents"] as const) {
     form.set(name, state[name]);
   }
   for (const [kind, { url, remove }] of Object.entries(state.slack)) {

@@ -10,7 +10,7 @@ import type { SettingsData } from "./types";
 
 type SaveFetcher = FetcherWithComponents<{ ok: boolean } | undefined>;
 type Errors = Record<string, string>;
-type TextSetting = "urgentKeywords" | "urgentAgentId" | "urgentLabel" | "vipPlans" | "vipTotalSpent" | "vipAgentId" | "vipLabel" | "botEscalationAgents";
+type TextSetting = "urgentKeywords" | "urgentAgentId" | "urgentLabel" | "vipTotalSpent" | "vipCustomerTags" | "vipAgentId" | "vipLabel" | "botEscalationAgents";
 type BoundField = { value: string; onChange: (value: string) => void; error?: string; autoComplete: "off" };
 
 /**
@@ -71,13 +71,17 @@ function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: Settin
             </RuleCard>
             <RuleCard title="VIP customers">
               <FormLayout.Group>
-                <TextField label="VIP plans" {...bind("vipPlans")} helpText="Comma-separated. Shoppers whose Oscar contact has one of these plans are VIPs." />
                 <TextField
                   label="Total spent above"
                   {...bind("vipTotalSpent")}
                   inputMode="decimal"
                   suffix={data.currencyCode ?? undefined}
-                  helpText="Customers who spent more than this in your store are VIPs."
+                  helpText="Signed-in customers who spent more than this in your store are VIPs."
+                />
+                <TextField
+                  label="VIP customer tags"
+                  {...bind("vipCustomerTags")}
+                  helpText="Comma-separated. Signed-in customers with any of these tags in Shopify are VIPs."
                 />
               </FormLayout.Group>
               <AgentAndLabel agent={bind("vipAgentId")} label={bind("vipLabel")} />

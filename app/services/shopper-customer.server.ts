@@ -1,0 +1,40 @@
+import type { AdminGraphql } from "../shopify/admin-graphql.server";
+import type { ContactVerification } from "../storefront/verify-contact.server";
+import type { CustomerLookup, ShopifyCustomer } from "./customer-lookup.server";
+
+/**
+ * Who a chat's shopper is, as far as the app can tell:
+ * - "signed-in": the contact carries a storefront identity this app signed; the customer is the one
+ *   that identity names (null if Shopify no longer has it). Only this kind yields facts.
+ * - "claimed": only an email the shopper typed; the customer with exactly that email, if any, is a
+ *   lead for agents to confirm, never a fact to write or count.
+ * - "anonymous": neither.
+ */
+export type ShopperCustomer =
+  | { kind: "signed-in"; customer: ShopifyCustomer | null }
+  | { kind: "claimed"; customer: ShopifyCustomer | null }
+  | { kind: "anonymous" };
+
+export type ShopperCustomerDeps = {
+  findCustomer: CustomerLookup;
+  adminGraphql: () => Promise<AdminGraphql>;
+  /** Whether the contact carries an identity the storefront signed for a logged-in customer. */
+  verifyIdentity: (contact: unknown) => ContactVerification;
+};
+
+/** Finds the shopper's customer: by the signed customer id when there is one, else by the typed email. */
+export async function findShopperCustomer(deps: ShopperCustomerDeps, shop: string, contact: { email?: string | null } | null | undefined): Promise<ShopperCustomer> {
+  if (deps.verifyIdentity(contact ?? {}).verified) return { kind: "signed-in", customer: await findVerifiedCustomer(deps, shop, contact) };
+  const email = contact?.email?.trim();
+  if (!email) return { kind: "anonymous" };
+  return { kind: "claimed", customer: await deps.findCustomer.byEmail(shop, email, deps.adminGraphql) };
+}
+
+/** The customer the app may treat as fact (attributes, VIP, attribution, alerts): a signed-in shopper's only. */
+export const verifiedCustomer = (shopper: ShopperCustomer): ShopifyCustomer | null => (shopper.kind === "signed-in" ? shopper.customer : null);
+
+/** A signed-in shopper's customer, or null without asking Shopify anything for a shopper who is not signed in. */
+export async function findVerifiedCustomer(deps: ShopperCustomerDeps, shop: string, contact: unknown): Promise<ShopifyCustomer | null> {
+  const verification = deps.verifyIdentity(contact ?? {});
+  return verification.verified ? deps.findCustomer.byId(shop, verification.customerGid, deps.adminGraphql) : null;
+}

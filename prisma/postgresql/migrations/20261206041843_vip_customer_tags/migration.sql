@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "EscalationRules" ADD COLUMN     "vipCustomerTags" TEXT NOT NULL DEFAULT '["VIP"]';
+
