@@ -33,8 +33,10 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
     `**Shopify customer: [${cell(customer.displayName)}](${customerAdminUrl(shop, customer.id)})**`,
     `${orders} · ${spent} spent · customer since ${day(customer.createdAt)}${customer.tags.length ? ` · tags: ${customer.tags.map(cell).join(", ")}` : ""}`,
   ];
+  const hidden = olderOrdersHidden(customer);
   if (customer.orders.nodes.length === 0) {
-    lines.push("", "No orders yet.");
+    lines.push("", hidden ? "No orders in the last 60 days." : "No orders yet.");
+    if (hidden) lines.push("", OLDER_ORDERS_NOT_VISIBLE);
     return lines.join("\n");
   }
   lines.push("", "| Order | Date | Payment | Fulfilment | Total | Tracking |", "| --- | --- | --- | --- | --- | --- |");
@@ -50,6 +52,7 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
       `| [${cell(order.name)}](${orderAdminUrl(shop, order.id)}) | ${day(order.processedAt)} | ${humanStatus(order.displayFinancialStatus)} | ${humanStatus(order.displayFulfillmentStatus)} | ${formatMoney(order.totalPriceSet.shopMoney.amount, order.totalPriceSet.shopMoney.currencyCode)} | ${tracking.join(", ") || "—"} |`,
     );
   }
+  if (hidden) lines.push("", OLDER_ORDERS_NOT_VISIBLE);
   return lines.join("\n");
 }
 
@@ -74,4 +77,21 @@ export function customerAttributes(customer: ShopifyCustomer): Record<string, st
     shopify_tags: customer.tags.join(", "),
     ...(last ? { shopify_last_order_at: last.processedAt } : {}),
   };
+}
+
+/** How many orders the note's query asks for (CUSTOMER_FOR_CONVERSATION_QUERY's `orders(first: 5)`). */
+export const NOTE_ORDER_COUNT = 5;
+
+/**
+ * Without the `read_all_orders` scope Shopify shows an app only the last 60 days of orders, while
+ * numberOfOrders counts the customer's lifetime (Order object note and Customer.numberOfOrders on
+ * https://shopify.dev/docs/api/admin-graphql). Agents must not read a short list as the whole history.
+ */
+export const OLDER_ORDERS_NOT_VISIBLE =
+  "_Older orders exist but are not shown: Shopify lets this app see only the last 60 days of orders. Open the customer in Shopify for the full history._";
+
+/** Whether the customer has orders the app cannot see: fewer listed than they placed, with room left on the page. */
+export function olderOrdersHidden(customer: Pick<ShopifyCustomer, "numberOfOrders" | "orders">): boolean {
+  const listed = customer.orders.nodes.length;
+  return listed < NOTE_ORDER_COUNT && customer.numberOfOrders > listed;
 }
