@@ -37,6 +37,7 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
   if (customer.orders.nodes.length === 0) {
     lines.push("", hidden ? "No orders in the last 60 days." : "No orders yet.");
     if (hidden) lines.push("", OLDER_ORDERS_NOT_VISIBLE);
+    if (customer.displayName === REDACTED_BY_SHOPIFY) lines.push("", NAME_WITHHELD_LINE);
     return lines.join("\n");
   }
   lines.push("", "| Order | Date | Payment | Fulfilment | Total | Tracking |", "| --- | --- | --- | --- | --- | --- |");
@@ -53,6 +54,7 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
     );
   }
   if (hidden) lines.push("", OLDER_ORDERS_NOT_VISIBLE);
+  if (customer.displayName === REDACTED_BY_SHOPIFY) lines.push("", NAME_WITHHELD_LINE);
   return lines.join("\n");
 }
 
@@ -95,3 +97,41 @@ export function olderOrdersHidden(customer: Pick<ShopifyCustomer, "numberOfOrder
   const listed = customer.orders.nodes.length;
   return listed < NOTE_ORDER_COUNT && customer.numberOfOrders > listed;
 }
+
+/** What Shopify puts in displayName when the app may not read the value (https://shopify.dev/changelog/displayname-no-longer-exposes-unapproved-email-or-phone). */
+export const REDACTED_BY_SHOPIFY = "•••";
+
+/** Where a merchant (or the app's developer) fixes it: the app's protected customer data request. */
+export const PROTECTED_DATA_REQUEST =
+  "Request access under Protected customer data access in the app's Partner Dashboard (App setup) to show them.";
+
+const DETAIL_WORDS: Array<[RegExp, string]> = [
+  [/email/i, "email addresses"],
+  [/firstName|lastName|displayName/i, "names"],
+  [/phone/i, "phone numbers"],
+  [/address/i, "addresses"],
+];
+
+/** The customer details a list of withheld paths names, in the merchant's words ("email addresses", "names"). */
+export function withheldDetails(paths: readonly string[]): string[] {
+  const words = new Set<string>();
+  for (const path of paths) for (const [pattern, word] of DETAIL_WORDS) if (pattern.test(path.split(".").pop() ?? "")) words.add(word);
+  return [...words];
+}
+
+/**
+ * The note when Shopify withheld protected customer data from the look-up itself. Withheld emails
+ * mean no customer can be matched by email, which is not the same as "no customer has this email".
+ */
+export function withheldCustomerNote(paths: readonly string[]): string {
+  const details = withheldDetails(paths);
+  const why = "the app is not approved for Shopify's protected customer data";
+  if (details.length === 0 || details.includes("email addresses")) {
+    const what = details.length === 0 ? "customer records" : `customers' ${details.join(", ")}`;
+    return `**Shopify:** Shopify withheld ${what} because ${why}, so no customer could be matched to this contact's email. ${PROTECTED_DATA_REQUEST}`;
+  }
+  return `**Shopify:** Shopify withheld customers' ${details.join(", ")} because ${why}, so this contact could not be looked up. ${PROTECTED_DATA_REQUEST}`;
+}
+
+/** The sentence under a customer note whose name Shopify redacted. */
+export const NAME_WITHHELD_LINE = `_Shopify withheld this customer's name because the app is not approved for protected customer data. ${PROTECTED_DATA_REQUEST}_`;

@@ -3,10 +3,10 @@ import type { Logger } from "../logger.server";
 import { claimMilestone, findConversationRecord } from "../models/conversation-record.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import type { OscarClient } from "../oscar/client.server";
-import type { AdminGraphql } from "../shopify/admin-graphql.server";
+import { ProtectedDataDenied, type AdminGraphql } from "../shopify/admin-graphql.server";
 import type { ContactVerification } from "../storefront/verify-contact.server";
 import type { CustomerLookup } from "./customer-lookup.server";
-import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "./enrichment-note";
+import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE, withheldCustomerNote } from "./enrichment-note";
 
 export type EnrichmentDeps = {
   db: PrismaClient;
@@ -19,7 +19,7 @@ export type EnrichmentDeps = {
   now?: () => Date;
 };
 
-export type EnrichmentOutcome = "customer" | "no-email" | "no-customer" | "already-enriched";
+export type EnrichmentOutcome = "customer" | "no-email" | "no-customer" | "withheld" | "already-enriched";
 
 /**
  * conversation.created → one private note telling agents who the shopper is (orders, totals,
@@ -51,7 +51,17 @@ export async function enrichConversation(
     return "no-email";
   }
 
-  const customer = await deps.findCustomer(shop, email, deps.adminGraphql);
+  const customer = await deps.findCustomer(shop, email, deps.adminGraphql).catch((error: unknown) => {
+    if (error instanceof ProtectedDataDenied) return error;
+    throw error;
+  });
+  if (customer instanceof ProtectedDataDenied) {
+    // Shopify withheld protected customer data: agents read why, the merchant's home page says what to request.
+    await note(withheldCustomerNote(customer.denied.map((d) => d.path)));
+    await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "withheld" });
+    deps.logger.warn({ shop, conversationId, withheld: customer.denied }, "Shopify withheld protected customer data from the customer look-up");
+    return "withheld";
+  }
   if (!customer) {
     await note(NO_CUSTOMER_NOTE);
     await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "no-customer" });

@@ -1,0 +1,67 @@
+// An app Shopify has not approved for protected customer data keeps working: agents read which
+// details Shopify withheld and why, and the merchant's home page says what to request.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { NO_CUSTOMER_NOTE } from "../app/services/enrichment-note";
+import type { OscarSimulator } from "../sim/oscar/server";
+import { TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { startConnectedStack } from "./harness/oscar-webhook";
+import { waitFor } from "./harness/wait";
+import { loadDocument } from "./settings/admin-requests";
+
+const OSCAR_KEY = "osk_test_protected_data_0007";
+
+describe("protected customer data withheld by Shopify", () => {
+  let oscar: OscarSimulator;
+  let stack: AppStack;
+  let stage: Awaited<ReturnType<typeof startConnectedStack>>;
+
+  beforeAll(async () => {
+    stage = await startConnectedStack({ label: "protected-data", oscarKey: OSCAR_KEY, worker: true });
+    ({ oscar, stack } = stage);
+  });
+  afterAll(async () => {
+    await stage?.close();
+  });
+  afterEach(() => {
+    stack.fakeAdmin.setProtectedCustomerData({ level: 2 });
+  });
+
+  const customers = () => stack.fakeAdmin.store(TEST_SHOP).customers;
+  const firstNote = (conversationId: string) => waitFor("the enrichment note", () => oscar.inspect.notes(conversationId)[0]);
+
+  it("shows no withheld-data notice on the home page while Shopify serves the data", async () => {
+    const { status, html } = await loadDocument(stack, TEST_SHOP, "/app");
+    expect(status).toBe(200);
+    expect(html).not.toContain("withholding customer details");
+  });
+
+  it("without any approval: the note says Shopify withheld customer records, not that no customer has the email, and the home page says what to request", async () => {
+    stack.fakeAdmin.setProtectedCustomerData({ level: 0 });
+    const liam = customers()[1];
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: liam.email, name: "Liam", message: "Hello" });
+
+    const note = await firstNote(conversationId);
+    expect(note.content).not.toContain(NO_CUSTOMER_NOTE);
+    expect(note.content).toContain("Shopify withheld customer records");
+    expect(note.content).toContain("not approved for Shopify's protected customer data");
+    expect(note.content).toContain("no customer could be matched");
+    expect(note.content).toContain("Partner Dashboard");
+
+    const { status, html } = await loadDocument(stack, TEST_SHOP, "/app");
+    expect(status).toBe(200);
+    expect(html).toContain("Shopify is withholding customer details from Oscar Chat");
+    expect(html).toContain("Protected customer data access");
+    expect(html).toContain("Partner Dashboard");
+  });
+
+  it("at level 1: the customer is still found, and the note says their name was withheld instead of showing Shopify's mask alone", async () => {
+    stack.fakeAdmin.setProtectedCustomerData({ level: 1 });
+    const sofia = customers()[2];
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: sofia.email, name: "Sofia", message: "Hello" });
+
+    const note = await firstNote(conversationId);
+    expect(note.content).not.toContain(sofia.firstName);
+    expect(note.content).toContain("Shopify withheld this customer's name");
+    expect(note.content).toContain("not approved for protected customer data");
+  });
+});
