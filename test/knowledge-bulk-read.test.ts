@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BulkReadNotReadyError, readAllProducts } from "../app/services/knowledge-shopify.server";
+import { KNOWLEDGE_PRODUCTS_BY_ID_QUERY } from "../app/graphql/knowledge-products-by-id";
+import { BulkReadNotReadyError, readAllProducts, readProductsById } from "../app/services/knowledge-shopify.server";
 import type { AdminGraphql } from "../app/shopify/admin-graphql.server";
 import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { ADMIN_API_VERSION } from "../sim/shopify-admin/schema";
@@ -68,5 +69,45 @@ describe("reading the catalogue with a bulk operation", () => {
     // 0.5 + 1 + 2 + 4 + 5 + 5 + 5 s of pauses reach the 20 s limit: eight looks at the status.
     expect(pauses.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20_000);
     expect(statusQueries).toBe(pauses.length + 1);
+  });
+});
+
+describe("reading changed products by id", () => {
+  const SHOP_BY_ID = "by-id-shop.myshopify.com";
+  let admin: FakeShopifyAdmin;
+  let graphql: AdminGraphql;
+
+  beforeAll(async () => {
+    admin = await startFakeShopifyAdmin({ stores: { [SHOP_BY_ID]: createStoreFixture({ shopDomain: SHOP_BY_ID, seed: 5, products: 30 }) } });
+    const token = admin.issueAccessToken(SHOP_BY_ID);
+    graphql = async (query, { variables } = {}) =>
+      fetch(`${admin.url}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-access-token": token, [SHOP_DOMAIN_HEADER]: SHOP_BY_ID },
+        body: JSON.stringify({ query, variables }),
+      });
+  });
+  afterAll(async () => {
+    await admin?.close();
+  });
+
+  it("is priced per id: a batch one product too big for the 1,000-point limit is refused as Shopify refuses it", async () => {
+    // 9 products × (1 + 102 + 12) points = 1,035: over the limit, where 8 (920) is not.
+    const ids = admin.store(SHOP_BY_ID).products.map((p) => p.id).slice(0, 9);
+    const response = await graphql(KNOWLEDGE_PRODUCTS_BY_ID_QUERY, { variables: { ids } });
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[]; extensions?: { cost?: { requestedQueryCost: number } } };
+    expect(body.errors?.[0]?.extensions?.code).toBe("MAX_COST_EXCEEDED");
+    expect(body.extensions?.cost?.requestedQueryCost).toBeGreaterThan(1_000);
+  });
+
+  it("sends only batches the cost limit accepts, and reads every product", async () => {
+    admin.resetRequests();
+    const ids = admin.store(SHOP_BY_ID).products.map((p) => p.id);
+    const { products, missing } = await readProductsById(graphql, ids);
+    expect(products.map((p) => p.id).sort()).toEqual([...ids].sort());
+    expect(missing).toEqual([]);
+    const sent = admin.requests.filter((r) => r.operationName === "KnowledgeProductsById");
+    expect(sent.length).toBeGreaterThanOrEqual(Math.ceil(ids.length / 8));
+    for (const request of sent) expect((request.variables?.ids as string[]).length).toBeLessThanOrEqual(8);
   });
 });

@@ -5,7 +5,7 @@ import { BULK_OPERATION_STATUS_QUERY } from "../graphql/bulk-operation-status";
 import { KNOWLEDGE_COLLECTIONS_QUERY } from "../graphql/knowledge-collections";
 import { KNOWLEDGE_PAGES_QUERY } from "../graphql/knowledge-pages";
 import { KNOWLEDGE_PRODUCTS_BULK_QUERY } from "../graphql/knowledge-products-bulk-query";
-import { KNOWLEDGE_PRODUCTS_BY_ID_QUERY } from "../graphql/knowledge-products-by-id";
+import { KNOWLEDGE_PRODUCT_BY_ID_COST, KNOWLEDGE_PRODUCTS_BY_ID_QUERY } from "../graphql/knowledge-products-by-id";
 import { KNOWLEDGE_SHOP_POLICIES_QUERY } from "../graphql/knowledge-shop-policies";
 import { AdminApiResponseError, runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
 import type { CollectionRecord, PageRecord, PolicyRecord, ProductRecord } from "./knowledge-content";
@@ -15,7 +15,8 @@ import type { CollectionRecord, PageRecord, PolicyRecord, ProductRecord } from "
  * operation: Shopify writes it to a JSONL file outside the cost throttle, which is read line by
  * line, so neither Shopify's points nor this process's memory grow with the catalogue. Paging
  * 10,000 products with their variants would cost about 45,000 points, 7 minutes at a standard
- * store's 100 points a second. Changed products (webhooks) are read by id, 8 per query.
+ * store's 100 points a second. Changed products (webhooks) are read by id, as many per query as
+ * Shopify's 1,000-point single-query limit allows (8).
  */
 
 /** Shopify could not finish the bulk read yet (another one runs, or it is slow): a later try may work. */
@@ -152,7 +153,10 @@ const byIdAnswer = z.object({
   ),
 });
 
-const BY_ID_BATCH = 8;
+/** Shopify refuses any single query whose requested cost is above 1,000 points (MAX_COST_EXCEEDED), whatever the bucket holds. */
+export const SINGLE_QUERY_MAX_COST = 1_000;
+/** Ids per nodes(ids:) query: each id is priced as one product, so a batch must stay under the single-query limit. */
+export const BY_ID_BATCH = Math.floor(SINGLE_QUERY_MAX_COST / KNOWLEDGE_PRODUCT_BY_ID_COST);
 
 /** The products with these ids as they are now; ids of deleted products come back in `missing`. */
 export async function readProductsById(graphql: AdminGraphql, ids: string[]): Promise<{ products: ProductRecord[]; missing: string[] }> {
