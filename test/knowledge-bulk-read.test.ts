@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BULK_OPERATION_RUN_QUERY_MUTATION } from "../app/graphql/bulk-operation-run-query";
+import { KNOWLEDGE_PRODUCTS_BULK_QUERY } from "../app/graphql/knowledge-products-bulk-query";
 import { KNOWLEDGE_PRODUCTS_BY_ID_QUERY } from "../app/graphql/knowledge-products-by-id";
 import { BulkReadNotReadyError, readAllProducts, readProductsById } from "../app/services/knowledge-shopify.server";
 import type { AdminGraphql } from "../app/shopify/admin-graphql.server";
@@ -53,6 +55,46 @@ describe("reading the catalogue with a bulk operation", () => {
     expect(new Set(products).size).toBe(store().products.length);
     expect(statusQueries).toBe(4);
     expect(pauses).toEqual([500, 1_000, 2_000]);
+  });
+
+  const startBulkQuery = async (query: string) => {
+    const response = await graphql(BULK_OPERATION_RUN_QUERY_MUTATION, { variables: { query } });
+    const body = (await response.json()) as { data: { bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { code: string; message: string }[] } } };
+    return body.data.bulkOperationRunQuery;
+  };
+
+  it("waits for its own earlier catalogue read that Shopify is still running, instead of failing on 'already in progress'", async () => {
+    store().bulkOperations = { runningPolls: 2 };
+    const earlier = await startBulkQuery(KNOWLEDGE_PRODUCTS_BULK_QUERY);
+    expect(earlier.bulkOperation).not.toBeNull();
+
+    const { count, products } = await read();
+    expect(count).toBe(store().products.length);
+    expect(new Set(products).size).toBe(store().products.length);
+    // The second start was refused (one bulk query per shop); the sync polled the earlier one to the end.
+    const starts = admin.requests.filter((r) => r.operationName === "BulkOperationRunQuery");
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    // currentBulkOperation saw it running (1st look), then two status queries: running, completed.
+    expect(statusQueries).toBe(2);
+  });
+
+  it("leaves someone else's running bulk query alone and says the sync will try again", async () => {
+    store().bulkOperations = { runningPolls: 5 };
+    const other = await startBulkQuery("{ collections { edges { node { id title } } } }");
+    expect(other.bulkOperation).not.toBeNull();
+    const refused = await startBulkQuery(KNOWLEDGE_PRODUCTS_BULK_QUERY);
+    expect(refused).toEqual({
+      bulkOperation: null,
+      userErrors: [expect.objectContaining({ code: "OPERATION_IN_PROGRESS", message: `A bulk query operation for this app and shop is already in progress: ${other.bulkOperation!.id}.` })],
+    });
+
+    const failure = await read().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BulkReadNotReadyError);
+    expect((failure as Error).message).toBe("Shopify is still running another bulk read for this store; the sync will try again shortly.");
+
+    // Let the other query finish so the next test can start its own.
+    store().bulkOperations = { runningPolls: 0 };
+    await graphql(`query { currentBulkOperation { id status } }`);
   });
 
   it("stops with Shopify's reason when the bulk read fails", async () => {

@@ -2,6 +2,7 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import { z } from "zod";
 import { BULK_OPERATION_RUN_QUERY_MUTATION } from "../graphql/bulk-operation-run-query";
 import { BULK_OPERATION_STATUS_QUERY } from "../graphql/bulk-operation-status";
+import { CURRENT_BULK_OPERATION_QUERY } from "../graphql/current-bulk-operation";
 import { KNOWLEDGE_COLLECTIONS_QUERY } from "../graphql/knowledge-collections";
 import { KNOWLEDGE_PAGES_QUERY } from "../graphql/knowledge-pages";
 import { KNOWLEDGE_PRODUCTS_BULK_QUERY } from "../graphql/knowledge-products-bulk-query";
@@ -50,6 +51,20 @@ const startAnswer = z.object({
     userErrors: z.array(z.object({ code: z.string().nullish(), message: z.string() })),
   }),
 });
+const currentAnswer = z.object({ currentBulkOperation: z.object({ id: z.string(), status: z.string(), query: z.string() }).nullable() });
+const sameQuery = (a: string, b: string) => a.replace(/#graphql/g, "").replace(/\s+/g, " ").trim() === b.replace(/#graphql/g, "").replace(/\s+/g, " ").trim();
+
+/**
+ * Shopify runs one bulk query per app and shop at a time and refuses another with
+ * OPERATION_IN_PROGRESS. When the one running is this app's own catalogue read (a previous run
+ * stopped before it finished), the sync waits for it instead; anything else is retried later.
+ */
+async function catalogueReadInProgress(graphql: AdminGraphql): Promise<string> {
+  const { currentBulkOperation: current } = await runAdminQuery(graphql, CURRENT_BULK_OPERATION_QUERY, currentAnswer);
+  if (current && ["CREATED", "RUNNING"].includes(current.status) && sameQuery(current.query, KNOWLEDGE_PRODUCTS_BULK_QUERY)) return current.id;
+  throw new BulkReadNotReadyError("Shopify is still running another bulk read for this store; the sync will try again shortly.");
+}
+
 const statusAnswer = z.object({
   bulkOperation: z.object({ id: z.string(), status: z.string(), errorCode: z.string().nullish(), url: z.string().nullish() }).nullable(),
 });
@@ -68,11 +83,12 @@ export async function readAllProducts(
   { sleep = (ms) => sleepFor(ms), fetchFile = fetch, maxWaitMs = 15 * 60_000 }: BulkReadOptions = {},
 ): Promise<number> {
   const started = await runAdminQuery(graphql, BULK_OPERATION_RUN_QUERY_MUTATION, startAnswer, { query: KNOWLEDGE_PRODUCTS_BULK_QUERY });
-  const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
+  const { userErrors } = started.bulkOperationRunQuery;
+  let bulkOperation = started.bulkOperationRunQuery.bulkOperation;
   if (!bulkOperation) {
     const inProgress = userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS" || /already in progress/i.test(e.message));
-    if (inProgress) throw new BulkReadNotReadyError("Shopify is still running another bulk read for this store; the sync will try again shortly.");
-    throw new AdminApiResponseError(`Shopify refused to read the catalogue: ${userErrors.map((e) => e.message).join("; ")}`);
+    if (!inProgress) throw new AdminApiResponseError(`Shopify refused to read the catalogue: ${userErrors.map((e) => e.message).join("; ")}`);
+    bulkOperation = { id: await catalogueReadInProgress(graphql) };
   }
 
   let waited = 0;

@@ -13,7 +13,7 @@ import {
   type GraphQLTypeResolver,
 } from "graphql";
 import { deniedField, visibleDisplayName, visibleOrders, type ProtectedCustomerDataAccess } from "./access-rules";
-import { bulkOperationStatus, runBulkQuery } from "./bulk-operations";
+import { bulkOperationStatus, currentBulkOperation, runBulkQuery } from "./bulk-operations";
 import { filterBySearch, paginate, type ConnectionArgs, type PaginateOptions } from "./connections";
 import { actualCostOfField, isConnectionType } from "./cost";
 import type {
@@ -134,6 +134,7 @@ const QUERY_ROOT: Record<string, Resolve> = {
   nodes: (_s, { ids }, ctx, info) => (ids as string[]).map((id) => nodeFor(ctx, id, info)),
   currentAppInstallation: (_s, _a, { store }) => store.appInstallation,
   bulkOperation: (_s, { id }, ctx) => bulkOperationStatus(ctx, String(id)),
+  currentBulkOperation: (_s, _a, ctx) => currentBulkOperation(ctx),
 };
 
 const MUTATION_ROOT: Record<string, Resolve> = {
