@@ -1,9 +1,11 @@
 // An app Shopify has not approved for protected customer data keeps working: agents read which
 // details Shopify withheld and why, and the merchant's home page says what to request.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { saveOrderStatusSettings } from "../app/models/order-status-settings.server";
 import { NO_CUSTOMER_NOTE } from "../app/services/enrichment-note";
+import { signShopperIdentity } from "../app/storefront/identity.server";
 import type { OscarSimulator } from "../sim/oscar/server";
-import { TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { startConnectedStack } from "./harness/oscar-webhook";
 import { waitFor } from "./harness/wait";
 import { loadDocument } from "./settings/admin-requests";
@@ -63,5 +65,20 @@ describe("protected customer data withheld by Shopify", () => {
     expect(note.content).not.toContain(sofia.firstName);
     expect(note.content).toContain("Shopify withheld this customer's name");
     expect(note.content).toContain("not approved for protected customer data");
+  });
+
+  it("at level 1: order status still answers a signed-in shopper, leaving out the address Shopify withheld", async () => {
+    stack.fakeAdmin.setProtectedCustomerData({ level: 1 });
+    await saveOrderStatusSettings(stack.db, TEST_SHOP, { enabled: true, sharedFields: ["status", "delivery_address"] });
+    const maya = customers()[0];
+    const customerId = maya.id.split("/").pop()!;
+    const oscar_identity = signShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, customerId, email: maya.email, now: new Date() });
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: maya.email, name: "Maya", customAttributes: { oscar_identity, user_id: customerId }, message: "Where is my order?" });
+
+    const replies = () => oscar.inspect.messages(conversationId).filter((m) => m.message_type === "outgoing" && !m.private);
+    const [reply] = await waitFor("the order-status reply", () => replies().length > 0 && replies());
+    expect(reply.content).toContain("Status:");
+    expect(reply.content).not.toContain("Shipping to");
+    expect(reply.content).not.toContain(maya.defaultAddress.city);
   });
 });

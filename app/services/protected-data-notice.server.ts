@@ -11,7 +11,8 @@ const NOTICE_DAYS = 7;
  */
 export async function loadProtectedDataNotice(db: PrismaClient, shop: string, now = new Date()): Promise<ProtectedDataNotice | null> {
   const since = new Date(now.getTime() - NOTICE_DAYS * 86_400_000);
-  const where = { shop, enrichmentOutcome: "withheld", enrichedAt: { gte: since } };
+  // createdAt rides the (shop, createdAt) index; a conversation is enriched moments after it is recorded.
+  const where = { shop, createdAt: { gte: since }, enrichmentOutcome: "withheld" };
   const [latest, conversations] = await Promise.all([
     db.conversationRecord.findFirst({ where, orderBy: { enrichedAt: "desc" }, select: { enrichedAt: true } }),
     db.conversationRecord.count({ where }),
