@@ -110,7 +110,7 @@ async function main() {
 
   // A fresh secret each run: tokens minted by a previous sandbox can never sign in.
   const apiSecret = randomBytes(24).toString("hex");
-  const store = createStoreFixture({ shopDomain: shop, seed: 7 });
+  const store = createStoreFixture({ shopDomain: shop, seed: 7, now: new Date() });
   const fakeAdmin = await startFakeShopifyAdmin({
     port: adminPort,
     host: "127.0.0.1",

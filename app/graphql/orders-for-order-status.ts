@@ -1,7 +1,11 @@
-/** A signed-in shopper's latest orders, for answering "where is my order?" in the chat. */
+/**
+ * A signed-in shopper's latest orders, for answering "where is my order?" in the chat, and how many
+ * they placed in their lifetime: more than are listed means Shopify hides older ones (60-day window).
+ */
 export const ORDERS_FOR_ORDER_STATUS_QUERY = `#graphql
   query OrdersForOrderStatus($customerId: ID!) {
     customer(id: $customerId) {
+      numberOfOrders
       orders(first: 5, sortKey: PROCESSED_AT, reverse: true) {
         nodes {
           name

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CUSTOMER_BY_ID_QUERY } from "../graphql/customer-by-id";
 import { CUSTOMER_FOR_CONVERSATION_QUERY } from "../graphql/customer-for-conversation";
 import { decryptSecret, encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
-import { runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
+import { ProtectedDataDenied, runAdminQuery, runAdminQueryWithheld, type AdminGraphql } from "../shopify/admin-graphql.server";
 
 const money = z.object({ amount: z.string(), currencyCode: z.string() });
 
@@ -126,7 +126,10 @@ export function createCustomerLookup({ redis, prefix, keyring, ttlSeconds = 60, 
 
   const byId: CustomerLookup["byId"] = (shop, customerGid, graphql) =>
     cached(shop, customerIdCacheId(shop, customerGid), async () => {
-      const data = await runAdminQuery(await graphql(), CUSTOMER_BY_ID_QUERY, byIdResponseSchema, { id: customerGid });
+      // A withheld name or email leaves the rest usable (the note says what Shopify withheld); a
+      // withheld customer as a whole (no approval at all) is not "no such customer".
+      const { data, withheld } = await runAdminQueryWithheld(await graphql(), CUSTOMER_BY_ID_QUERY, byIdResponseSchema, { id: customerGid });
+      if (data.customer === null && withheld.length > 0) throw new ProtectedDataDenied(withheld);
       return data.customer;
     });
   return {

@@ -35,8 +35,11 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
     `**Shopify customer: ${adminLink(customer.displayName, customerAdminUrl(shop, customer.id))}**`,
     `${orders} · ${text(spent)} spent · customer since ${text(day(customer.createdAt))}${customer.tags.length ? ` · tags: ${customer.tags.map(text).join(", ")}` : ""}`,
   ];
+  const hidden = olderOrdersHidden(customer);
   if (customer.orders.nodes.length === 0) {
-    lines.push("", "No orders yet.");
+    lines.push("", hidden ? "No orders in the last 60 days." : "No orders yet.");
+    if (hidden) lines.push("", OLDER_ORDERS_NOT_VISIBLE);
+    if (customer.displayName === REDACTED_BY_SHOPIFY) lines.push("", NAME_WITHHELD_LINE);
     return lines.join("\n");
   }
   lines.push("", "| Order | Date | Payment | Fulfilment | Total | Tracking |", "| --- | --- | --- | --- | --- | --- |");
@@ -50,6 +53,8 @@ export function formatCustomerNote(shop: string, customer: ShopifyCustomer): str
       `| ${adminLink(order.name, orderAdminUrl(shop, order.id))} | ${text(day(order.processedAt))} | ${text(humanStatus(order.displayFinancialStatus))} | ${text(humanStatus(order.displayFulfillmentStatus))} | ${text(formatMoney(order.totalPriceSet.shopMoney.amount, order.totalPriceSet.shopMoney.currencyCode))} | ${tracking.join(", ") || "—"} |`,
     );
   }
+  if (hidden) lines.push("", OLDER_ORDERS_NOT_VISIBLE);
+  if (customer.displayName === REDACTED_BY_SHOPIFY) lines.push("", NAME_WITHHELD_LINE);
   return lines.join("\n");
 }
 
@@ -75,3 +80,58 @@ export function customerAttributes(customer: ShopifyCustomer): Record<string, st
     ...(last ? { shopify_last_order_at: last.processedAt } : {}),
   };
 }
+
+/** How many orders the note's query asks for (CUSTOMER_FOR_CONVERSATION_QUERY's `orders(first: 5)`). */
+export const NOTE_ORDER_COUNT = 5;
+
+/**
+ * Without the `read_all_orders` scope Shopify shows an app only the last 60 days of orders, while
+ * numberOfOrders counts the customer's lifetime (Order object note and Customer.numberOfOrders on
+ * https://shopify.dev/docs/api/admin-graphql). Agents must not read a short list as the whole history.
+ */
+export const OLDER_ORDERS_NOT_VISIBLE =
+  "_Older orders exist but are not shown: Shopify lets this app see only the last 60 days of orders. Open the customer in Shopify for the full history._";
+
+/** Whether the customer has orders the app cannot see: fewer listed than they placed, with room left on the page. */
+export function olderOrdersHidden(customer: Pick<ShopifyCustomer, "numberOfOrders" | "orders">): boolean {
+  const listed = customer.orders.nodes.length;
+  return listed < NOTE_ORDER_COUNT && customer.numberOfOrders > listed;
+}
+
+/** What Shopify puts in displayName when the app may not read the value (https://shopify.dev/changelog/displayname-no-longer-exposes-unapproved-email-or-phone). */
+export const REDACTED_BY_SHOPIFY = "•••";
+
+/** Where a merchant (or the app's developer) fixes it: the app's protected customer data request. */
+export const PROTECTED_DATA_REQUEST =
+  "Request access under Protected customer data access in the app's Partner Dashboard (App setup) to show them.";
+
+const DETAIL_WORDS: Array<[RegExp, string]> = [
+  [/email/i, "email addresses"],
+  [/firstName|lastName|displayName/i, "names"],
+  [/phone/i, "phone numbers"],
+  [/address/i, "addresses"],
+];
+
+/** The customer details a list of withheld paths names, in the merchant's words ("email addresses", "names"). */
+export function withheldDetails(paths: readonly string[]): string[] {
+  const words = new Set<string>();
+  for (const path of paths) for (const [pattern, word] of DETAIL_WORDS) if (pattern.test(path.split(".").pop() ?? "")) words.add(word);
+  return [...words];
+}
+
+/**
+ * The note when Shopify withheld protected customer data from the look-up itself. Withheld emails
+ * mean no customer can be matched by email, which is not the same as "no customer has this email".
+ */
+export function withheldCustomerNote(paths: readonly string[]): string {
+  const details = withheldDetails(paths);
+  const why = "the app is not approved for Shopify's protected customer data";
+  if (details.length === 0 || details.includes("email addresses")) {
+    const what = details.length === 0 ? "customer records" : `customers' ${details.join(", ")}`;
+    return `**Shopify:** Shopify withheld ${what} because ${why}, so no customer could be matched to this contact's email. ${PROTECTED_DATA_REQUEST}`;
+  }
+  return `**Shopify:** Shopify withheld customers' ${details.join(", ")} because ${why}, so this contact could not be looked up. ${PROTECTED_DATA_REQUEST}`;
+}
+
+/** The sentence under a customer note whose name Shopify redacted. */
+export const NAME_WITHHELD_LINE = `_Shopify withheld this customer's name because the app is not approved for protected customer data. ${PROTECTED_DATA_REQUEST}_`;

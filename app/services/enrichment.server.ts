@@ -3,7 +3,8 @@ import type { Logger } from "../logger.server";
 import { claimMilestone, findConversationRecord } from "../models/conversation-record.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import type { OscarClient } from "../oscar/client.server";
-import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE } from "./enrichment-note";
+import { ProtectedDataDenied } from "../shopify/admin-graphql.server";
+import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE, withheldCustomerNote } from "./enrichment-note";
 import { findShopperCustomer, type ShopperCustomerDeps } from "./shopper-customer.server";
 
 export type EnrichmentDeps = ShopperCustomerDeps & {
@@ -13,8 +14,8 @@ export type EnrichmentDeps = ShopperCustomerDeps & {
   now?: () => Date;
 };
 
-/** "customer": a signed-in shopper's customer; "unverified-customer": the customer with the email a shopper typed. */
-export type EnrichmentOutcome = "customer" | "unverified-customer" | "no-email" | "no-customer" | "already-enriched";
+/** "customer": a signed-in shopper's customer; "unverified-customer": the customer with the email a shopper typed; "withheld": Shopify withheld protected customer data. */
+export type EnrichmentOutcome = "customer" | "unverified-customer" | "no-email" | "no-customer" | "withheld" | "already-enriched";
 
 /**
  * conversation.created → one private note telling agents who the shopper is (orders, totals,
@@ -39,7 +40,17 @@ export async function enrichConversation(
       { idempotencyKey: `enrichment:${conversationId}`, checkFirst: retrying },
     );
 
-  const shopper = await findShopperCustomer(deps, shop, contact);
+  const shopper = await findShopperCustomer(deps, shop, contact).catch((error: unknown) => {
+    if (error instanceof ProtectedDataDenied) return error;
+    throw error;
+  });
+  if (shopper instanceof ProtectedDataDenied) {
+    // Shopify withheld protected customer data: agents read why, the merchant's home page says what to request.
+    await note(withheldCustomerNote(shopper.denied.map((d) => d.path)));
+    await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "withheld" });
+    deps.logger.warn({ shop, conversationId, withheld: shopper.denied }, "Shopify withheld protected customer data from the customer look-up");
+    return "withheld";
+  }
   if (shopper.kind === "anonymous") {
     await note(NO_EMAIL_NOTE);
     await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "no-email" });

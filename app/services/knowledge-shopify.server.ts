@@ -2,10 +2,11 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import { z } from "zod";
 import { BULK_OPERATION_RUN_QUERY_MUTATION } from "../graphql/bulk-operation-run-query";
 import { BULK_OPERATION_STATUS_QUERY } from "../graphql/bulk-operation-status";
+import { CURRENT_BULK_OPERATION_QUERY } from "../graphql/current-bulk-operation";
 import { KNOWLEDGE_COLLECTIONS_QUERY } from "../graphql/knowledge-collections";
 import { KNOWLEDGE_PAGES_QUERY } from "../graphql/knowledge-pages";
 import { KNOWLEDGE_PRODUCTS_BULK_QUERY } from "../graphql/knowledge-products-bulk-query";
-import { KNOWLEDGE_PRODUCTS_BY_ID_QUERY } from "../graphql/knowledge-products-by-id";
+import { KNOWLEDGE_PRODUCT_BY_ID_COST, KNOWLEDGE_PRODUCTS_BY_ID_QUERY } from "../graphql/knowledge-products-by-id";
 import { KNOWLEDGE_SHOP_POLICIES_QUERY } from "../graphql/knowledge-shop-policies";
 import { AdminApiResponseError, runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
 import type { CollectionRecord, PageRecord, PolicyRecord, ProductRecord } from "./knowledge-content";
@@ -15,7 +16,8 @@ import type { CollectionRecord, PageRecord, PolicyRecord, ProductRecord } from "
  * operation: Shopify writes it to a JSONL file outside the cost throttle, which is read line by
  * line, so neither Shopify's points nor this process's memory grow with the catalogue. Paging
  * 10,000 products with their variants would cost about 45,000 points, 7 minutes at a standard
- * store's 100 points a second. Changed products (webhooks) are read by id, 8 per query.
+ * store's 100 points a second. Changed products (webhooks) are read by id, as many per query as
+ * Shopify's 1,000-point single-query limit allows (8).
  */
 
 /** Shopify could not finish the bulk read yet (another one runs, or it is slow): a later try may work. */
@@ -49,6 +51,20 @@ const startAnswer = z.object({
     userErrors: z.array(z.object({ code: z.string().nullish(), message: z.string() })),
   }),
 });
+const currentAnswer = z.object({ currentBulkOperation: z.object({ id: z.string(), status: z.string(), query: z.string() }).nullable() });
+const sameQuery = (a: string, b: string) => a.replace(/#graphql/g, "").replace(/\s+/g, " ").trim() === b.replace(/#graphql/g, "").replace(/\s+/g, " ").trim();
+
+/**
+ * Shopify runs one bulk query per app and shop at a time and refuses another with
+ * OPERATION_IN_PROGRESS. When the one running is this app's own catalogue read (a previous run
+ * stopped before it finished), the sync waits for it instead; anything else is retried later.
+ */
+async function catalogueReadInProgress(graphql: AdminGraphql): Promise<string> {
+  const { currentBulkOperation: current } = await runAdminQuery(graphql, CURRENT_BULK_OPERATION_QUERY, currentAnswer);
+  if (current && ["CREATED", "RUNNING"].includes(current.status) && sameQuery(current.query, KNOWLEDGE_PRODUCTS_BULK_QUERY)) return current.id;
+  throw new BulkReadNotReadyError("Shopify is still running another bulk read for this store; the sync will try again shortly.");
+}
+
 const statusAnswer = z.object({
   bulkOperation: z.object({ id: z.string(), status: z.string(), errorCode: z.string().nullish(), url: z.string().nullish() }).nullable(),
 });
@@ -67,11 +83,12 @@ export async function readAllProducts(
   { sleep = (ms) => sleepFor(ms), fetchFile = fetch, maxWaitMs = 15 * 60_000 }: BulkReadOptions = {},
 ): Promise<number> {
   const started = await runAdminQuery(graphql, BULK_OPERATION_RUN_QUERY_MUTATION, startAnswer, { query: KNOWLEDGE_PRODUCTS_BULK_QUERY });
-  const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
+  const { userErrors } = started.bulkOperationRunQuery;
+  let bulkOperation = started.bulkOperationRunQuery.bulkOperation;
   if (!bulkOperation) {
     const inProgress = userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS" || /already in progress/i.test(e.message));
-    if (inProgress) throw new BulkReadNotReadyError("Shopify is still running another bulk read for this store; the sync will try again shortly.");
-    throw new AdminApiResponseError(`Shopify refused to read the catalogue: ${userErrors.map((e) => e.message).join("; ")}`);
+    if (!inProgress) throw new AdminApiResponseError(`Shopify refused to read the catalogue: ${userErrors.map((e) => e.message).join("; ")}`);
+    bulkOperation = { id: await catalogueReadInProgress(graphql) };
   }
 
   let waited = 0;
@@ -152,7 +169,10 @@ const byIdAnswer = z.object({
   ),
 });
 
-const BY_ID_BATCH = 8;
+/** Shopify refuses any single query whose requested cost is above 1,000 points (MAX_COST_EXCEEDED), whatever the bucket holds. */
+export const SINGLE_QUERY_MAX_COST = 1_000;
+/** Ids per nodes(ids:) query: each id is priced as one product, so a batch must stay under the single-query limit. */
+export const BY_ID_BATCH = Math.floor(SINGLE_QUERY_MAX_COST / KNOWLEDGE_PRODUCT_BY_ID_COST);
 
 /** The products with these ids as they are now; ids of deleted products come back in `missing`. */
 export async function readProductsById(graphql: AdminGraphql, ids: string[]): Promise<{ products: ProductRecord[]; missing: string[] }> {

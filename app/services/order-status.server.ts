@@ -7,7 +7,7 @@ import { loadOrderStatusSettings, type OrderDataKind } from "../models/order-sta
 import type { OscarClient } from "../oscar/client.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import type { ContactVerification } from "../storefront/verify-contact.server";
-import { runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
+import { runAdminQueryWithheld, type AdminGraphql } from "../shopify/admin-graphql.server";
 import { escapeHtml, singleLine, trackingUrl } from "../text/escape";
 import { formatMoney, humanStatus } from "./enrichment-note";
 
@@ -28,8 +28,13 @@ const orderSchema = z.object({
     }),
   ),
 });
-const responseSchema = z.object({ customer: z.object({ orders: z.object({ nodes: z.array(orderSchema) }) }).nullable() });
+const responseSchema = z.object({
+  customer: z.object({ numberOfOrders: z.union([z.string(), z.number()]).transform(Number), orders: z.object({ nodes: z.array(orderSchema) }) }).nullable(),
+});
 export type OrderForShopper = z.infer<typeof orderSchema>;
+
+/** ORDERS_FOR_ORDER_STATUS_QUERY's `orders(first: 5)`. */
+const ORDERS_ASKED_FOR = 5;
 
 const QUESTION = /\b(where(?:'s| is)? (?:is )?my (?:order|package|parcel|delivery)|order status|track(?:ing)?(?: number| my)?|has my order (?:shipped|been shipped)|when will my order)\b/i;
 
@@ -77,6 +82,11 @@ export function formatOrderStatusReply(order: OrderForShopper, kinds: OrderDataK
 export const SIGN_IN_TO_SEE_ORDERS =
   "<p>I can share your order's status here once you're signed in to your account on this store. Please sign in and ask again, or an agent will help you shortly.</p>";
 export const NO_ORDER_FOUND = "<p>I couldn't find an order on your account yet. An agent will take a look and get back to you.</p>";
+/** Shopify shows the app only the last 60 days of orders (without read_all_orders): say so rather than "no order". */
+export const OLDER_ORDER_NOT_VISIBLE =
+  "<p>I can only see orders from the last 60 days here, and the order you mean isn't among them. An agent will look it up for you and get back to you.</p>";
+/** Shopify withheld the customer's orders (app not approved for protected customer data). */
+export const ORDERS_WITHHELD = "<p>I can't look up your orders in the chat right now. An agent will take a look and get back to you.</p>";
 
 export type OrderStatusDeps = {
   db: PrismaClient;
@@ -86,7 +96,7 @@ export type OrderStatusDeps = {
   logger: Logger;
 };
 
-export type OrderStatusOutcome = "off" | "not-a-question" | "unverified" | "no-order" | "answered";
+export type OrderStatusOutcome = "off" | "not-a-question" | "unverified" | "no-order" | "older-than-visible" | "withheld" | "answered";
 
 /**
  * Order-status self-service: a signed-in shopper who asks where their order is gets its status and
@@ -117,11 +127,23 @@ export async function answerOrderStatus(
     await reply(SIGN_IN_TO_SEE_ORDERS);
     return "unverified";
   }
-  const data = await runAdminQuery(await deps.adminGraphql(), ORDERS_FOR_ORDER_STATUS_QUERY, responseSchema, { customerId: verification.customerGid });
+  const { data, withheld } = await runAdminQueryWithheld(await deps.adminGraphql(), ORDERS_FOR_ORDER_STATUS_QUERY, responseSchema, { customerId: verification.customerGid });
+  // Only the customer or their orders as a whole stop the answer; a withheld address is just left out.
+  if (withheld.some((w) => w.path === "customer" || (w.path.startsWith("customer.orders") && !w.path.includes("Address")))) {
+    deps.logger.warn({ shop, conversationId, withheld }, "Shopify withheld the shopper's orders: protected customer data not approved");
+    await reply(ORDERS_WITHHELD);
+    return "withheld";
+  }
   const orders = data.customer?.orders.nodes ?? [];
+  const hiddenOrders = (data.customer?.numberOfOrders ?? 0) > orders.length && orders.length < ORDERS_ASKED_FOR;
   const named = mentionedOrderName(message.content);
+  const namedOrder = named ? orders.find((o) => o.name === named) : undefined;
+  if ((named && !namedOrder && hiddenOrders) || (orders.length === 0 && hiddenOrders)) {
+    await reply(OLDER_ORDER_NOT_VISIBLE);
+    return "older-than-visible";
+  }
   // A named order is answered only when it is this customer's; otherwise their latest.
-  const order = (named ? orders.find((o) => o.name === named) : undefined) ?? orders[0];
+  const order = namedOrder ?? orders[0];
   if (!order) {
     await reply(NO_ORDER_FOUND);
     return "no-order";

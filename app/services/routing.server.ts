@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger.server";
+import { ProtectedDataDenied } from "../shopify/admin-graphql.server";
 import { claimMilestone, ensureConversationRecord, findConversationRecord } from "../models/conversation-record.server";
 import type { EscalationRules } from "../models/escalation-rules.server";
 import type { SlackAlertKind } from "../models/slack-settings.server";
@@ -51,6 +52,21 @@ async function oncePerConversation(deps: RoutingDeps, shop: string, conversation
   await claimMilestone(deps.db, shop, conversationId, milestone, (deps.now ?? (() => new Date()))());
 }
 
+/**
+ * The signed-in shopper's customer, or null. When Shopify withholds the customer (protected customer
+ * data not approved) routing goes on without it: urgent words still escalate, nobody is made VIP on
+ * a guess, and the enrichment note tells agents and the home page tells the merchant why.
+ */
+async function customerForRouting(deps: RoutingDeps, shop: string, contact: unknown): Promise<ShopifyCustomer | null> {
+  try {
+    return await deps.verifiedCustomer(contact);
+  } catch (error) {
+    if (!(error instanceof ProtectedDataDenied)) throw error;
+    deps.logger.warn({ shop, withheld: error.denied }, "Shopify withheld the signed-in customer: routing without VIP facts");
+    return null;
+  }
+}
+
 const customerName = (contact: { name?: string | null } | undefined) => contact?.name?.trim() || "A shopper";
 
 /**
@@ -70,7 +86,7 @@ export async function routeMessage(
 
   const text = message.content ?? "";
   const urgent = urgentKeywordsIn(text, deps.rules.urgentKeywords);
-  const customer = await deps.verifiedCustomer(contact);
+  const customer = await customerForRouting(deps, shop, contact);
   const vip = vipReason(customer, deps.rules);
   const context = { conversationId, customer: customerName(contact), orderSummary: orderSummaryOf(customer) };
 
@@ -133,7 +149,7 @@ export async function handleBotEscalation(
     });
   }
   const contact = conversation.contact ?? event.data.contact;
-  const context = { conversationId, customer: customerName(contact ?? undefined), orderSummary: orderSummaryOf(await deps.verifiedCustomer(contact)) };
+  const context = { conversationId, customer: customerName(contact ?? undefined), orderSummary: orderSummaryOf(await customerForRouting(deps, shop, contact)) };
   await alertSlack(deps, "botEscalation", botEscalationAlert(context, reason ?? "unspecified", lastMessage ?? null, assignee));
   await claimMilestone(deps.db, shop, conversationId, "botEscalatedAt", now());
   deps.logger.info({ shop, conversationId, assigned: Boolean(assignee) }, "bot escalation handled");

@@ -15,26 +15,37 @@ const REFRESH_TOKEN_SECONDS = 7_776_000;
 /** Shopify's libraries accept session tokens up to 10 s outside their validity window. */
 const CLOCK_TOLERANCE_SECONDS = 10;
 
-type Grant = { shop: string; expiresAt: number | null };
+/** A token's shop, expiry and the scopes it was granted (what Shopify checks each field against). */
+type Grant = { shop: string; expiresAt: number | null; scopes: readonly string[] };
 
 export type AccessTokenRegistry = {
-  issue(shop: string, kind: "offline" | "online", expiresInSeconds?: number): string;
+  issue(shop: string, kind: "offline" | "online", expiresInSeconds?: number, scopes?: readonly string[]): string;
   isValidFor(token: string, shop: string): boolean;
+  /** The scopes a token was issued with; null for a token this registry never issued. */
+  scopesOf(token: string): readonly string[] | null;
+  /** A merchant approved a scope change: the shop's live tokens carry the new scopes from now on. */
+  regrant(shop: string, scopes: readonly string[]): void;
   issueRefreshToken(shop: string): string;
   /** The shop a live refresh token belongs to; the token is spent either way. */
   spendRefreshToken(token: string): string | null;
 };
 
-export function createAccessTokenRegistry(clock: () => number): AccessTokenRegistry {
+export function createAccessTokenRegistry(clock: () => number, defaultScopes: readonly string[] = []): AccessTokenRegistry {
   const accessTokens = new Map<string, Grant>();
   const refreshTokens = new Map<string, Grant>();
   const expiry = (seconds?: number) => (seconds === undefined ? null : clock() + seconds * 1000);
   return {
-    issue(shop, kind, expiresInSeconds) {
+    issue(shop, kind, expiresInSeconds, scopes = defaultScopes) {
       // Shopify's prefixes: shpat_ for app (offline) tokens, shpua_ for user (online) tokens.
       const token = `${kind === "online" ? "shpua" : "shpat"}_${randomBytes(16).toString("hex")}`;
-      accessTokens.set(token, { shop, expiresAt: expiry(expiresInSeconds) });
+      accessTokens.set(token, { shop, expiresAt: expiry(expiresInSeconds), scopes: [...scopes] });
       return token;
+    },
+    scopesOf(token) {
+      return accessTokens.get(token)?.scopes ?? null;
+    },
+    regrant(shop, scopes) {
+      for (const grant of accessTokens.values()) if (grant.shop === shop) grant.scopes = [...scopes];
     },
     isValidFor(token, shop) {
       const grant = accessTokens.get(token);
@@ -42,7 +53,7 @@ export function createAccessTokenRegistry(clock: () => number): AccessTokenRegis
     },
     issueRefreshToken(shop) {
       const token = `shprt_${randomBytes(16).toString("hex")}`;
-      refreshTokens.set(token, { shop, expiresAt: expiry(REFRESH_TOKEN_SECONDS) });
+      refreshTokens.set(token, { shop, expiresAt: expiry(REFRESH_TOKEN_SECONDS), scopes: [] });
       return token;
     },
     spendRefreshToken(token) {
@@ -108,7 +119,7 @@ export function answerAccessTokenRequest(form: Record<string, string>, context: 
 
   if (form.grant_type === "refresh_token") {
     if (tokens.spendRefreshToken(form.refresh_token ?? "") !== shop.myshopifyDomain) return invalidRequest("invalid_grant", "The refresh token is invalid or has expired.");
-    return { status: 200, body: expiringOfflineToken(shop.myshopifyDomain, scope, tokens) };
+    return { status: 200, body: expiringOfflineToken(shop.myshopifyDomain, grantedScopes, tokens) };
   }
   if (form.grant_type !== TOKEN_EXCHANGE_GRANT) return invalidRequest("unsupported_grant_type", `grant_type must be ${TOKEN_EXCHANGE_GRANT}`);
   if (form.subject_token_type !== ID_TOKEN_TYPE) return invalidRequest("invalid_request", `subject_token_type must be ${ID_TOKEN_TYPE}`);
@@ -123,7 +134,7 @@ export function answerAccessTokenRequest(form: Record<string, string>, context: 
     return {
       status: 200,
       body: {
-        access_token: tokens.issue(shop.myshopifyDomain, "online", ONLINE_TOKEN_SECONDS),
+        access_token: tokens.issue(shop.myshopifyDomain, "online", ONLINE_TOKEN_SECONDS, grantedScopes),
         scope,
         expires_in: ONLINE_TOKEN_SECONDS,
         associated_user_scope: scope,
@@ -141,13 +152,14 @@ export function answerAccessTokenRequest(form: Record<string, string>, context: 
     };
   }
   if (form.requested_token_type !== OFFLINE_TOKEN_TYPE) return invalidRequest("invalid_request", "requested_token_type must be an online or offline access token type");
-  if (form.expiring === "1") return { status: 200, body: expiringOfflineToken(shop.myshopifyDomain, scope, tokens) };
-  return { status: 200, body: { access_token: tokens.issue(shop.myshopifyDomain, "offline"), scope } };
+  if (form.expiring === "1") return { status: 200, body: expiringOfflineToken(shop.myshopifyDomain, grantedScopes, tokens) };
+  return { status: 200, body: { access_token: tokens.issue(shop.myshopifyDomain, "offline", undefined, grantedScopes), scope } };
 }
 
-function expiringOfflineToken(shop: string, scope: string, tokens: AccessTokenRegistry) {
+function expiringOfflineToken(shop: string, grantedScopes: readonly string[], tokens: AccessTokenRegistry) {
+  const scope = grantedScopes.join(",");
   return {
-    access_token: tokens.issue(shop, "offline", EXPIRING_OFFLINE_TOKEN_SECONDS),
+    access_token: tokens.issue(shop, "offline", EXPIRING_OFFLINE_TOKEN_SECONDS, grantedScopes),
     expires_in: EXPIRING_OFFLINE_TOKEN_SECONDS,
     refresh_token: tokens.issueRefreshToken(shop),
     refresh_token_expires_in: REFRESH_TOKEN_SECONDS,

@@ -2,6 +2,7 @@
 // (errors come back with HTTP 200), charge the shop's cost bucket (THROTTLED when it cannot pay),
 // execute against fixture data, and report the cost in `extensions.cost`.
 import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import type { ProtectedCustomerDataAccess } from "./access-rules";
 import { estimateQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
 import type { StoreFixture } from "./fixtures";
 import { resolveField, resolveType, type ResolveContext, type SearchWarning } from "./resolvers";
@@ -21,7 +22,9 @@ export type GraphqlContext = {
   schema: GraphQLSchema;
   store: StoreFixture;
   bucket: CostBucket;
+  /** The scopes of the token the request came with. */
   grantedScopes: readonly string[];
+  protectedData: ProtectedCustomerDataAccess;
   apiKey: string;
   clock: () => number;
   /** The fake's origin, for the URLs it hands out (bulk operation files). */
@@ -79,6 +82,7 @@ export async function answerGraphqlRequest(request: GraphqlRequestBody, context:
   const resolveContext: ResolveContext = {
     store: context.store,
     grantedScopes: context.grantedScopes,
+    protectedData: context.protectedData,
     apiKey: context.apiKey,
     now: context.clock,
     actualCost: 0,

@@ -1,8 +1,9 @@
 // Bulk query operations as Shopify runs them: `bulkOperationRunQuery` executes the inner query
 // without page limits (and outside the cost throttle), writes one JSON object per line (nested
 // connection nodes carry `__parentId`, each right after its parent, as with `groupObjects: true`),
-// and `bulkOperation(id:)` reports COMPLETED with a URL the fake server serves the file from, or, as
-// a store's `bulkOperations` behaviour says, RUNNING for a number of status queries, or FAILED.
+// and `bulkOperation(id:)` reports RUNNING for a few status queries (as a real one takes a while),
+// then COMPLETED with a URL the fake server serves the file from, or FAILED as a store's
+// `bulkOperations` behaviour says. While one runs, another `bulkOperationRunQuery` is refused.
 import { execute, parse, validate, type GraphQLError, type GraphQLSchema } from "graphql";
 import type { StoreFixture } from "./fixtures";
 import { gid } from "./gid";
@@ -25,6 +26,11 @@ export type BulkOperationFixture = {
 };
 
 type StoredOperation = { operation: BulkOperationFixture; jsonl: string; polls: number };
+
+/** Status queries that see an operation RUNNING unless the store says otherwise: a real one is never done at once. */
+export const DEFAULT_RUNNING_POLLS = 2;
+
+const isFinished = (operation: BulkOperationFixture) => operation.status === "COMPLETED" || operation.status === "FAILED";
 
 const operations = new WeakMap<StoreFixture, Map<string, StoredOperation>>();
 const files = new Map<string, string>();
@@ -61,8 +67,27 @@ export function toJsonLines(data: Record<string, unknown>): string[] {
   return lines;
 }
 
-/** Runs the inner query now; the operation reads as COMPLETED from its first status query. */
+/** The shop's most recent bulk query operation, as `currentBulkOperation` answers it (a status query too). */
+export function currentBulkOperation(ctx: ResolveContext): BulkOperationFixture | null {
+  const latest = [...operationsOf(ctx.store).keys()].at(-1);
+  return latest ? bulkOperationStatus(ctx, latest) : null;
+}
+
+/**
+ * Runs the inner query now; the operation reads as RUNNING for a few status queries. Refused while
+ * the shop's previous one runs: Shopify allows one bulk query per app and shop at a time
+ * (https://shopify.dev/docs/api/admin-graphql/2026-07/queries/currentBulkOperation; later versions may allow
+ * more, the fake keeps to one) with BulkOperationUserErrorCode OPERATION_IN_PROGRESS. Assumption:
+ * the message's wording, "A bulk query operation for this app and shop is already in progress: <id>.".
+ */
 export async function runBulkQuery(schema: GraphQLSchema, query: string, ctx: ResolveContext, run: (document: ReturnType<typeof parse>, bulkCtx: ResolveContext) => ReturnType<typeof execute>) {
+  const running = [...operationsOf(ctx.store).values()].find((stored) => !isFinished(stored.operation));
+  if (running) {
+    return {
+      bulkOperation: null,
+      userErrors: [{ code: "OPERATION_IN_PROGRESS", field: null, message: `A bulk query operation for this app and shop is already in progress: ${running.operation.id}.` }],
+    };
+  }
   let document;
   try {
     document = parse(query);
@@ -98,16 +123,16 @@ export async function runBulkQuery(schema: GraphQLSchema, query: string, ctx: Re
 }
 
 /**
- * The operation as a status query sees it: completed, with its file's URL (null when empty, as
- * Shopify), unless the store's behaviour keeps it running for a while or makes it fail.
+ * The operation as a status query sees it: running for the store's (or the default) number of
+ * status queries, then completed with its file's URL (null when empty, as Shopify) or failed.
  */
 export function bulkOperationStatus(ctx: ResolveContext, id: string): BulkOperationFixture | null {
   const stored = operationsOf(ctx.store).get(id);
   if (!stored) return null;
   stored.polls += 1;
   const behaviour = ctx.store.bulkOperations ?? {};
-  const finished = stored.operation.status === "COMPLETED" || stored.operation.status === "FAILED";
-  if (!finished && stored.polls <= (behaviour.runningPolls ?? 0)) {
+  const finished = isFinished(stored.operation);
+  if (!finished && stored.polls <= (behaviour.runningPolls ?? DEFAULT_RUNNING_POLLS)) {
     stored.operation = { ...stored.operation, status: "RUNNING" };
   } else if (!finished && behaviour.outcome === "FAILED") {
     stored.operation = { ...stored.operation, status: "FAILED", errorCode: behaviour.errorCode ?? "INTERNAL_SERVER_ERROR", completedAt: new Date(ctx.now()).toISOString() };

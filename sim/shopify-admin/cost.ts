@@ -3,7 +3,9 @@
 // estimated before running (from `first`/`last`); actual cost counts what was really returned.
 import {
   getNamedType,
+  getNullableType,
   getOperationAST,
+  isListType,
   isCompositeType,
   isObjectType,
   isInterfaceType,
@@ -43,6 +45,16 @@ function pageSize(field: FieldNode, variables: Record<string, unknown>): number 
   return 1;
 }
 
+function idCount(field: FieldNode, variables: Record<string, unknown>): number {
+  const value = field.arguments?.find((a) => a.name.value === "ids")?.value;
+  if (value?.kind === Kind.LIST) return value.values.length;
+  if (value?.kind === Kind.VARIABLE) {
+    const ids = variables[value.name.value];
+    return Array.isArray(ids) ? ids.length : 1;
+  }
+  return 1;
+}
+
 function selectionCost(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType, walk: Walk): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
@@ -61,6 +73,11 @@ function selectionCost(selectionSet: SelectionSetNode, parentType: GraphQLCompos
     const childCost = selection.selectionSet ? selectionCost(selection.selectionSet, fieldType, walk) : 0;
     const name = selection.name.value;
     if (isConnectionType(fieldType)) total += 2 + pageSize(selection, walk.variables) * childCost;
+    else if (isListType(getNullableType(definition.type)) && selection.arguments?.some((a) => a.name.value === "ids")) {
+      // nodes(ids:) and the like: every id asks for one object. Assumption from Shopify's rule that
+      // each requested object costs a point (https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits, "Cost calculation").
+      total += idCount(selection, walk.variables) * (1 + childCost);
+    }
     else if (isConnectionType(parentType) && (name === "edges" || name === "pageInfo")) total += name === "edges" ? childCost : 0;
     else total += 1 + childCost;
   }

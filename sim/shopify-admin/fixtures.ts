@@ -212,7 +212,7 @@ export type StoreFixture = {
   /** Written by `metafieldsSet`; each belongs to the resource whose GID is its ownerId. */
   metafields: MetafieldFixture[];
   appInstallation: AppInstallationFixture;
-  /** How this store's bulk operations end (tests set it); by default each completes at the first status query. */
+  /** How this store's bulk operations end (tests set it); by default each runs for DEFAULT_RUNNING_POLLS status queries, then completes. */
   bulkOperations?: BulkOperationBehaviour;
 };
 

@@ -15,7 +15,7 @@ const admin = await startFakeShopifyAdmin({
   apiKey: process.env.SHOPIFY_API_KEY || undefined,
   apiSecret: process.env.SHOPIFY_API_SECRET || undefined,
   acceptAnyToken: process.env.SHOPIFY_FAKE_ACCEPT_ANY_TOKEN === "1",
-  stores: { [shop]: createStoreFixture({ shopDomain: shop }) },
+  stores: { [shop]: createStoreFixture({ shopDomain: shop, now: new Date() }) },
   logger,
 });
 process.stdout.write(`Fake Shopify Admin API for ${shop} listening on ${admin.url}\n`);

@@ -12,7 +12,8 @@ import {
   type GraphQLResolveInfo,
   type GraphQLTypeResolver,
 } from "graphql";
-import { bulkOperationStatus, runBulkQuery } from "./bulk-operations";
+import { deniedField, visibleDisplayName, visibleOrders, type ProtectedCustomerDataAccess } from "./access-rules";
+import { bulkOperationStatus, currentBulkOperation, runBulkQuery } from "./bulk-operations";
 import { filterBySearch, paginate, type ConnectionArgs, type PaginateOptions } from "./connections";
 import { actualCostOfField, isConnectionType } from "./cost";
 import type {
@@ -40,6 +41,8 @@ export type SearchWarning = { path: (string | number)[]; query: string; field: s
 export type ResolveContext = {
   store: StoreFixture;
   grantedScopes: readonly string[];
+  /** What the app was approved for in the Partner Dashboard. */
+  protectedData: ProtectedCustomerDataAccess;
   apiKey: string;
   now: () => number;
   actualCost: number;
@@ -98,10 +101,12 @@ const QUERY_ROOT: Record<string, Resolve> = {
     );
   },
   customersCount: counter("Customer", (store) => store.customers),
-  orders: (_s, _a, { store }) => store.orders,
-  order: (_s, { id }, { store }) => byId(store.orders, id),
-  orderByIdentifier: (_s, { identifier }, { store }) => byId(store.orders, (identifier as Identifier).id),
-  ordersCount: counter("Order", (store) => store.orders),
+  orders: (_s, _a, ctx) => visibleOrders(ctx.store.orders, ctx),
+  // An order outside the app's window does not exist for it: null, as for an unknown id.
+  order: (_s, { id }, ctx) => byId(visibleOrders(ctx.store.orders, ctx), id),
+  orderByIdentifier: (_s, { identifier }, ctx) => byId(visibleOrders(ctx.store.orders, ctx), (identifier as Identifier).id),
+  ordersCount: (_s, args, ctx, info) =>
+    countOf(filterBySearch(visibleOrders(ctx.store.orders, ctx), args.query as string | undefined, searchOptions(ctx, info, "Order", args.query)).length, args.limit),
   products: (_s, _a, { store }) => store.products,
   product: (_s, { id }, { store }) => byId(store.products, id),
   productByIdentifier: (_s, { identifier }, { store }) => {
@@ -125,10 +130,11 @@ const QUERY_ROOT: Record<string, Resolve> = {
   pagesCount: counter("Page", (store) => store.pages),
   themes: (_s, { roles }, { store }) => store.themes.filter((t) => !Array.isArray(roles) || roles.includes(t.role)),
   theme: (_s, { id }, { store }) => byId(store.themes, id),
-  node: (_s, { id }, { store }, info) => nodeFor(store, String(id), info),
-  nodes: (_s, { ids }, { store }, info) => (ids as string[]).map((id) => nodeFor(store, id, info)),
+  node: (_s, { id }, ctx, info) => nodeFor(ctx, String(id), info),
+  nodes: (_s, { ids }, ctx, info) => (ids as string[]).map((id) => nodeFor(ctx, id, info)),
   currentAppInstallation: (_s, _a, { store }) => store.appInstallation,
   bulkOperation: (_s, { id }, ctx) => bulkOperationStatus(ctx, String(id)),
+  currentBulkOperation: (_s, _a, ctx) => currentBulkOperation(ctx),
 };
 
 const MUTATION_ROOT: Record<string, Resolve> = {
@@ -140,8 +146,9 @@ const MUTATION_ROOT: Record<string, Resolve> = {
 };
 
 /** `node`/`nodes` answer only records whose type implements the asked interface, like Shopify. */
-function nodeFor(store: StoreFixture, id: string, info: GraphQLResolveInfo) {
-  const found = findNode(store, id);
+function nodeFor(ctx: ResolveContext, id: string, info: GraphQLResolveInfo) {
+  const found = findNode(ctx.store, id);
+  if (found?.__typename === "Order" && visibleOrders([found as OrderFixture], ctx).length === 0) return null;
   const type = found && info.schema.getType(found.__typename);
   const wanted = getNamedType(info.returnType);
   return type && isObjectType(type) && isAbstractType(wanted) && info.schema.isSubType(wanted, type) ? found : null;
@@ -151,8 +158,12 @@ const PAID_UP = new Set(["PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
 
 const BY_TYPE: Record<string, Record<string, Resolve>> = {
   Customer: {
-    orders: on<CustomerFixture>((c, _a, { store }) => ordersOf(store, c)),
-    lastOrder: on<CustomerFixture>((c, _a, { store }) => ordersOf(store, c).sort((a, b) => b.processedAt.localeCompare(a.processedAt))[0] ?? null),
+    // Orders are the ones the app may see; numberOfOrders and amountSpent are lifetime figures
+    // ("in their lifetime", the fields' descriptions in the schema), whatever the window.
+    orders: on<CustomerFixture>((c, _a, ctx) => visibleOrders(ordersOf(ctx.store, c), ctx)),
+    // Assumption: lastOrder is an Order like any other, so it is subject to the same window.
+    lastOrder: on<CustomerFixture>((c, _a, ctx) => visibleOrders(ordersOf(ctx.store, c), ctx).sort((a, b) => b.processedAt.localeCompare(a.processedAt))[0] ?? null),
+    displayName: on<CustomerFixture>((c, _a, ctx) => visibleDisplayName(c, ctx.protectedData)),
     numberOfOrders: on<CustomerFixture>((c, _a, { store }) => String(ordersOf(store, c).length)),
     amountSpent: on<CustomerFixture>((c, _a, { store }) =>
       moneyV2(sumAmounts(ordersOf(store, c).map((o) => Number(o.currentTotalPriceSet.shopMoney.amount))), store.shop.currencyCode),
@@ -180,7 +191,7 @@ const BY_TYPE: Record<string, Record<string, Resolve>> = {
     confirmed: () => true,
   },
   Fulfillment: {
-    order: on<FulfillmentFixture>((f, _a, { store }) => byId(store.orders, f.orderId)),
+    order: on<FulfillmentFixture>((f, _a, ctx) => byId(visibleOrders(ctx.store.orders, ctx), f.orderId)),
   },
   LineItem: {
     product: on<LineItemFixture>((line, _a, { store }) => productOf(store, line.productId)),
@@ -261,6 +272,9 @@ function nodeTypeOf(connection: GraphQLNamedType): string {
 }
 
 export const resolveField: GraphQLFieldResolver<unknown, ResolveContext> = (source, args, ctx, info) => {
+  // Thrown, the error lands in `errors` at this field's path and the field answers null, as on Shopify.
+  const denied = deniedField(info, { grantedScopes: ctx.grantedScopes, protectedData: ctx.protectedData, now: ctx.now });
+  if (denied) throw denied;
   const resolver = resolverFor(info);
   const isRoot = info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType();
   if (!resolver && isRoot) ctx.unmodelledRootFields.push(info.fieldName);

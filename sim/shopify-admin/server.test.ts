@@ -61,8 +61,9 @@ beforeAll(async () => {
     apiKey: API_KEY,
     apiSecret: API_SECRET,
     stores: {
-      [SHOP]: createStoreFixture({ shopDomain: SHOP, seed: 1 }),
-      [OTHER_SHOP]: createStoreFixture({ shopDomain: OTHER_SHOP, seed: 2, products: 600 }),
+      // Orders dated from the fake's clock, so its 60-day window shows the recent ones.
+      [SHOP]: createStoreFixture({ shopDomain: SHOP, seed: 1, now: new Date(now) }),
+      [OTHER_SHOP]: createStoreFixture({ shopDomain: OTHER_SHOP, seed: 2, products: 600, now: new Date(now) }),
     },
     clock: () => now,
   });

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
+import { FULLY_APPROVED, type ProtectedCustomerDataAccess } from "./access-rules";
 import { answerAccessTokenRequest, createAccessTokenRegistry } from "./access-tokens";
 import { answerGraphqlRequest, type GraphqlRequestBody } from "./admin-graphql";
 import { bulkOperationFile } from "./bulk-operations";
@@ -28,7 +29,10 @@ export type FakeShopifyAdminOptions = {
   /** When given, token exchange requires this client secret; session tokens are always checked against the secret in use. */
   apiSecret?: string;
   stores: Record<string, StoreFixture>;
+  /** Scopes every token is issued with; DEFAULT_GRANTED_SCOPES (no read_all_orders: a 60-day order window) by default. */
   grantedScopes?: string[];
+  /** Protected customer data the app is approved for; level 2 with every field by default. */
+  protectedCustomerData?: ProtectedCustomerDataAccess;
   /** Let GraphQL calls through with any non-empty access token (for tests that skip token exchange). */
   acceptAnyToken?: boolean;
   /** Bucket size and restore rate for every shop; Shopify's standard 2000 points, 100/s by default. */
@@ -60,8 +64,12 @@ export type FakeShopifyAdmin = {
   requests: readonly AdminApiRequest[];
   /** The shop's fixture data, live: change it and the next query sees the change. */
   store(shopDomain: string): StoreFixture;
-  /** An access token valid for the shop, as if token exchange had happened. */
-  issueAccessToken(shopDomain: string): string;
+  /** An access token valid for the shop, as if token exchange had happened (with the granted scopes unless named). */
+  issueAccessToken(shopDomain: string, scopes?: readonly string[]): string;
+  /** The merchant approved other scopes: new and live tokens carry them (every shop's, or one shop's). */
+  setGrantedScopes(scopes: readonly string[], shopDomain?: string): void;
+  /** What the Partner Dashboard approved for protected customer data, from the next request on. */
+  setProtectedCustomerData(access: ProtectedCustomerDataAccess): void;
   /** Reconfigures one shop's bucket, or every shop's when no shop is named. */
   setThrottle(settings: ThrottleSettings, shopDomain?: string): void;
   throttleStatus(shopDomain: string): ThrottleStatus;
@@ -106,11 +114,12 @@ function parseGraphqlBody(raw: string, contentType: string | undefined): Graphql
 export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): Promise<FakeShopifyAdmin> {
   const schema = options.schema ?? (await loadAdminSchema());
   const clock = options.clock ?? Date.now;
-  const grantedScopes = options.grantedScopes ?? DEFAULT_GRANTED_SCOPES;
+  let grantedScopes: readonly string[] = options.grantedScopes ?? DEFAULT_GRANTED_SCOPES;
+  let protectedData = options.protectedCustomerData ?? FULLY_APPROVED;
   const logger = options.logger;
   const stores = new Map(Object.entries(options.stores).map(([domain, store]) => [domain.toLowerCase(), store]));
   const buckets = new Map<string, CostBucket>([...stores.keys()].map((domain) => [domain, createCostBucket(options.throttle ?? {}, clock)]));
-  const tokens = createAccessTokenRegistry(clock);
+  const tokens = createAccessTokenRegistry(clock, grantedScopes);
   const requests: AdminApiRequest[] = [];
   let origin = "";
 
@@ -154,7 +163,9 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       schema,
       store,
       bucket: buckets.get(shop)!,
-      grantedScopes,
+      // A token the fake did not issue (acceptAnyToken) carries the scopes currently granted.
+      grantedScopes: tokens.scopesOf(token) ?? grantedScopes,
+      protectedData,
       apiKey: options.apiKey ?? "",
       clock,
       origin,
@@ -235,9 +246,16 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       if (!store) throw new Error(`The fake Shopify Admin has no store ${shopDomain}`);
       return store;
     },
-    issueAccessToken(shopDomain) {
+    issueAccessToken(shopDomain, scopes = grantedScopes) {
       bucketOf(shopDomain);
-      return tokens.issue(shopDomain.toLowerCase(), "offline");
+      return tokens.issue(shopDomain.toLowerCase(), "offline", undefined, scopes);
+    },
+    setGrantedScopes(scopes, shopDomain) {
+      if (!shopDomain) grantedScopes = [...scopes];
+      for (const shop of shopDomain ? [shopDomain.toLowerCase()] : [...stores.keys()]) tokens.regrant(shop, scopes);
+    },
+    setProtectedCustomerData(access) {
+      protectedData = access;
     },
     setThrottle(settings, shopDomain) {
       const targets = shopDomain ? [bucketOf(shopDomain)] : [...buckets.values()];

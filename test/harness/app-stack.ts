@@ -34,10 +34,11 @@ export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops 
   shops?: string[];
   extraEnv?: Record<string, string>;
 }): Promise<AppStack> {
+  // Stores dated from today: the fake, like Shopify, shows only the last 60 days of orders.
   const fakeAdmin = await startFakeShopifyAdmin({
     port: 0,
     apiSecret: TEST_API_SECRET,
-    stores: Object.fromEntries(shops.map((shop, i) => [shop, createStoreFixture({ shopDomain: shop, seed: i + 1 })])),
+    stores: Object.fromEntries(shops.map((shop, i) => [shop, createStoreFixture({ shopDomain: shop, seed: i + 1, now: new Date() })])),
   });
   const database = await freshDatabase(label);
   const port = await freePort();

@@ -7,6 +7,8 @@ import { formFailed, formSucceeded } from "../../http/form-result.server";
 import { logger } from "../../logger.instance.server";
 import { findShop } from "../../models/shop.server";
 import { loadHomeState } from "../../services/onboarding.server";
+import { loadProtectedDataNotice } from "../../services/protected-data-notice.server";
+import { protectedDataNoticeText } from "../../services/protected-data-notice-text";
 import { ONBOARDING_STEPS } from "../../services/onboarding-steps";
 import { chooseOscarWorkspace, connectOscar, describeOscarFailure, listOscarWorkspaces } from "../../services/oscar-connection.server";
 import { failedJobs, oscarConnectionDeps, shopifyApiKey } from "../../services/settings-context.server";
@@ -17,6 +19,7 @@ import { knowledgeDeps } from "../../services/knowledge-context.server";
 import { StorefrontSyncError } from "../../services/storefront-metafields.server";
 import { checkThemeEmbed, themeEditorUrl } from "../../services/theme-embed.server";
 import { authenticate } from "../../shopify.server";
+import { ProtectedDataBanner } from "./protected-data-banner";
 import { SetupGuide } from "./setup-guide";
 import { StatusOverview } from "./status-overview";
 import { StoreCard } from "./store-card";
@@ -24,7 +27,11 @@ import { connectionView, embedView, queueView, recentView, storeView } from "./v
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [shop, home] = await Promise.all([findShop(prisma, session.shop), loadHomeState({ db: prisma, failedJobs }, session.shop)]);
+  const [shop, home, withheld] = await Promise.all([
+    findShop(prisma, session.shop),
+    loadHomeState({ db: prisma, failedJobs }, session.shop),
+    loadProtectedDataNotice(prisma, session.shop),
+  ]);
   const timeZone = shop?.ianaTimezone ?? null;
 
   // Only while a key that sees several workspaces waits for the merchant's choice does the page ask Oscar.
@@ -50,6 +57,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     themeEditorUrl: themeEditorUrl(session.shop, shopifyApiKey),
     queue: queueView(home.queue),
     recent: recentView(home.recent, timeZone),
+    protectedDataNotice: withheld ? protectedDataNoticeText(withheld) : null,
   };
 };
 
@@ -130,6 +138,11 @@ export default function Home() {
   return (
     <Page title="Oscar Chat">
       <Layout>
+        {data.protectedDataNotice ? (
+          <Layout.Section>
+            <ProtectedDataBanner text={data.protectedDataNotice} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>{allDone ? <StatusOverview data={data} /> : <SetupGuide data={data} />}</Layout.Section>
         <Layout.Section variant="oneThird">
           <StoreCard shopDomain={data.shopDomain} store={data.store} />

@@ -109,7 +109,7 @@ export async function startReliabilityStack({ name, redisUrl = process.env.REDIS
   const apiSecret = "reliability-api-secret-0123456789";
   const shopNames = Array.from({ length: shopCount }, (_, i) => shopName(i));
   const oscar = await startOscarSimulator({ apiKeys: shopNames.map((_, i) => oscarKeyOf(i)), ...oscarOptions });
-  const stores = shopNames.map((shop, i) => createStoreFixture({ shopDomain: shop, seed: 3 + i, customers }));
+  const stores = shopNames.map((shop, i) => createStoreFixture({ shopDomain: shop, seed: 3 + i, customers, now: new Date() }));
   const admin = await startFakeShopifyAdmin({ stores: Object.fromEntries(shopNames.map((shop, i) => [shop, stores[i]])), apiSecret });
   const webPorts = await Promise.all(Array.from({ length: webProcesses }, () => freePort()));
   const proxyPort = webProcesses > 1 ? await freePort() : undefined;
