@@ -7,6 +7,7 @@ import { signShopperIdentity } from "../app/storefront/identity.server";
 import type { OscarSimulator } from "../sim/oscar/server";
 import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { startConnectedStack } from "./harness/oscar-webhook";
+import { signedInAs } from "./harness/signed-in";
 import { waitFor } from "./harness/wait";
 import { loadDocument } from "./settings/admin-requests";
 
@@ -56,15 +57,28 @@ describe("protected customer data withheld by Shopify", () => {
     expect(html).toContain("Partner Dashboard");
   });
 
-  it("at level 1: the customer is still found, and the note says their name was withheld instead of showing Shopify's mask alone", async () => {
+  it("at level 1: a signed-in customer is still found by id, and the note says their name was withheld instead of showing Shopify's mask alone", async () => {
     stack.fakeAdmin.setProtectedCustomerData({ level: 1 });
     const sofia = customers()[2];
-    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: sofia.email, name: "Sofia", message: "Hello" });
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: sofia.email, name: "Sofia", customAttributes: signedInAs(sofia), message: "Hello" });
 
     const note = await firstNote(conversationId);
+    expect(note.content).toContain("Signed-in customer");
     expect(note.content).not.toContain(sofia.firstName);
     expect(note.content).toContain("Shopify withheld this customer's name");
     expect(note.content).toContain("not approved for protected customer data");
+  });
+
+  it("at level 1: a typed email can match no one, since Shopify withholds the emails that would prove it, and the note says so", async () => {
+    stack.fakeAdmin.setProtectedCustomerData({ level: 1 });
+    const liam = customers()[1];
+    const { conversationId } = oscar.scenario.shopperOpensConversation({ email: liam.email, name: "Liam", message: "Hello" });
+
+    const note = await firstNote(conversationId);
+    expect(note.content).not.toContain(NO_CUSTOMER_NOTE);
+    expect(note.content).toContain("email addresses");
+    expect(note.content).toContain("no customer could be matched");
+    expect(note.content).not.toContain(liam.lastName);
   });
 
   it("at level 1: order status still answers a signed-in shopper, leaving out the address Shopify withheld", async () => {
