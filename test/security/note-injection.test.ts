@@ -39,7 +39,9 @@ describe("markdown injection into the agent note", () => {
     const customer = store.customers.find((c) => newestFirst.find((o) => o.customerId === c.id)?.fulfillments.length)!;
     const shipped = newestFirst.find((o) => o.customerId === customer.id)!;
     const shippedBefore = newestFirst.find((o) => o !== shipped && o.customerId === customer.id && o.fulfillments.length > 0)!;
-    customer.displayName = CRAFTED_NAME;
+    // Shopify builds displayName from the first and last name (the fake too, see access-rules.ts).
+    customer.firstName = CRAFTED_NAME;
+    customer.lastName = "";
     customer.tags = [CRAFTED_TAG];
     shipped.name = "#1001](https://evil.example/order)";
     shipped.fulfillments[0].trackingInfo = [
