@@ -1,10 +1,10 @@
 import { micromark } from "micromark";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveOrderStatusSettings } from "../../app/models/order-status-settings.server";
-import { signShopperIdentity } from "../../app/storefront/identity.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
-import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "../harness/app-stack";
+import { TEST_SHOP, type AppStack } from "../harness/app-stack";
 import { startConnectedStack } from "../harness/oscar-webhook";
+import { signedInAs } from "../harness/signed-in";
 import { waitFor } from "../harness/wait";
 
 const OSCAR_KEY = "osk_test_note_injection_01";
@@ -55,11 +55,6 @@ describe("markdown injection into the agent note", () => {
   }
 
   // Signed in, so the note and the order-status answer show everything they can: the attack is the customer's own record.
-  function signedInAs(customer: { id: string; email: string }) {
-    const userId = customer.id.split("/").pop()!;
-    return { oscar_identity: signShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, customerId: userId, email: customer.email, now: new Date() }), user_id: userId };
-  }
-
   it("keeps a crafted name, tag, order name and tracking URLs inert", async () => {
     const customer = craftedCustomer();
     const { conversationId } = oscar.scenario.shopperOpensConversation({ email: customer.email, name: "Eve", customAttributes: signedInAs(customer) });
