@@ -39,7 +39,10 @@ describe("a stale or logged-out shopper identity", () => {
     const { conversationId, contactId } = oscar.scenario.shopperOpensConversation({ email: maya().email, name: "Maya", customAttributes: attributes, message: "Where is my order?" });
     const [reply] = await waitFor("the order-status reply", () => repliesIn(conversationId).length > 0 && repliesIn(conversationId));
     const [note] = await waitFor("the note", () => oscar.inspect.notes(conversationId).length > 0 && oscar.inspect.notes(conversationId));
-    const identity = await waitFor("the contact's identity", () => oscar.inspect.contact(contactId).custom_attributes.shopify_identity);
+    // The simulator keeps one contact per email, so an earlier case's value may still be there: read
+    // it only once this conversation's enrichment is recorded (its contact update comes before that).
+    await waitFor("the enrichment recorded", async () => (await stack.db.conversationRecord.findFirst({ where: { shop: TEST_SHOP, conversationId } }))?.enrichedAt);
+    const identity = oscar.inspect.contact(contactId).custom_attributes.shopify_identity;
     return { reply: reply.content ?? "", note: note.content ?? "", identity };
   }
 
