@@ -29,11 +29,10 @@ describe("shopper identity in the worker", () => {
   async function enrichedAs(email: string, attributes: Record<string, unknown>) {
     const { conversationId, contactId } = oscar.scenario.shopperOpensConversation({ email, name: "Shopper", customAttributes: attributes });
     const [note] = await waitFor("the note", () => oscar.inspect.notes(conversationId).length === 1 && oscar.inspect.notes(conversationId));
-    const contact = await waitFor("contact attributes", () => {
-      const c = oscar.inspect.contact(contactId);
-      return c.custom_attributes.shopify_identity ? c : null;
-    });
-    return { note: note.content ?? "", identity: contact.custom_attributes.shopify_identity };
+    // The simulator keeps one contact per email, so an earlier case's value may still be there: read
+    // it only once this conversation's enrichment is recorded (its contact update comes before that).
+    await waitFor("the enrichment recorded", async () => (await stack.db.conversationRecord.findFirst({ where: { shop: TEST_SHOP, conversationId } }))?.enrichedAt);
+    return { note: note.content ?? "", identity: oscar.inspect.contact(contactId).custom_attributes.shopify_identity };
   }
 
   it("verifies a shopper whose identity the app signed for that customer and email", async () => {
