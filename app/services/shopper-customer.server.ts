@@ -24,14 +24,12 @@ export type ShopperCustomerDeps = {
 
 /** Finds the shopper's customer: by the signed customer id when there is one, else by the typed email. */
 export async function findShopperCustomer(deps: ShopperCustomerDeps, shop: string, contact: { email?: string | null } | null | undefined): Promise<ShopperCustomer> {
-  if (deps.verifyIdentity(contact ?? {}).verified) return { kind: "signed-in", customer: await findVerifiedCustomer(deps, shop, contact) };
+  const verification = deps.verifyIdentity(contact ?? {});
+  if (verification.verified) return { kind: "signed-in", customer: await deps.findCustomer.byId(shop, verification.customerGid, deps.adminGraphql) };
   const email = contact?.email?.trim();
   if (!email) return { kind: "anonymous" };
   return { kind: "claimed", customer: await deps.findCustomer.byEmail(shop, email, deps.adminGraphql) };
 }
-
-/** The customer the app may treat as fact (attributes, VIP, attribution, alerts): a signed-in shopper's only. */
-export const verifiedCustomer = (shopper: ShopperCustomer): ShopifyCustomer | null => (shopper.kind === "signed-in" ? shopper.customer : null);
 
 /** A signed-in shopper's customer, or null without asking Shopify anything for a shopper who is not signed in. */
 export async function findVerifiedCustomer(deps: ShopperCustomerDeps, shop: string, contact: unknown): Promise<ShopifyCustomer | null> {
