@@ -50,6 +50,8 @@ describe("protected customer data withheld by Shopify", () => {
     expect(note.content).toContain("no customer could be matched");
     expect(note.content).toContain("Partner Dashboard");
 
+    // The home page reads the recorded outcome, which is written just after the note is posted.
+    await waitFor("the withheld outcome recorded", async () => (await stack.db.conversationRecord.findFirst({ where: { shop: TEST_SHOP, conversationId, enrichmentOutcome: "withheld" } }))?.enrichedAt);
     const { status, html } = await loadDocument(stack, TEST_SHOP, "/app");
     expect(status).toBe(200);
     expect(html).toContain("Shopify is withholding customer details from Oscar Chat");
