@@ -47,7 +47,7 @@ export type OscarSimulatorOptions = {
   logger?: Logger;
 };
 
-export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; botIds: string[]; agentIds: string[] };
+export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; botIds: string[]; agentIds: string[]; widgetIds: string[] };
 
 export const DEFAULT_SIM_API_KEY = "oscar_sim_key";
 export const REALISTIC_DUPLICATE_RATE = 0.1;
@@ -83,7 +83,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
   const accountInfo = (keyId: string): OscarSimAccountInfo => {
     const account = state.account(keyId);
     if (!account) throw new SimNotFound("no account for that key");
-    return { keyId, workspaceId: account.workspace.id, botId: account.bot.id, botIds: account.bots.map((b) => b.id), agentIds: account.agents.map((a) => a.id) };
+    return { keyId, workspaceId: account.workspace.id, botId: account.bot.id, botIds: account.bots.map((b) => b.id), agentIds: account.agents.map((a) => a.id), widgetIds: account.widgets.map((w) => w.id) };
   };
   const firstWorkspaceId = () => {
     const first = state.accounts()[0];

@@ -19,8 +19,10 @@ export type SimAgent = { id: string; name: string };
 export type SimWorkspace = { id: string; name: string; plan: string; createdAt: number };
 export type SimKnowledgeSource = { id: string; type: string; name: string; url?: string; content?: string; createdAt: number };
 export type SimBot = { id: string; name: string; sources: SimKnowledgeSource[]; syncs: { at: number; sourceCount: number }[] };
+/** A chat widget the account can put on a website: its id goes in the loader's `data-widget-id`; its bot answers first. */
+export type SimWidget = { id: string; name: string; botId: string };
 /** `bot` is the account's first bot (the one most tests train); `bots` holds every bot, a second one too. */
-export type SimAccount = { keyId: string; workspace: SimWorkspace; bot: SimBot; bots: SimBot[]; agents: SimAgent[] };
+export type SimAccount = { keyId: string; workspace: SimWorkspace; bot: SimBot; bots: SimBot[]; agents: SimAgent[]; widgets: SimWidget[] };
 export type SimWebhook = { id: string; keyId: string; url: string; events: string[]; secret: string; createdAt: number };
 
 export type SimContact = {
@@ -132,11 +134,16 @@ export function createOscarSimState(options: { now: () => number; announce: (key
         bot: bots[0],
         bots,
         agents: ["Ada", "Grace", "Linus"].map((name) => ({ id: nextId("agent"), name })),
+        widgets: [
+          { id: nextId("wgt"), name: "Storefront chat", botId: bots[0].id },
+          { id: nextId("wgt"), name: "Returns desk", botId: bots[1].id },
+        ],
       };
       accounts.set(keyId, account);
       return account;
     },
     account: (keyId: string) => accounts.get(keyId),
+    accountForWidget: (widgetId: string) => [...accounts.values()].find((a) => a.widgets.some((w) => w.id === widgetId)),
     accounts: () => [...accounts.values()],
     accountByWorkspace,
     contactJson,
