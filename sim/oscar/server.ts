@@ -9,6 +9,7 @@ import { createFaultInjector, type OscarSimFaults } from "./faults";
 import { createRequestLog, keyIdOf, type KeyRequestStats } from "./request-log";
 import { createOscarSimState, SimNotFound, type AnnouncedEvent, type OscarSimState } from "./state";
 import { createWebhookSender, DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from "./webhook-sender";
+import { createChatWidget } from "./widget/widget-api";
 
 /**
  * A local Oscar Chat: the /v1 API of the contract over real HTTP, with Oscar's key check, rate
@@ -45,6 +46,8 @@ export type OscarSimulatorOptions = {
   /** Items per page of a list when the caller gives no `limit` (**assumed**: 20, at most 100). */
   pageSize?: number;
   logger?: Logger;
+  /** The chat widget's bot: how long it leaves an order question to the app (default 20 s). */
+  widget?: { orderAnswerGraceMs?: number };
 };
 
 export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; botIds: string[]; agentIds: string[]; widgetIds: string[] };
@@ -75,9 +78,11 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
   const announce = (keyId: string, event: AnnouncedEvent) => {
     const delivery = { id: `evt_${++eventCount}`, ...event };
     for (const webhook of state.webhooksFor(keyId, event.type)) sender.deliver(webhook, delivery);
+    widget.announced(event);
   };
   const state: OscarSimState = createOscarSimState({ now, announce });
   const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+  const widget = createChatWidget({ state, logger: log, ...options.widget });
   for (const keyId of knownKeyIds) state.openAccount(keyId);
 
   const accountInfo = (keyId: string): OscarSimAccountInfo => {
@@ -142,6 +147,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://oscar.local");
     const body = await readBody(req);
+    if (url.pathname.startsWith("/widget/")) return widget.handle(req, res, url, body);
     if (url.pathname.startsWith("/_sim/")) {
       const answer = answerControlRequest(simulator, req.method ?? "GET", url, body);
       return send(res, answer.status, answer.body);
@@ -201,6 +207,9 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
   const simulator = {
     url: origin,
     baseUrl: `${origin}/v1`,
+    /** The chat widget's loader, for the theme embed's loader URL (see sim/oscar/widget/). */
+    widgetLoaderUrl: `${origin}/widget/loader.js`,
+    widget: widget.inspect,
     state,
     rateLimit,
     scenario,
@@ -217,6 +226,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     webhooksIdle: () => sender.idle(),
     async close() {
       sender.close();
+      widget.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sender.idle();

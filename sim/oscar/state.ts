@@ -39,7 +39,8 @@ export type SimMessage = {
   messageType: "incoming" | "outgoing" | "activity";
   contentType: "text" | "markdown" | "html";
   private: boolean;
-  sender: "shopper" | "agent" | "app";
+  /** "bot": the account's bot answering in the chat widget (sim/oscar/widget/). */
+  sender: "shopper" | "agent" | "app" | "bot";
   createdAt: number;
 };
 
@@ -182,10 +183,7 @@ export function createOscarSimState(options: { now: () => number; announce: (key
     },
     /** Attributes are merged; a null value removes the attribute. */
     updateContact(contact: SimContact, attributes: CustomAttributes): SimContact {
-      for (const [name, value] of Object.entries(attributes)) {
-        if (value === null) delete contact.customAttributes[name];
-        else contact.customAttributes[name] = value;
-      }
+      mergeAttributes(contact, attributes);
       return contact;
     },
     addKnowledgeSource(bot: SimBot, request: CreateKnowledgeSourceRequest): SimKnowledgeSource {
@@ -219,10 +217,11 @@ export function createOscarSimState(options: { now: () => number; announce: (key
     },
 
     // ----- what shoppers, the bot and agents do (the scenario API)
+    /** A null email (a visitor the widget does not know) always makes a new contact. */
     shopperOpensConversation(input: {
       workspaceId: string;
-      email: string;
-      name: string;
+      email: string | null;
+      name: string | null;
       message?: string;
       customAttributes?: Record<string, unknown>;
       at?: number;
@@ -230,12 +229,13 @@ export function createOscarSimState(options: { now: () => number; announce: (key
       const account = accountByWorkspace(input.workspaceId);
       if (!account) throw new SimNotFound(`no workspace ${input.workspaceId}`);
       const at = input.at ?? now();
-      let contact = [...contacts.values()].find((c) => c.keyId === account.keyId && c.email === input.email);
+      let contact = input.email === null ? undefined : [...contacts.values()].find((c) => c.keyId === account.keyId && c.email === input.email);
       if (!contact) {
         contact = { id: nextId("contact"), keyId: account.keyId, name: input.name, email: input.email, customAttributes: {} };
         contacts.set(contact.id, contact);
       }
-      Object.assign(contact.customAttributes, input.customAttributes);
+      // Merged as a contact update is (a null removes the attribute), so an identity can also be cleared.
+      mergeAttributes(contact, input.customAttributes ?? {});
       const conversation: SimConversation = {
         id: nextId("conv"),
         keyId: account.keyId,
@@ -269,6 +269,13 @@ export function createOscarSimState(options: { now: () => number; announce: (key
     agentReplies(conversationId: string, content: string, at = now()): { messageId: string } {
       const conversation = conversationOrThrow(conversationId);
       const message = addMessage(conversation, { content, messageType: "outgoing", contentType: "text", private: false, sender: "agent", createdAt: at });
+      return { messageId: message.id };
+    },
+
+    /** The widget's bot answers the shopper (outgoing, visible to them). */
+    botReplies(conversationId: string, content: string, at = now()): { messageId: string } {
+      const conversation = conversationOrThrow(conversationId);
+      const message = addMessage(conversation, { content, messageType: "outgoing", contentType: "text", private: false, sender: "bot", createdAt: at });
       return { messageId: message.id };
     },
 
@@ -308,6 +315,14 @@ export function createOscarSimState(options: { now: () => number; announce: (key
 }
 
 export type OscarSimState = ReturnType<typeof createOscarSimState>;
+
+/** Attributes are merged; a null value removes the attribute. */
+function mergeAttributes(contact: SimContact, attributes: Record<string, unknown>) {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null) delete contact.customAttributes[name];
+    else contact.customAttributes[name] = value;
+  }
+}
 
 /** Something a scenario step named does not exist. */
 export class SimNotFound extends Error {
