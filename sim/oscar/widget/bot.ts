@@ -36,18 +36,27 @@ export const HANDOVER_MESSAGE = "I'll hand you over to our team: a person will r
 const STOPWORDS = new Set(
   ("a an and are as at be been but by can could did do does for from had has have how i i'm if in into is it its me my no not of on or our " +
     "please so than that the their them then there these they this to too us was we were what when where which who why will with would " +
-    "you your yours hi hello hey thanks thank there any about tell know want need get do does").split(" "),
+    "you your yours hi hello hey thanks thank any about tell know want need get help long take much many soon just also still yet " +
+    "really very some like ok okay see let make way one question ask").split(" "),
 );
 
 // Asking for a human, in the ways shoppers put it.
 const WANTS_HUMAN = /\b(human|humans|agent|agents|person|people|someone|somebody|representative|operator|real person|customer service|support team|staff member)\b/i;
 
-/** Lower-case words without stopwords, with a plural "s" taken off so "returns" finds "return". */
+/** Lower-case words without stopwords, lightly stemmed so "returns" finds "return" and "shipping" "shipped". */
 export function terms(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
-    .filter((word) => !STOPWORDS.has(word))
-    .map((word) => (word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word));
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !STOPWORDS.has(word)).map(stem);
 }
+
+function stem(word: string): string {
+  if (word.length > 5 && word.endsWith("ing")) return word.slice(0, -3);
+  if (word.length > 4 && word.endsWith("ed")) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
+  return word;
+}
+
+/** A question word is in a passage as a word, or inside a longer one ("worn" in "unworn") from 4 letters up. */
+const contains = (words: readonly string[], term: string) => words.some((word) => word === term || (term.length >= 4 && word.includes(term)));
 
 /** Splits each source into passages a shopper can read in the chat: a section, or slices of a long one under its title. */
 export function passagesOf(sources: readonly SimKnowledgeSource[]): Passage[] {
@@ -84,12 +93,12 @@ export function findAnswer(sources: readonly SimKnowledgeSource[], question: str
   const wanted = [...new Set(terms(question))];
   const passages = passagesOf(sources);
   if (wanted.length === 0 || passages.length === 0) return null;
-  const words = passages.map((p) => new Set(terms(`${p.title} ${p.text}`)));
-  const weight = (term: string) => Math.log(1 + passages.length / (1 + words.filter((w) => w.has(term)).length));
-  const total = wanted.reduce((sum, term) => sum + weight(term), 0);
+  const words = passages.map((p) => [...new Set(terms(`${p.title} ${p.text}`))]);
+  const weights = new Map(wanted.map((term) => [term, Math.log(1 + passages.length / (1 + words.filter((w) => contains(w, term)).length))]));
+  const total = [...weights.values()].reduce((sum, w) => sum + w, 0);
   let best: BotAnswer | null = null;
   passages.forEach((passage, i) => {
-    const coverage = wanted.filter((term) => words[i].has(term)).reduce((sum, term) => sum + weight(term), 0) / total;
+    const coverage = wanted.filter((term) => contains(words[i], term)).reduce((sum, term) => sum + weights.get(term)!, 0) / total;
     if (!best || coverage > best.coverage) best = { passage, coverage };
   });
   const found = best as BotAnswer | null;
