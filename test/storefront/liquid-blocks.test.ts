@@ -82,6 +82,45 @@ describe("the app embed, rendered", () => {
     }
   });
 
+  it.each([
+    ["127.0.0.1", "http://127.0.0.1:4200/widget/loader.js"],
+    ["127.0.0.1:3000", "http://127.0.0.1:4200/widget/loader.js"],
+    ["localhost", "http://localhost:4200/widget/loader.js"],
+    ["localhost:3000", "HTTP://LOCALHOST:4200/widget/loader.js"],
+    ["[::1]:3000", "http://[::1]:4200/widget/loader.js"],
+  ])("accepts an http loader on this machine when the storefront itself is on loopback (%s): the sandbox's simulator", async (host, loaderUrl) => {
+    for (const load_immediately of [false, true]) {
+      const html = await embed({ host, settings: { loader_url: loaderUrl, load_immediately } });
+      const src = load_immediately ? /<script src="([^"]+)" data-widget-id/.exec(html)?.[1] : attribute(html, "data-loader");
+      expect(src).toBe(loaderUrl);
+    }
+  });
+
+  it.each([
+    ["a Shopify storefront", "maple-and-thread.myshopify.com", "http://127.0.0.1:4200/widget/loader.js"],
+    ["a custom domain", "www.maple-and-thread.com", "http://localhost:4200/widget/loader.js"],
+    ["a domain that starts like loopback", "127.0.0.1.example.com", "http://127.0.0.1:4200/widget/loader.js"],
+    ["a domain that starts like localhost", "localhost.example.com", "http://localhost:4200/widget/loader.js"],
+  ])("refuses an http loader on %s, even one on loopback", async (_case, host, loaderUrl) => {
+    expect((await embed({ host, settings: { loader_url: loaderUrl } })).trim()).toBe("");
+    expect(await embed({ host, settings: { loader_url: loaderUrl }, designMode: true })).toContain("the loader URL must be a full https:// address");
+  });
+
+  it.each([
+    ["another host", "http://widget.oscarchat.ai/loader.js"],
+    ["another host named after loopback", "http://127.0.0.1.example.com/loader.js"],
+    ["a user@host that names another host", "http://127.0.0.1:80@evil.example/loader.js"],
+    ["no port", "http://127.0.0.1/loader.js"],
+    ["an empty port", "http://localhost:/loader.js"],
+    ["a port that is not a number", "http://localhost:42x/loader.js"],
+    ["no path", "http://127.0.0.1:4200"],
+    ["a URL breaking out of the attribute", 'http://127.0.0.1:4200/l.js" onload="alert(1)'],
+  ])("refuses an http loader with %s even on a loopback storefront", async (_case, loaderUrl) => {
+    for (const load_immediately of [false, true]) {
+      expect((await embed({ host: "127.0.0.1", settings: { loader_url: loaderUrl, load_immediately } })).trim()).toBe("");
+    }
+  });
+
   it("shows nothing when the merchant switched the chat off in the app, whatever the embed's settings", async () => {
     expect(attribute(await embed({ chatEnabledMetafield: true }), "data-widget-id")).toBe(WIDGET);
     for (const settings of [{}, { widget_id: "typed-in", load_immediately: true }]) {

@@ -29,7 +29,12 @@ export type StorefrontContext = {
   order?: { name: string } | null;
   locale?: "en" | "fr";
   assetBase?: string;
+  /** Liquid's `request.host`: the storefront's domain. Shopify's are public; only a local site is on loopback. */
+  host?: string;
 };
+
+/** The host a storefront page has unless a test says otherwise: a Shopify store's domain. */
+export const DEFAULT_STOREFRONT_HOST = "maple-and-thread.myshopify.com";
 
 // Shopify reads {% schema %} itself; on the page it renders nothing.
 class SchemaTag extends Tag {
@@ -105,7 +110,7 @@ export async function renderBlock(block: BlockName, context: StorefrontContext =
       },
     },
     customer: context.customer ?? null,
-    request: { design_mode: designMode, page_type: context.pageType ?? "index", locale: { iso_code: context.locale ?? "en" } },
+    request: { design_mode: designMode, host: context.host ?? DEFAULT_STOREFRONT_HOST, page_type: context.pageType ?? "index", locale: { iso_code: context.locale ?? "en" } },
     product: context.product ?? null,
     cart: context.cart ?? { item_count: 0 },
     order: context.order ?? null,
