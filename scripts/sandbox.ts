@@ -164,7 +164,7 @@ async function main() {
     const seeded = await writeAppHistory({ db, shop, store, history });
     log(`${HISTORY_DAYS} days of past support for the analytics page: ${seeded.conversations} conversations, ${seeded.orders} orders (${seeded.assistedCandidates} by customers who had chatted)`);
   }
-  const storefront = await startSandboxStorefront();
+  const storefront = await startSandboxStorefront({ oscar, apiKey: DEFAULT_SIM_API_KEY, appUrl, shop, apiSecret, store });
   let scenarioOk = true;
   if (db && !args.has("--no-scenario")) {
     scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
@@ -174,7 +174,8 @@ async function main() {
   log(scenarioOk ? "Sandbox ready." : "Sandbox ready, but a step of the scripted day failed (see above).");
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
   if (!freshShop) log(`Analytics (the past weeks and today): ${appUrl}/sandbox?page=analytics`);
-  log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })}`);
+  log(`Storefront with the chat (the simulator's widget), signed in as ${storefront.shopperName}: ${storefront.pageUrl("product", { loggedIn: true })}`);
+  log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
   if (freshShop) {
     log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
     log(`Slack webhook URL to paste in Settings (a local receiver): ${slack.webhookUrl("alerts")}`);

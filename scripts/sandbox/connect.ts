@@ -9,7 +9,7 @@ import { parseKeyring } from "../../app/security/encryption.server";
 import { connectOscar } from "../../app/services/oscar-connection.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { SlackReceiver } from "../../sim/slack/receiver";
-import { startLoaderServer } from "../../test/storefront/loader-server";
+import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
 import { startStorefront } from "../../test/storefront/storefront-site";
 
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
@@ -55,15 +55,29 @@ export async function connectSandboxShop(options: {
   return { db };
 }
 
-/** A storefront-like site rendering the theme extension's real Liquid blocks, with a local stand-in for Oscar's widget loader. */
-export async function startSandboxStorefront() {
-  const loader = await startLoaderServer();
-  const storefront = await startStorefront({ loaderUrl: loader.loaderUrl });
-  return {
-    pageUrl: storefront.pageUrl,
-    async close() {
-      await storefront.close();
-      await loader.close();
+/**
+ * A storefront-like site rendering the theme extension's real Liquid blocks, with the Oscar simulator's
+ * chat widget (the account's first widget) and the real app proxy: a `?customer=1` page is signed in
+ * as the store's first customer (Maya Okafor: a VIP whose latest order is in transit), so her chat
+ * carries the identity the app signs for her.
+ */
+export async function startSandboxStorefront(options: { oscar: OscarSimulator; apiKey: string; appUrl: string; shop: string; apiSecret: string; store: StoreFixture }) {
+  const shopper = options.store.customers[0];
+  const storefront = await startStorefront({
+    loaderUrl: options.oscar.widgetLoaderUrl,
+    widgetId: options.oscar.accountFor(options.apiKey).widgetIds[0],
+    appProxy: { appUrl: options.appUrl, shop: options.shop, apiSecret: options.apiSecret },
+    customer: {
+      id: Number(shopper.id.slice(shopper.id.lastIndexOf("/") + 1)),
+      email: shopper.email,
+      first_name: shopper.firstName,
+      last_name: shopper.lastName,
+      name: shopper.displayName,
     },
+  });
+  return {
+    shopperName: shopper.displayName,
+    pageUrl: storefront.pageUrl,
+    close: () => storefront.close(),
   };
 }

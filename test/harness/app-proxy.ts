@@ -1,11 +1,10 @@
-import { createHmac } from "node:crypto";
 import { TEST_API_SECRET, TEST_SHOP } from "./app-stack";
+import { signAppProxyParams } from "./app-proxy-signature";
 
 /**
  * A request as Shopify's app proxy sends it: /apps/oscar-chat/identity on the storefront becomes
- * <app>/proxy/identity with the shop, the logged-in customer (empty for a visitor) and a signature:
- * hex HMAC-SHA256 over the sorted key=value pairs joined with nothing between them, a repeated
- * key's values joined by commas (shopify.dev, "Authenticate app proxies"; the library does the same).
+ * <app>/proxy/identity with the shop, the logged-in customer (empty for a visitor) and a signature
+ * (see signAppProxyParams).
  */
 export function signedAppProxyUrl(
   appUrl: string,
@@ -23,13 +22,7 @@ export function signedAppProxyUrl(
     ["path_prefix", "/apps/oscar-chat"],
     ["timestamp", String(Math.floor(Date.now() / 1000))],
   ]);
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) grouped.set(key, [...(grouped.get(key) ?? []), value]);
-  const message = [...grouped.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, values]) => `${key}=${values.join(",")}`)
-    .join("");
-  params.set("signature", createHmac("sha256", secret).update(message).digest("hex"));
+  signAppProxyParams(params, secret);
   tamper?.(params);
   return `${appUrl}/proxy/identity?${params}`;
 }

@@ -1,11 +1,13 @@
 // A storefront-like site on loopback: home, collection and product pages of a small clothing store, with
 // the extension's blocks rendered from their real Liquid and its assets served the way Shopify's CDN
-// would (gzip, deferred block scripts), plus a stand-in for the app proxy's identity answer.
+// would (gzip, deferred block scripts). The app proxy's identity answer is a stand-in, or, given the
+// app, the real route reached as Shopify's app proxy reaches it (signed, naming the logged-in customer).
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { signAppProxyParams } from "../harness/app-proxy-signature";
 import { blockScriptTags, DEFAULT_ASSET_BASE, EXTENSION_DIR, renderBlock, type BlockName, type StorefrontContext } from "./liquid";
 
 export const WIDGET_ID = "maple-and-thread-chat";
@@ -13,6 +15,11 @@ export const HELP_FLOW_ID = "where-is-my-order";
 /** A title with everything that must survive escaping: quotes, angle brackets, ampersand, "$&". */
 export const PRODUCT = { id: 8_100_000_001, handle: "merino-crew-sweater", title: `Merino "Fjord" Crew <Limited> & Co's $& edition`, price: "$129.00" };
 export const CUSTOMER = { id: 7_400_000_000_001, email: "maya.okafor@example.com", first_name: "Maya", last_name: "Okafor", name: "Maya Okafor" };
+/** Who a page with `?customer=1` is logged in as (Liquid's `customer`). */
+export type StorefrontCustomer = typeof CUSTOMER;
+/** The app behind /apps/oscar-chat, as `[app_proxy]` in shopify.app.toml declares it: prefix "apps", subpath "oscar-chat", url <app>/proxy. */
+export type AppProxyTarget = { appUrl: string; shop: string; apiSecret: string };
+const APP_PROXY_PREFIX = "/apps/oscar-chat";
 /** What the stand-in app proxy answers for the logged-in customer (the real one is app/routes/proxy.identity.tsx). */
 export const IDENTITY = {
   user_id: String(CUSTOMER.id),
@@ -131,10 +138,13 @@ function readOptions(url: URL): PageOptions {
   };
 }
 
-async function renderPage(kind: PageKind, options: PageOptions, loaderUrl: string | undefined): Promise<string> {
+type SiteSettings = { loaderUrl?: string; widgetId: string; customer: StorefrontCustomer; host: string };
+
+async function renderPage(kind: PageKind, options: PageOptions, { loaderUrl, widgetId, customer, host }: SiteSettings): Promise<string> {
   const context: StorefrontContext = {
-    widgetIdMetafield: WIDGET_ID,
-    customer: options.loggedIn ? CUSTOMER : null,
+    widgetIdMetafield: widgetId,
+    host,
+    customer: options.loggedIn ? customer : null,
     pageType: kind === "home" ? "index" : kind,
     product: kind === "product" ? PRODUCT : null,
     cart: { item_count: CART_ITEM_COUNT },
@@ -173,11 +183,44 @@ function send(request: IncomingMessage, response: ServerResponse, status: number
 }
 
 /**
- * Starts the site. `loaderUrl` replaces Oscar's loader URL in the embed's settings (it must be https);
- * `themeWorkMs` is how long the theme's own script keeps the main thread busy at start-up.
+ * Shopify's app proxy: the storefront's /apps/oscar-chat/<path> reaches <app>/proxy/<path> with the
+ * shopper's query, plus the shop, the logged-in customer (empty for a visitor), the path prefix, a
+ * timestamp and the signature; the shopper's address in X-Forwarded-For; no cookies either way.
  */
-export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUrl?: string; themeWorkMs?: number } = {}): Promise<Storefront> {
+async function forwardToAppProxy(target: AppProxyTarget, url: URL, loggedInCustomerId: string, shopperAddress: string) {
+  const params = new URLSearchParams(url.searchParams);
+  params.set("shop", target.shop);
+  params.set("logged_in_customer_id", loggedInCustomerId);
+  params.set("path_prefix", APP_PROXY_PREFIX);
+  params.set("timestamp", String(Math.floor(Date.now() / 1000)));
+  signAppProxyParams(params, target.apiSecret);
+  const path = url.pathname.slice(APP_PROXY_PREFIX.length);
+  const response = await fetch(`${target.appUrl}/proxy${path}?${params}`, { headers: { Accept: "application/json", "X-Forwarded-For": shopperAddress } });
+  const headers: Record<string, string> = {};
+  for (const name of ["content-type", "cache-control", "retry-after"]) {
+    const value = response.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/**
+ * Starts the site. `loaderUrl` replaces Oscar's loader URL in the embed's settings (https, or the
+ * simulator's http one on loopback); `widgetId` is the one the app would have written to its metafield;
+ * `appProxy` sends /apps/oscar-chat/* to the real app, signed, instead of the stand-in identity answer;
+ * `customer` is who `?customer=1` pages are logged in as; `themeWorkMs` is how long the theme's own
+ * script keeps the main thread busy at start-up.
+ */
+export async function startStorefront({
+  loaderUrl,
+  themeWorkMs = 0,
+  widgetId = WIDGET_ID,
+  appProxy,
+  customer = CUSTOMER,
+}: { loaderUrl?: string; themeWorkMs?: number; widgetId?: string; appProxy?: AppProxyTarget; customer?: StorefrontCustomer } = {}): Promise<Storefront> {
   const themeJs = themeScript(themeWorkMs);
+  // Liquid's request.host: this site's own, so the embed knows it is not a Shopify storefront.
+  const settings: SiteSettings = { loaderUrl, widgetId, customer, host: "127.0.0.1" };
   let identityRequests = 0;
   const assetCache = "public, max-age=31536000, immutable";
   const server = createServer((request, response) => {
@@ -186,11 +229,18 @@ export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUr
       const kind = (Object.keys(PATHS) as PageKind[]).find((k) => PATHS[k] === url.pathname);
       if (kind) {
         const options = readOptions(url);
-        return send(request, response, 200, "text/html; charset=utf-8", await renderPage(kind, options, loaderUrl), {
+        return send(request, response, 200, "text/html; charset=utf-8", await renderPage(kind, options, settings), {
           "Cache-Control": "no-store",
-          // Shopify knows the logged-in customer from its own cookie; the stand-in proxy reads this one.
-          "Set-Cookie": `customer=${options.loggedIn ? CUSTOMER.id : ""}; Path=/; SameSite=Lax`,
+          // Shopify knows the logged-in customer from its own cookie; the proxy here reads this one.
+          "Set-Cookie": `customer=${options.loggedIn ? customer.id : ""}; Path=/; SameSite=Lax`,
         });
+      }
+      if (appProxy && url.pathname.startsWith(`${APP_PROXY_PREFIX}/`)) {
+        if (url.pathname === `${APP_PROXY_PREFIX}/identity`) identityRequests++;
+        const loggedInCustomerId = /(?:^|;\s*)customer=(\d+)/.exec(String(request.headers.cookie ?? ""))?.[1] ?? "";
+        const answer = await forwardToAppProxy(appProxy, url, loggedInCustomerId, request.socket.remoteAddress ?? "127.0.0.1");
+        response.writeHead(answer.status, answer.headers);
+        return response.end(answer.body);
       }
       if (url.pathname === "/apps/oscar-chat/identity") {
         identityRequests++;
