@@ -174,7 +174,7 @@ async function main() {
   log(scenarioOk ? "Sandbox ready." : "Sandbox ready, but a step of the scripted day failed (see above).");
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
   if (!freshShop) log(`Analytics (the past weeks and today): ${appUrl}/sandbox?page=analytics`);
-  log(`Storefront with the chat (the simulator's widget), signed in as ${storefront.shopperName}: ${storefront.pageUrl("product", { loggedIn: true })}`);
+  log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })} (signed in as ${storefront.shopperName}; the chat is the Oscar simulator's widget)`);
   log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
   if (freshShop) {
     log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
