@@ -32,6 +32,7 @@ lines.push(configuredKeys.length ? `  accepts the ${configuredKeys.length} key(s
 if (acceptAnyKey) lines.push("  and any other key, each with an account of its own (see GET /_sim/accounts)");
 for (const account of sim.inspect.accounts()) {
   lines.push(`  key #${account.keyId}: workspace ${account.workspaceId}, bot ${account.botId}, agents ${account.agentIds.join(", ")}`);
+  lines.push(`    chat widgets ${account.widgetIds.join(", ")}: <script async src="${sim.widgetLoaderUrl}" data-widget-id="…">`);
 }
 lines.push(`  webhooks: ${delivery === "calm" ? "calm (each once, in order)" : "realistic (some twice, some out of order)"}, seed ${seed}`);
 lines.push("  scenario, inspection and faults: /_sim/… (see sim/oscar/control.ts)");
