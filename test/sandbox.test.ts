@@ -53,6 +53,15 @@ describe("npm run sandbox", () => {
     const page = await newDesktopPage(browser);
     await page.goto(storefrontUrl!);
     await page.locator("script[src*='oscar-chat'], [class*='oscar']").first().waitFor({ state: "attached" });
+    // The chat works: the simulator's widget, the shopper signed in through the real app proxy, the app's order answer.
+    await page.keyboard.press("Shift");
+    await page.getByRole("button", { name: "Open chat" }).click();
+    const chat = page.getByRole("dialog", { name: "Chat" });
+    await chat.getByRole("textbox", { name: "Message" }).fill("Where is my order?");
+    await chat.getByRole("button", { name: "Send" }).click();
+    const reply = chat.getByRole("log").locator('[data-author="agent"]').first();
+    await reply.waitFor({ timeout: 30_000 });
+    expect(await reply.innerText()).toMatch(/^Here is the latest on order #\d+/);
     await screenshot(page, resolve("screenshots/sandbox-storefront.png"));
   });
 

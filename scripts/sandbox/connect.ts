@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { createPrismaClient } from "../../app/db/client.server";
 import { createLogger } from "../../app/logger.server";
 import { DEFAULT_ESCALATION_RULES, saveEscalationRules } from "../../app/models/escalation-rules.server";
+import { saveOrderStatusSettings } from "../../app/models/order-status-settings.server";
 import { saveSlackUrl } from "../../app/models/slack-settings.server";
 import { createOscarClient } from "../../app/oscar/client.server";
 import { createOscarRateLimiter } from "../../app/oscar/rate-limit.server";
@@ -17,7 +18,8 @@ const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 /**
  * Installs the sandbox shop through the sandbox sign-in (the session-token exchange a merchant's
  * first open does), then connects it to the Oscar simulator through the app's own connect service
- * (key verified, webhook registered, secrets encrypted), with routing rules and local Slack alerts.
+ * (key verified, webhook registered, secrets encrypted), with routing rules, local Slack alerts and
+ * order-status self-service on.
  */
 export async function connectSandboxShop(options: {
   appUrl: string;
@@ -52,6 +54,8 @@ export async function connectSandboxShop(options: {
   const agents = options.oscar.accountFor(options.apiKey).agentIds;
   await saveEscalationRules(db, options.shop, { ...DEFAULT_ESCALATION_RULES, urgentAgentId: agents[0], vipAgentId: agents[1], botEscalationAgents: [agents[1], agents[2]] });
   for (const kind of ["urgent", "vip", "botEscalation"] as const) await saveSlackUrl(db, keyring, options.shop, kind, options.slack.webhookUrl(kind));
+  // Order questions asked in the storefront's chat get the app's answer (the simulator's bot leaves them to it).
+  await saveOrderStatusSettings(db, options.shop, { enabled: true, sharedFields: ["status", "tracking"] });
   return { db };
 }
 

@@ -338,10 +338,10 @@
     ".author{margin:0 0 2px;font-size:12px;color:#4b5563}" +
     ".bubble{padding:9px 12px;border-radius:12px;background:#f3f4f6;color:#111827;white-space:pre-wrap;overflow-wrap:anywhere}" +
     ".message--shopper .bubble{background:#1f2937;color:#fff}" +
-    ".bubble p,.bubble ul,.bubble ol{margin:0 0 6px;white-space:normal}.bubble ul,.bubble ol{padding-left:18px}.bubble a{color:#1d4ed8}" +
+    ".bubble p,.bubble ul,.bubble ol{margin:0 0 6px;white-space:normal}.bubble>:last-child{margin-bottom:0}.bubble ul,.bubble ol{padding-left:18px}.bubble a{color:#1d4ed8}" +
     ".status{min-height:1.2em;margin:0;padding:0 16px;font-size:13px;color:#991b1b}" +
     "form{display:flex;gap:8px;align-items:flex-end;padding:10px 12px 12px;border-top:1px solid #e5e7eb}" +
-    "textarea{flex:1;min-height:44px;max-height:140px;padding:10px 12px;border:1px solid #6b7280;border-radius:8px;font:inherit;color:#111827;background:#fff;resize:vertical}" +
+    "textarea{flex:1;min-height:44px;max-height:140px;padding:10px 12px;border:1px solid #6b7280;border-radius:8px;font:inherit;font-size:16px;color:#111827;background:#fff;resize:vertical}" +
     ".send{min-height:44px;padding:0 16px;border:0;border-radius:8px;background:#1f2937;color:#fff;font:inherit;font-weight:600;cursor:pointer}" +
     ".send:disabled{opacity:.6;cursor:progress}" +
     "@media (max-width:480px){.panel{inset:0;width:auto;height:100%;border-radius:0}.launcher{right:16px;bottom:16px}}";
