@@ -130,8 +130,8 @@ export function createChatWidget({ state, logger, orderAnswerGraceMs = DEFAULT_O
     return { messages, cursor };
   }
 
-  /** Waits until the conversation has more than `after` messages, or `ms` passed, or the request went away. */
-  function nextMessage(req: IncomingMessage, conversation: SimConversation, after: number, ms: number): Promise<void> {
+  /** Waits until the conversation has more than `after` messages, or `ms` passed, or the browser went away. */
+  function nextMessage(res: ServerResponse, conversation: SimConversation, after: number, ms: number): Promise<void> {
     if (conversation.messages.length > after || ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const listeners = waiting.get(conversation.id) ?? new Set();
@@ -139,15 +139,17 @@ export function createChatWidget({ state, logger, orderAnswerGraceMs = DEFAULT_O
       const done = () => {
         clearTimeout(timer);
         listeners.delete(done);
+        res.off("close", done);
         resolve();
       };
       const timer = setTimeout(done, Math.min(ms, MAX_WAIT_MS));
       listeners.add(done);
-      req.socket.once("close", done);
+      // The response, not the socket: a kept-alive socket serves many polls and would collect listeners.
+      res.once("close", done);
     });
   }
 
-  async function answer(req: IncomingMessage, url: URL, body: unknown): Promise<Answer> {
+  async function answer(req: IncomingMessage, res: ServerResponse, url: URL, body: unknown): Promise<Answer> {
     const method = req.method ?? "GET";
     const path = url.pathname.slice("/widget/api".length);
     let match: RegExpExecArray | null;
@@ -178,7 +180,7 @@ export function createChatWidget({ state, logger, orderAnswerGraceMs = DEFAULT_O
 
     if (conversationPath[2] === "messages" && method === "GET") {
       const after = Number(url.searchParams.get("after") ?? 0) || 0;
-      await nextMessage(req, conversation, after, Number(url.searchParams.get("wait") ?? 0) || 0);
+      await nextMessage(res, conversation, after, Number(url.searchParams.get("wait") ?? 0) || 0);
       return { status: 200, body: transcript(conversation, after) };
     }
     if (conversationPath[2] === "messages" && method === "POST") {
@@ -214,7 +216,7 @@ export function createChatWidget({ state, logger, orderAnswerGraceMs = DEFAULT_O
       }
       if (body.invalid) return sendJson(res, 400, { error: "body: not valid JSON" }, cors);
       try {
-        const { status, body: answerBody } = await answer(req, url, body.json);
+        const { status, body: answerBody } = await answer(req, res, url, body.json);
         sendJson(res, status, answerBody, cors);
       } catch (error) {
         if (!(error instanceof z.ZodError)) throw error;
