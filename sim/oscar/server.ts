@@ -6,6 +6,7 @@ import { createRandom } from "../shopify-admin/random";
 import { createOscarApi, DEFAULT_PAGE_SIZE, messageJson } from "./api";
 import { answerControlRequest } from "./control";
 import { createFaultInjector, type OscarSimFaults } from "./faults";
+import { createAgentInbox, type CapturedSlackMessage } from "./inbox";
 import { createRequestLog, keyIdOf, type KeyRequestStats } from "./request-log";
 import { createOscarSimState, SimNotFound, type AnnouncedEvent, type OscarSimState } from "./state";
 import { createWebhookSender, DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from "./webhook-sender";
@@ -45,6 +46,8 @@ export type OscarSimulatorOptions = {
   /** Items per page of a list when the caller gives no `limit` (**assumed**: 20, at most 100). */
   pageSize?: number;
   logger?: Logger;
+  /** The Slack messages the agent inbox shows (the sandbox's or a test's Slack receiver owns them). */
+  slackMessages?: () => CapturedSlackMessage[];
 };
 
 export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; botIds: string[]; agentIds: string[]; widgetIds: string[] };
@@ -79,6 +82,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
   const state: OscarSimState = createOscarSimState({ now, announce });
   const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
   for (const keyId of knownKeyIds) state.openAccount(keyId);
+  const inbox = createAgentInbox({ state, slackMessages: options.slackMessages ?? (() => []) });
 
   const accountInfo = (keyId: string): OscarSimAccountInfo => {
     const account = state.account(keyId);
@@ -141,6 +145,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://oscar.local");
+    if (inbox.handles(url)) return inbox.answer(req, res, url);
     const body = await readBody(req);
     if (url.pathname.startsWith("/_sim/")) {
       const answer = answerControlRequest(simulator, req.method ?? "GET", url, body);
