@@ -3,6 +3,9 @@
  * can forbid inline script and style: a message that slipped past escaping still could not run.
  */
 
+/** A speech bubble, so the browser does not ask for /favicon.ico (a 404 outside the inbox). */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#0b57d0" d="M2 2h12v9H6l-4 3z"/></svg>`;
+
 export const INBOX_CSS = `
 *, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f1f1f; background: #f6f6f7; }
@@ -49,7 +52,7 @@ h3 { font-size: 1rem; margin: 8px 0; }
 .message.private { background: #fffaeb; border-style: dashed; }
 .author { font-weight: 600; }
 .message-body table { border-collapse: collapse; font-size: 0.875rem; }
-.message-body th, .message-body td { border: 1px solid #d4d4d4; padding: 4px 6px; text-align: left; }
+.message-body th, .message-body td { border: 1px solid #d4d4d4; padding: 4px 6px; text-align: left; white-space: nowrap; overflow-wrap: normal; }
 .table-scroll { overflow-x: auto; }
 .facts { margin: 0; }
 .facts div { display: grid; grid-template-columns: minmax(0, 9em) minmax(0, 1fr); gap: 8px; padding: 4px 0; border-top: 1px solid #e3e3e3; }

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OscarSimState } from "../state";
 import { INBOX_ACTIONS, isInboxAction, runInboxAction } from "./actions";
-import { INBOX_CSS, LIVE_JS } from "./assets";
+import { FAVICON_SVG, INBOX_CSS, LIVE_JS } from "./assets";
 import { conversationPage, liveParts, type FormState } from "./conversation-page";
 import { html } from "./html";
 import { conversationIdsIn, type CapturedSlackMessage } from "./inbox-data";
@@ -27,6 +27,11 @@ const SECURITY_HEADERS = {
 };
 // A form is a few kilobytes; anything far larger is not one.
 const MAX_FORM_BYTES = 64 * 1024;
+const ASSETS: Record<string, { type: string; body: string }> = {
+  [`${INBOX_PATH}/assets/inbox.css`]: { type: "text/css; charset=utf-8", body: INBOX_CSS },
+  [`${INBOX_PATH}/assets/live.js`]: { type: "text/javascript; charset=utf-8", body: LIVE_JS },
+  [`${INBOX_PATH}/assets/favicon.svg`]: { type: "image/svg+xml", body: FAVICON_SVG },
+};
 const ACTION_PATH = /^\/inbox\/conversations\/([^/]+)\/([a-z]+)$/;
 const CONVERSATION_PATH = /^\/inbox\/conversations\/([^/]+)$/;
 const LIVE_PATH = /^\/inbox\/conversations\/([^/]+)\/live$/;
@@ -58,12 +63,9 @@ export function createAgentInbox({ state, slackMessages }: { state: OscarSimStat
   async function answer(req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
     const method = req.method ?? "GET";
     const path = url.pathname.replace(/\/$/, "") || "/";
-    if (method === "GET" && path === `${INBOX_PATH}/assets/inbox.css`) {
-      res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/css; charset=utf-8" }).end(INBOX_CSS);
-      return 200;
-    }
-    if (method === "GET" && path === `${INBOX_PATH}/assets/live.js`) {
-      res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/javascript; charset=utf-8" }).end(LIVE_JS);
+    const asset = method === "GET" ? ASSETS[path] : undefined;
+    if (asset) {
+      res.writeHead(200, { ...SECURITY_HEADERS, "content-type": asset.type }).end(asset.body);
       return 200;
     }
     if (method === "GET" && path === INBOX_PATH) {

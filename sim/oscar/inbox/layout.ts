@@ -15,6 +15,7 @@ export function page({ title, section, body, script }: { title: string; section:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Oscar agent inbox (simulator)</title>
 <link rel="stylesheet" href="${INBOX_PATH}/assets/inbox.css">
+<link rel="icon" href="${INBOX_PATH}/assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
