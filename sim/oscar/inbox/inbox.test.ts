@@ -75,4 +75,21 @@ describe("the agent inbox over HTTP", () => {
     expect((await post("/inbox/conversations/conv_404/resolve", { token })).status).toBe(404);
     expect(sim.state.conversation(conversationId)!.status).toBe("open");
   });
+
+  it("pages a long list, newest first", async () => {
+    await start();
+    const { workspaceId } = sim.inspect.accounts()[0];
+    for (let i = 1; i <= 55; i++) sim.scenario.shopperOpensConversation({ workspaceId, email: `s${i}@example.com`, name: `Shopper ${i}`, at: 1_000_000 + i * 1000 });
+    const first = await (await get("/inbox")).text();
+    // 56 conversations: the hostile one (now) first, then Shopper 55 down to Shopper 7 on page 1.
+    expect(first.match(/class="row-link"/g)).toHaveLength(50);
+    expect(first.indexOf(">Shopper 55<")).toBeGreaterThan(-1);
+    expect(first.indexOf(">Shopper 55<")).toBeLessThan(first.indexOf(">Shopper 54<"));
+    expect(first).not.toContain(">Shopper 6<");
+    expect(first).toContain("Older conversations");
+    const second = await (await get("/inbox?page=2")).text();
+    expect(second.match(/class="row-link"/g)).toHaveLength(6);
+    expect(second).toContain(">Shopper 1<");
+    expect(second).toContain("Newer conversations");
+  });
 });

@@ -69,7 +69,8 @@ export function createAgentInbox({ state, slackMessages }: { state: OscarSimStat
       return 200;
     }
     if (method === "GET" && path === INBOX_PATH) {
-      sendPage(res, 200, conversationListPage(state, url.searchParams.get("workspace")));
+      const pageNumber = Number(url.searchParams.get("page") ?? "1");
+      sendPage(res, 200, conversationListPage(state, url.searchParams.get("workspace"), Number.isSafeInteger(pageNumber) && pageNumber > 0 ? pageNumber : 1));
       return 200;
     }
     if (method === "GET" && path === `${INBOX_PATH}/slack`) {

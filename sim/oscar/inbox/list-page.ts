@@ -3,8 +3,11 @@ import { html } from "./html";
 import { accountsWithConversations, assigneeName, authorOf, contactName, excerpt, formatTime, lastPublicMessage } from "./inbox-data";
 import { conversationPath, INBOX_PATH, page } from "./layout";
 
+/** Conversations per page and account: the sandbox's weeks of history would otherwise make one endless page. */
+export const CONVERSATIONS_PER_PAGE = 50;
+
 /** GET /inbox: every account's conversations, newest first; with several accounts, one section each and a filter. */
-export function conversationListPage(state: OscarSimState, workspaceFilter: string | null): string {
+export function conversationListPage(state: OscarSimState, workspaceFilter: string | null, pageNumber = 1): string {
   const all = accountsWithConversations(state);
   const shown = workspaceFilter ? all.filter(({ account }) => account.workspace.id === workspaceFilter) : all;
   const filter =
@@ -14,15 +17,28 @@ export function conversationListPage(state: OscarSimState, workspaceFilter: stri
 ${all.map(({ account }) => html`<li><a href="${INBOX_PATH}?workspace=${encodeURIComponent(account.workspace.id)}"${account.workspace.id === workspaceFilter ? html` aria-current="page"` : ""}>${account.workspace.name}</a></li>`)}
 </ul></nav>`
       : "";
-  const sections = shown.map(
-    ({ account, conversations }) => html`<section class="account" aria-labelledby="account-${account.workspace.id}">
+  const first = (pageNumber - 1) * CONVERSATIONS_PER_PAGE;
+  const sections = shown.map(({ account, conversations }) => {
+    const onPage = conversations.slice(first, first + CONVERSATIONS_PER_PAGE);
+    return html`<section class="account" aria-labelledby="account-${account.workspace.id}">
 <h2 id="account-${account.workspace.id}">${account.workspace.name} <span class="muted">(${conversations.length} ${conversations.length === 1 ? "conversation" : "conversations"})</span></h2>
-${conversations.length ? html`<ul class="conversation-list">${conversations.map((c) => conversationRow(state, c))}</ul>` : html`<p>No conversations yet.</p>`}
-</section>`,
-  );
+${onPage.length ? html`<ul class="conversation-list">${onPage.map((c) => conversationRow(state, c))}</ul>` : html`<p>${conversations.length ? "No conversations on this page." : "No conversations yet."}</p>`}
+</section>`;
+  });
+  const pages = Math.max(1, ...shown.map(({ conversations }) => Math.ceil(conversations.length / CONVERSATIONS_PER_PAGE)));
+  const pageLink = (n: number) => `${INBOX_PATH}?${new URLSearchParams({ ...(workspaceFilter ? { workspace: workspaceFilter } : {}), page: String(n) })}`;
+  const pager =
+    pages > 1
+      ? html`<nav aria-label="Pages" class="pager"><ul>
+${pageNumber > 1 ? html`<li><a href="${pageLink(pageNumber - 1)}">Newer conversations</a></li>` : ""}
+<li>Page ${pageNumber} of ${pages}</li>
+${pageNumber < pages ? html`<li><a href="${pageLink(pageNumber + 1)}">Older conversations</a></li>` : ""}
+</ul></nav>`
+      : "";
   const body = html`<h1>Conversations</h1>
 ${filter}
-${shown.length ? sections : html`<p>No account yet: the app has not called the simulator with a key.</p>`}`;
+${shown.length ? sections : html`<p>No account yet: the app has not called the simulator with a key.</p>`}
+${pager}`;
   return page({ title: "Conversations", section: "conversations", body });
 }
 
