@@ -222,6 +222,13 @@ describe("the agent inbox, with the real app behind the simulator", () => {
     expect(await page.getByRole("textbox", { name: "Private note" }).inputValue()).toBe("half-written note");
     expect(oscar.state.conversation(conversationId)!.messages.filter((m) => m.sender === "agent")).toEqual([]);
 
+    // Sending the reply keeps the note's draft (the two share one form, for one "Acting as").
+    await page.getByRole("textbox", { name: "Reply" }).fill("A reply first");
+    await page.getByRole("button", { name: "Send reply" }).click();
+    await page.locator('article[data-author="agent"]', { hasText: "A reply first" }).waitFor();
+    expect(await page.getByRole("textbox", { name: "Private note" }).inputValue()).toBe("half-written note");
+    expect(await page.getByRole("textbox", { name: "Reply" }).inputValue()).toBe("");
+
     // Keyboard only: Tab reaches the reply box and Enter on the focused button sends it.
     await page.getByRole("textbox", { name: "Reply" }).focus();
     await page.keyboard.type("Typed with the keyboard");

@@ -110,5 +110,23 @@ export const LIVE_JS = `"use strict";
       .then(function () { setTimeout(poll, 1000); });
   }
   poll();
+
+  // Reply and Private note share one form (one "Acting as"): sending one keeps the other's draft for
+  // the page that comes back, so nothing typed is lost.
+  var compose = document.querySelector("form.compose");
+  if (!compose || !window.sessionStorage) return;
+  var key = function (field) { return "inbox-draft:" + location.pathname + ":" + field.id; };
+  ["reply", "note"].forEach(function (id) {
+    var field = document.getElementById(id);
+    if (!field) return;
+    var saved = sessionStorage.getItem(key(field));
+    if (!field.value && saved) field.value = saved;
+    field.addEventListener("input", function () { sessionStorage.setItem(key(field), field.value); });
+  });
+  compose.addEventListener("submit", function (event) {
+    var sent = event.submitter && event.submitter.getAttribute("formaction") ? "note" : "reply";
+    var field = document.getElementById(sent);
+    if (field) sessionStorage.removeItem(key(field));
+  });
 })();
 `;
