@@ -6,6 +6,7 @@ import { startSlackReceiver, type SlackReceiver } from "../../sim/slack/receiver
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "../harness/app-stack";
 import { launchBrowser, recordConsoleErrors } from "../harness/browser";
 import { signedInAs } from "../harness/signed-in";
+import { waitForQueuesIdle } from "../harness/stored-data";
 import { connectShopToOscar } from "../harness/support-scenario";
 import { waitFor } from "../harness/wait";
 
@@ -83,7 +84,11 @@ describe("the agent inbox, with the real app behind the simulator", () => {
     const { customer, conversationId } = await shopperChats(0, "I was charged twice, I want a refund");
     await waitFor("the urgent alert recorded", async () => (await record(conversationId))?.urgentAt, 30_000);
     await waitFor("the urgent alert in Slack", () => slack.to("urgent").length > 0);
+    // Everything the app does for this chat is done (its writes announce events it then handles too).
     await oscar.webhooksIdle();
+    await waitForQueuesIdle(stack);
+    await oscar.webhooksIdle();
+    await waitForQueuesIdle(stack);
     // What Shopify shows the app: this customer's orders of the last 60 days, newest first, at most 5.
     const since = Date.now() - SIXTY_DAYS_MS;
     const expectedOrders = stack.fakeAdmin
