@@ -118,15 +118,16 @@ async function main() {
     stores: { [shop]: store },
   });
   log(`fake Shopify Admin API at ${fakeAdmin.url} (store ${shop})`);
+  const slack = await startSlackReceiver({ port: slackPort });
   // Only this key is accepted, so pasting a wrong one shows what a merchant sees when Oscar refuses a key.
-  const startOscar = (port: number) => startOscarSimulator({ port, host: "127.0.0.1", apiKeys: [DEFAULT_SIM_API_KEY] });
+  // The agent inbox shows what the Slack receiver captured.
+  const startOscar = (port: number) => startOscarSimulator({ port, host: "127.0.0.1", apiKeys: [DEFAULT_SIM_API_KEY], slackMessages: () => slack.deliveries });
   // The default port may be taken (another sandbox, `npm run oscar:sim`): then any free one, as its URL is printed.
   const oscar = await startOscar(oscarPort).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE" && !env.SANDBOX_OSCAR_PORT) return startOscar(0);
     throw error;
   });
   log(`Oscar simulator at ${oscar.url}`);
-  const slack = await startSlackReceiver({ port: slackPort });
 
   const appEnv: NodeJS.ProcessEnv = {
     ...env,
@@ -176,6 +177,7 @@ async function main() {
   if (!freshShop) log(`Analytics (the past weeks and today): ${appUrl}/sandbox?page=analytics`);
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })} (signed in as ${storefront.shopperName}; the chat is the Oscar simulator's widget)`);
   log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
+  log(`Agent inbox (what Oscar's agents see, Slack messages too): ${oscar.url}/inbox`);
   if (freshShop) {
     log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
     log(`Slack webhook URL to paste in Settings (a local receiver): ${slack.webhookUrl("alerts")}`);

@@ -107,6 +107,27 @@ describe("npm run sandbox", () => {
     expect(errors.filter((e) => e.url.startsWith(appUrl) || e.url === "pageerror")).toEqual([]);
   }, 60_000);
 
+  it("opens the printed agent inbox with the scripted day's conversations and Slack alerts (screenshots/sandbox-inbox.png)", async () => {
+    const inboxUrl = /Agent inbox \(what Oscar's agents see, Slack messages too\): (\S+)/.exec(sandbox.output())?.[1];
+    expect(inboxUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/inbox$/);
+    const captured = Number(/(\d+) Slack alerts captured locally/.exec(sandbox.output())?.[1]);
+    expect(captured).toBeGreaterThan(0);
+    const page = await newDesktopPage(browser);
+    const errors = recordConsoleErrors(page);
+    await page.goto(inboxUrl!);
+    // The scripted day's urgent refund chat, labelled by the app and handed to a human by the bot.
+    const escalated = page.locator(".conversation-row", { hasText: "Handed to a human" }).filter({ hasText: "urgent" });
+    expect(await escalated.count()).toBeGreaterThan(0);
+    await screenshot(page, resolve("screenshots/sandbox-inbox.png"));
+    await escalated.first().getByRole("link").click();
+    expect(await page.locator('article[data-author="app"][data-private="true"]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("slack-message").count()).toBeGreaterThan(0);
+    await page.goto(`${inboxUrl}/slack`);
+    // At least what the scripted day counted; the worker may have posted more since.
+    expect(await page.getByTestId("slack-message").count()).toBeGreaterThanOrEqual(captured);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it("refuses to start in production", async () => {
     const refused = startTsxScript("scripts/sandbox.ts", [], { NODE_ENV: "production" });
     const { code } = await refused.exited();

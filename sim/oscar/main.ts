@@ -36,6 +36,7 @@ for (const account of sim.inspect.accounts()) {
 }
 lines.push(`  webhooks: ${delivery === "calm" ? "calm (each once, in order)" : "realistic (some twice, some out of order)"}, seed ${seed}`);
 lines.push("  scenario, inspection and faults: /_sim/… (see sim/oscar/control.ts)");
+lines.push(`  agent inbox: ${sim.url}/inbox (no Slack messages here: the sandbox shows its own)`);
 process.stdout.write(`${lines.join("\n")}\n`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -6,6 +6,7 @@ import { createRandom } from "../shopify-admin/random";
 import { createOscarApi, DEFAULT_PAGE_SIZE, messageJson } from "./api";
 import { answerControlRequest } from "./control";
 import { createFaultInjector, type OscarSimFaults } from "./faults";
+import { createAgentInbox, type CapturedSlackMessage } from "./inbox";
 import { createRequestLog, keyIdOf, type KeyRequestStats } from "./request-log";
 import { createOscarSimState, SimNotFound, type AnnouncedEvent, type OscarSimState } from "./state";
 import { createWebhookSender, DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from "./webhook-sender";
@@ -48,6 +49,8 @@ export type OscarSimulatorOptions = {
   logger?: Logger;
   /** The chat widget's bot: how long it leaves an order question to the app (default 20 s). */
   widget?: { orderAnswerGraceMs?: number };
+  /** The Slack messages the agent inbox shows (the sandbox's or a test's Slack receiver owns them). */
+  slackMessages?: () => CapturedSlackMessage[];
 };
 
 export type OscarSimAccountInfo = { keyId: string; workspaceId: string; botId: string; botIds: string[]; agentIds: string[]; widgetIds: string[] };
@@ -84,6 +87,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
   const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
   const widget = createChatWidget({ state, logger: log, ...options.widget });
   for (const keyId of knownKeyIds) state.openAccount(keyId);
+  const inbox = createAgentInbox({ state, slackMessages: options.slackMessages ?? (() => []) });
 
   const accountInfo = (keyId: string): OscarSimAccountInfo => {
     const account = state.account(keyId);
@@ -146,6 +150,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://oscar.local");
+    if (inbox.handles(url)) return inbox.answer(req, res, url);
     const body = await readBody(req);
     if (url.pathname.startsWith("/widget/")) return widget.handle(req, res, url, body);
     if (url.pathname.startsWith("/_sim/")) {

@@ -41,6 +41,8 @@ export type SimMessage = {
   private: boolean;
   /** "bot": the account's bot answering in the chat widget (sim/oscar/widget/). */
   sender: "shopper" | "agent" | "app" | "bot";
+  /** The agent who wrote it, when an agent did (the inbox's "Acting as"). */
+  agentId?: string;
   createdAt: number;
 };
 
@@ -92,11 +94,19 @@ export function createOscarSimState(options: { now: () => number; announce: (key
     const answersShopper = stored.messageType === "outgoing" && !stored.private;
     if (answersShopper && conversation.firstResponseAt === null) conversation.firstResponseAt = stored.createdAt;
     const contact = contacts.get(conversation.contactId);
+    const agent = stored.agentId ? agentOf(conversation.keyId, stored.agentId) : undefined;
     announce(conversation.keyId, {
       type: "message.created",
       data: {
         conversation_id: conversation.id,
-        message: { id: stored.id, content: stored.content, message_type: stored.messageType, private: stored.private },
+        message: {
+          id: stored.id,
+          content: stored.content,
+          message_type: stored.messageType,
+          private: stored.private,
+          // **assumed**: like Chatwoot's message_created, an agent's message names its sender (the contract does not read it yet).
+          ...(agent ? { sender: { type: "agent", id: agent.id, name: agent.name } } : {}),
+        },
         contact: contact ? contactJson(contact) : undefined,
       },
     });
@@ -118,6 +128,12 @@ export function createOscarSimState(options: { now: () => number; announce: (key
     const conversation = conversations.get(conversationId);
     if (!conversation) throw new SimNotFound(`no conversation ${conversationId}`);
     return conversation;
+  }
+
+  function agentOrThrow(conversation: SimConversation, agentId: string): SimAgent {
+    const agent = agentOf(conversation.keyId, agentId);
+    if (!agent) throw new SimNotFound(`no agent ${agentId} in this account`);
+    return agent;
   }
 
   const accountByWorkspace = (workspaceId: string) => [...accounts.values()].find((a) => a.workspace.id === workspaceId);
@@ -266,9 +282,18 @@ export function createOscarSimState(options: { now: () => number; announce: (key
       return { messageId: message.id };
     },
 
-    agentReplies(conversationId: string, content: string, at = now()): { messageId: string } {
+    agentReplies(conversationId: string, content: string, at = now(), agentId?: string): { messageId: string } {
       const conversation = conversationOrThrow(conversationId);
-      const message = addMessage(conversation, { content, messageType: "outgoing", contentType: "text", private: false, sender: "agent", createdAt: at });
+      const author = agentId ? agentOrThrow(conversation, agentId).id : undefined;
+      const message = addMessage(conversation, { content, messageType: "outgoing", contentType: "text", private: false, sender: "agent", agentId: author, createdAt: at });
+      return { messageId: message.id };
+    },
+
+    /** An agent's private note: other agents (and the app) read it, the shopper never does. */
+    agentWritesNote(conversationId: string, content: string, agentId: string, at = now()): { messageId: string } {
+      const conversation = conversationOrThrow(conversationId);
+      const author = agentOrThrow(conversation, agentId);
+      const message = addMessage(conversation, { content, messageType: "outgoing", contentType: "text", private: true, sender: "agent", agentId: author.id, createdAt: at });
       return { messageId: message.id };
     },
 
