@@ -75,7 +75,7 @@ describe("Oscar rate limiter", () => {
     // WHEN 12 callers (4 per process) send back to back for 10 minutes, always waiting for a slot
     const sent = await sendBackToBack(clock, processes, 12, "sk_shared_real_window", 10 * 60_000);
 
-    // THEN no 60 s holds 301, and none holds fewer than 285 (the limiter aims at 286.8 a minute:
+    // THEN no 60 s holds 301, and none holds fewer than 285 (the limiter aims at 289.7 a minute:
     // 300 less what it leaves for the latency margin and the burst)
     expect(maxInAnyWindow(sent, 60_000)).toBeLessThanOrEqual(300);
     expect(minInAnyWindow(sent, 60_000, 0, 9 * 60_000)).toBeGreaterThanOrEqual(285);
