@@ -19,7 +19,8 @@ import { atLeast, atMost, exactly, runIfMain, type BenchOptions, type BenchRepor
  * once the first minute is over (every process has work waiting all along, so nothing but the
  * limiter decides how many go).
  *
- *   npx tsx bench/oscar-rate-limit.ts [--quick]     (180 s; --quick 125 s; OSCAR_BENCH_SECONDS overrides)
+ *   npx tsx bench/oscar-rate-limit.ts [--quick]     (180 s of sending, --quick 125 s, after 20 s for the
+ *                                                   processes to start; OSCAR_BENCH_SECONDS overrides)
  *   REDIS_URL (default redis://127.0.0.1:6379)
  */
 
@@ -29,6 +30,7 @@ const API_KEY = "sk_bench_shared_key_4c0ffee";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const STEADY_FLOOR = 285;
+const SPAWN_ALLOWANCE_MS = 20_000;
 
 export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   // The steady part starts a minute in, and needs a whole minute of its own.
@@ -36,14 +38,16 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   if (!(seconds >= 120)) throw new Error("OSCAR_BENCH_SECONDS must be at least 120: one minute to start, one to measure");
   const sim = await startOscarSimulator({ apiKeys: [API_KEY], rateLimit: { limit: OSCAR_RATE_LIMIT.limit, windowMs: OSCAR_RATE_LIMIT.windowMs } });
   const prefix = `bench:oscar-rate:${process.pid}:${Date.now()}:`;
-  const startedAt = Date.now();
-  const until = startedAt + seconds * 1000;
+  // Every process starts sending at the same moment, once all have had time to load (tsx takes
+  // seconds on a busy machine): otherwise the first minute would measure process start-up.
+  const sendFrom = Date.now() + SPAWN_ALLOWANCE_MS;
+  const until = sendFrom + seconds * 1000;
 
   const workerResults = await Promise.all(
     Array.from({ length: PROCESSES }, () => {
       const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker"], {
         // The key travels in the environment, never on a command line other users can list.
-        env: { ...process.env, BENCH_BASE_URL: sim.baseUrl, BENCH_API_KEY: API_KEY, BENCH_PREFIX: prefix, BENCH_UNTIL: String(until), REDIS_URL: redisUrl },
+        env: { ...process.env, BENCH_BASE_URL: sim.baseUrl, BENCH_API_KEY: API_KEY, BENCH_PREFIX: prefix, BENCH_FROM: String(sendFrom), BENCH_UNTIL: String(until), REDIS_URL: redisUrl },
         stdio: ["ignore", "pipe", "inherit"],
       });
       return new Promise<{ ok: number; failed: number }>((resolve, reject) => {
@@ -63,7 +67,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   const failed = workerResults.reduce((sum, r) => sum + r.failed, 0);
   // Windows that start a minute after the first request and end by the last one sent before the deadline.
   const lastStart = Math.min(until, seen.arrivals.at(-1)!) - OSCAR_RATE_LIMIT.windowMs;
-  const steadyFrom = seen.arrivals[0] + OSCAR_RATE_LIMIT.windowMs;
+  const steadyFrom = sendFrom + OSCAR_RATE_LIMIT.windowMs;
   const quietest = lastStart >= steadyFrom ? minInAnyWindow(seen.arrivals, OSCAR_RATE_LIMIT.windowMs, steadyFrom, lastStart) : NaN;
   return {
     bench: "Oscar rate limiter",
@@ -93,6 +97,7 @@ async function hammer() {
     logger: createLogger({ name: "oscar-bench", level: "warn", destination: process.stderr }),
   });
   const until = Number(process.env.BENCH_UNTIL);
+  await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.BENCH_FROM) - Date.now())));
   let ok = 0;
   let failed = 0;
   const lane = async () => {
