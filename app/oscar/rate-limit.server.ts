@@ -16,8 +16,11 @@ import type { Redis } from "ioredis";
  * varies. With interval T and a burst of B, any span S holds at most S / T + B + 1 sends; choosing
  * T = (windowMs + latencyMarginMs) / (limit - burst - 1) keeps that at `limit` for a span of
  * windowMs + latencyMarginMs, so Oscar never sees more than `limit` in a window as long as
- * latencies differ by less than the margin. Defaults: 300 per 60 s, 1.5 s margin, burst 5 = one
- * request every 209 ms sustained, 286.8 per minute.
+ * latencies differ by less than the margin. Defaults: 300 per 60 s, 1.5 s margin, burst 2 = one
+ * request every 207 ms sustained, 289.7 per minute. Why a burst of 2, not more: each request of
+ * burst costs one of sustained rate, and a key with work waiting must still get 285 in every
+ * minute when its arrivals are late by up to a second (test/reliability/oscar-rate-limit.ts);
+ * 2 still lets one enrichment's note and contact update go together.
  */
 
 export type OscarRateLimiter = {
@@ -34,14 +37,28 @@ export type OscarRateLimiterOptions = {
   latencyMarginMs?: number;
   /** Requests a quiet key may send without spacing. */
   burst?: number;
+  /** Redis's own clock (TIME) and real sleeps unless given: a test hands in a clock it moves itself. */
+  clock?: RateLimiterClock;
 };
 
-export const OSCAR_RATE_LIMIT = { limit: 300, windowMs: 60_000, latencyMarginMs: 1_500, burst: 5 } as const;
+/** A clock a test controls; the reservations are still made by the same script on Redis. */
+export type RateLimiterClock = {
+  nowMicros(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+};
 
-// Times are microseconds on Redis's clock; "%.0f" keeps all digits (Lua's tostring would round them).
-const RESERVE_SLOT = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+export const OSCAR_RATE_LIMIT = { limit: 300, windowMs: 60_000, latencyMarginMs: 1_500, burst: 2 } as const;
+
+// Times are microseconds on Redis's clock (or the test's, when ARGV[3] gives "now"); "%.0f" keeps
+// all digits (Lua's tostring would round them).
+const NOW = `
+local now = tonumber(ARGV[3])
+if not now then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+end
+`;
+const RESERVE_SLOT = `${NOW}
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -53,7 +70,7 @@ return math.ceil(start - now)
 const RESERVE_SLOT_SHA = createHash("sha1").update(RESERVE_SLOT).digest("hex");
 
 /** The spacing and burst tolerance of a key's sends, in microseconds, from the limit and its margin. */
-function pacing(options: Omit<OscarRateLimiterOptions, "redis" | "prefix">) {
+function pacing(options: Omit<OscarRateLimiterOptions, "redis" | "prefix" | "clock">) {
   const limit = options.limit ?? OSCAR_RATE_LIMIT.limit;
   const windowMs = options.windowMs ?? OSCAR_RATE_LIMIT.windowMs;
   const latencyMarginMs = options.latencyMarginMs ?? OSCAR_RATE_LIMIT.latencyMarginMs;
@@ -77,15 +94,17 @@ async function runScript(redis: Redis, script: string, sha: string, keys: string
 }
 
 export function createOscarRateLimiter(options: OscarRateLimiterOptions): OscarRateLimiter {
-  const { redis, prefix } = options;
+  const { redis, prefix, clock } = options;
   const { intervalMicros, toleranceMicros } = pacing(options);
+  const sleep = clock ? clock.sleep : (ms: number, signal?: AbortSignal) => sleepFor(ms, undefined, { signal });
 
   return {
     async acquire(apiKey, acquireOptions = {}) {
-      const waitMicros = await runScript(redis, RESERVE_SLOT, RESERVE_SLOT_SHA, [oscarRateLimitKey(prefix, apiKey)], [intervalMicros, toleranceMicros]);
+      const args = [intervalMicros, toleranceMicros, ...(clock ? [clock.nowMicros()] : [])];
+      const waitMicros = await runScript(redis, RESERVE_SLOT, RESERVE_SLOT_SHA, [oscarRateLimitKey(prefix, apiKey)], args);
       // Sleeping past the reserved time is harmless; waking early is not, hence the rounding up.
       const waitMs = Math.ceil(waitMicros / 1000);
-      if (waitMs > 0) await sleepFor(waitMs, undefined, { signal: acquireOptions.signal });
+      if (waitMs > 0) await sleep(waitMs, acquireOptions.signal);
     },
   };
 }
@@ -104,9 +123,7 @@ export type OscarJobStarts = {
   book(apiKey: string, expectedRequests: number): Promise<number>;
 };
 
-const BOOK_START = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+const BOOK_START = `${NOW}
 local spacing = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 local starts = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -119,13 +136,13 @@ return math.ceil(start - now)
 const BOOK_START_SHA = createHash("sha1").update(BOOK_START).digest("hex");
 
 export function createOscarJobStarts(options: OscarRateLimiterOptions): OscarJobStarts {
-  const { redis, prefix } = options;
+  const { redis, prefix, clock } = options;
   const { intervalMicros, toleranceMicros } = pacing(options);
   return {
     async book(apiKey, expectedRequests) {
       const keys = [oscarRateLimitKey(`${prefix}starts:`, apiKey), oscarRateLimitKey(prefix, apiKey)];
       const spacing = Math.ceil(intervalMicros * Math.max(0, expectedRequests));
-      const waitMicros = await runScript(redis, BOOK_START, BOOK_START_SHA, keys, [spacing, toleranceMicros]);
+      const waitMicros = await runScript(redis, BOOK_START, BOOK_START_SHA, keys, [spacing, toleranceMicros, ...(clock ? [clock.nowMicros()] : [])]);
       return Math.ceil(waitMicros / 1000);
     },
   };

@@ -1,8 +1,51 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { maxInAnyWindow } from "../../sim/oscar/request-log";
+import { maxInAnyWindow, minInAnyWindow } from "../../sim/oscar/request-log";
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../../test/harness/redis";
-import { createOscarJobStarts, createOscarRateLimiter, oscarRateLimitKey } from "./rate-limit.server";
+import { createOscarJobStarts, createOscarRateLimiter, OSCAR_RATE_LIMIT, oscarRateLimitKey, type OscarRateLimiter, type RateLimiterClock } from "./rate-limit.server";
+
+/** A clock that moves only when every caller is asleep, straight to the earliest wake-up. */
+function virtualClock() {
+  let nowMs = 0;
+  const sleepers: Array<{ at: number; wake: () => void }> = [];
+  const clock: RateLimiterClock & { nowMs(): number; sleeping(): number; wakeNext(): void } = {
+    nowMicros: () => nowMs * 1000,
+    sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: nowMs + ms, wake })),
+    nowMs: () => nowMs,
+    sleeping: () => sleepers.length,
+    wakeNext() {
+      sleepers.sort((a, b) => a.at - b.at);
+      nowMs = sleepers[0].at;
+      while (sleepers.length && sleepers[0].at === nowMs) sleepers.shift()!.wake();
+    },
+  };
+  return clock;
+}
+
+/**
+ * `callers` callers spread over the limiters, each sending (recording the clock's time) as soon as
+ * its slot comes, then asking for the next, until `durationMs` has passed; returns the send times.
+ */
+async function sendBackToBack(clock: ReturnType<typeof virtualClock>, limiters: OscarRateLimiter[], callers: number, apiKey: string, durationMs: number) {
+  const sent: number[] = [];
+  let running = callers;
+  const caller = async (limiter: OscarRateLimiter) => {
+    for (;;) {
+      await limiter.acquire(apiKey);
+      if (clock.nowMs() >= durationMs) break;
+      sent.push(clock.nowMs());
+    }
+    running--;
+  };
+  const done = Promise.all(Array.from({ length: callers }, (_, i) => caller(limiters[i % limiters.length])));
+  // Time moves only once every caller still running is asleep (each has its answer from Redis).
+  while (running > 0) {
+    if (clock.sleeping() === running) clock.wakeNext();
+    else await new Promise((r) => setImmediate(r));
+  }
+  await done;
+  return sent.sort((a, b) => a - b);
+}
 
 // Real Redis; a fast clock (windows under a second) so the properties show in little time.
 describe("Oscar rate limiter", () => {
@@ -23,22 +66,34 @@ describe("Oscar rate limiter", () => {
     for (const redis of connections) redis.disconnect();
   });
 
-  it("lets no more than the limit through in any rolling window, counted across processes sharing the key", async () => {
-    // GIVEN two processes (two connections, two limiters) using one key: 20 per 400 ms, with a
-    // 200 ms margin for the jitter of a busy test machine (the grant times measured here carry it)
-    const options = { prefix, limit: 20, windowMs: 400, latencyMarginMs: 200 };
-    const processA = createOscarRateLimiter({ ...options, redis: connect() });
-    const processB = createOscarRateLimiter({ ...options, redis: connect() });
+  it("holds Oscar's 300 per minute across processes: never 301 in any 60 s, and at least 285 in every 60 s while work waits", async () => {
+    // GIVEN three processes (three connections, three limiters) on one key with Oscar's real limit,
+    // on a clock the test moves: ten minutes pass in a second or two, and no jitter blurs the count
+    const clock = virtualClock();
+    const processes = [0, 1, 2].map(() => createOscarRateLimiter({ redis: connect(), prefix, clock }));
 
-    // WHEN they ask for 60 slots at once
-    const granted: number[] = [];
-    await Promise.all(
-      Array.from({ length: 60 }, (_, i) => (i % 2 ? processA : processB).acquire("sk_shared").then(() => granted.push(Date.now()))),
-    );
+    // WHEN 12 callers (4 per process) send back to back for 10 minutes, always waiting for a slot
+    const sent = await sendBackToBack(clock, processes, 12, "sk_shared_real_window", 10 * 60_000);
 
-    // THEN no 400 ms window holds more than 20 of them
-    granted.sort((a, b) => a - b);
-    expect(maxInAnyWindow(granted, 400)).toBeLessThanOrEqual(20);
+    // THEN no 60 s holds 301, and none holds fewer than 285 (the limiter aims at 289.7 a minute:
+    // 300 less what it leaves for the latency margin and the burst)
+    expect(maxInAnyWindow(sent, 60_000)).toBeLessThanOrEqual(300);
+    expect(minInAnyWindow(sent, 60_000, 0, 9 * 60_000)).toBeGreaterThanOrEqual(285);
+  });
+
+  it("keeps Oscar's count, taken when requests arrive, at 300 a minute when their latency varies by up to 1.5 s", async () => {
+    // GIVEN the real limit on a clock the test moves, and each request reaching Oscar 0 to 1.5 s after its slot
+    const clock = virtualClock();
+    const processes = [0, 1].map(() => createOscarRateLimiter({ redis: connect(), prefix, clock }));
+    let seed = 7;
+    const latency = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * OSCAR_RATE_LIMIT.latencyMarginMs;
+
+    // WHEN 8 callers send back to back for 5 minutes
+    const sent = await sendBackToBack(clock, processes, 8, "sk_shared_latency", 5 * 60_000);
+    const arrived = sent.map((at) => at + latency()).sort((a, b) => a - b);
+
+    // THEN Oscar counts at most 300 in any 60 s
+    expect(maxInAnyWindow(arrived, 60_000)).toBeLessThanOrEqual(300);
   });
 
   it("never makes one key wait because another key is busy", async () => {

@@ -90,3 +90,31 @@ export function maxInAnyWindow(timestamps: readonly number[], windowMs: number):
   }
   return most;
 }
+
+/**
+ * The fewest timestamps in any half-open window [t, t + windowMs) that starts in [from, to]
+ * (timestamps sorted ascending, whole milliseconds): how far a busy key's traffic ever fell below
+ * what it was allowed. A window's count only drops just after it lets go of a timestamp, so the
+ * windows starting at `from`, at `to` and 1 ms after each timestamp in between are all there is to check.
+ */
+export function minInAnyWindow(timestamps: readonly number[], windowMs: number, from: number, to: number): number {
+  if (to < from) throw new RangeError("minInAnyWindow needs from <= to");
+  const countFrom = (start: number) => firstAtOrAfter(timestamps, start + windowMs) - firstAtOrAfter(timestamps, start);
+  let fewest = Math.min(countFrom(from), countFrom(to));
+  for (let i = firstAtOrAfter(timestamps, from - 1); i < timestamps.length && timestamps[i] + 1 <= to; i++) {
+    fewest = Math.min(fewest, countFrom(timestamps[i] + 1));
+  }
+  return fewest;
+}
+
+/** Index of the first timestamp >= t (binary search). */
+function firstAtOrAfter(timestamps: readonly number[], t: number): number {
+  let low = 0;
+  let high = timestamps.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (timestamps[middle] < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

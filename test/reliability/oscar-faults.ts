@@ -4,6 +4,14 @@
  * answered 429). Then Oscar is down outright for longer than a job's retry budget: those jobs end
  * in BullMQ's failed set (the dead letters) with their reason, and retried from there as the
  * admin's Retry button does, they complete, each conversation with exactly one note.
+ *
+ * Oscar's own limit is only a sanity check here: one conversation every 1.5 s asks for about 180
+ * requests a minute, retries included, under the 300 Oscar allows, so a limiter letting everything
+ * through would pass this case too. Whether the limiter holds 300 under load, and does not stall
+ * below it, is test/reliability/oscar-rate-limit.ts's job: the same worker processes, client and
+ * Redis limiter against the same simulator, offered twice Oscar's limit. Loading this case that
+ * much would make its figures (time to settle, dead letters) measure the queue behind the limit
+ * rather than recovery from faults.
  */
 import { createFailedJobs } from "../../app/services/failed-jobs.server";
 import { OSCAR_KEY, runCase, scaled, SHOP, sleep, startReliabilityStack, waitUntil } from "./support/stack";

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 
-const STAGES = [["worker-kill", "redis-restart", "oscar-faults", "admin-throttle"], ["webhook-fuzz"], ["ingest-load"], ["scale-out"]];
+const STAGES = [["worker-kill", "redis-restart", "oscar-faults", "admin-throttle", "oscar-rate-limit"], ["webhook-fuzz"], ["ingest-load"], ["scale-out"]];
 const only = new Set(process.argv.slice(2));
 const started = Date.now();
 const results: Array<{ name: string; ok: boolean; seconds: number; figures: string[] }> = [];
