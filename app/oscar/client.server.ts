@@ -5,6 +5,10 @@ import type { Logger } from "../logger.server";
 import {
   AddLabelsRequestSchema,
   AssignConversationRequestSchema,
+  ListAgentsResponseSchema,
+  ListBotsResponseSchema,
+  ListWidgetsResponseSchema,
+  OSCAR_LIST_ROUTES,
   AssignmentSchema,
   BotSyncResponseSchema,
   CreateKnowledgeSourceRequestSchema,
@@ -22,7 +26,9 @@ import {
   UpdateContactRequestSchema,
   WebhookSchema,
   ContactSchema,
+  type Agent,
   type Assignment,
+  type Bot,
   type BotSync,
   type Contact,
   type Conversation,
@@ -37,6 +43,7 @@ import {
   type PostMessageRequest,
   type ReportSummary,
   type Webhook,
+  type Widget,
   type Workspace,
 } from "./contract";
 import {
@@ -137,6 +144,12 @@ export type OscarClient = {
   /** Books when a job expected to make this many requests may start: ms from now (0: at once). */
   bookJobStart(expectedRequests: number): Promise<number>;
   listWorkspaces(): Promise<Workspace[]>;
+  /** The account's chat widgets, every page (**assumed** endpoint path; see contract.ts). */
+  listWidgets(): Promise<Widget[]>;
+  /** The account's bots, every page (**assumed** endpoint). */
+  listBots(): Promise<Bot[]>;
+  /** The account's agents, every page (**assumed** endpoint). */
+  listAgents(): Promise<Agent[]>;
   createWebhook(webhook: CreateWebhookRequest): Promise<Webhook>;
   deleteWebhook(webhookId: string): Promise<void>;
   /** Every page of the list. */
@@ -373,6 +386,39 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         method: "GET",
         route: "/workspaces",
         response: ListWorkspacesResponseSchema,
+      };
+      return run(list.action, (send) => allPages(send, list));
+    },
+
+    async listWidgets() {
+      const list: OscarRequest<Page<Widget>> = {
+        action: "list the widgets",
+        resource: "widget list",
+        method: "GET",
+        route: OSCAR_LIST_ROUTES.widgets,
+        response: ListWidgetsResponseSchema,
+      };
+      return run(list.action, (send) => allPages(send, list));
+    },
+
+    async listBots() {
+      const list: OscarRequest<Page<Bot>> = {
+        action: "list the bots",
+        resource: "bot list",
+        method: "GET",
+        route: OSCAR_LIST_ROUTES.bots,
+        response: ListBotsResponseSchema,
+      };
+      return run(list.action, (send) => allPages(send, list));
+    },
+
+    async listAgents() {
+      const list: OscarRequest<Page<Agent>> = {
+        action: "list the agents",
+        resource: "agent list",
+        method: "GET",
+        route: OSCAR_LIST_ROUTES.agents,
+        response: ListAgentsResponseSchema,
       };
       return run(list.action, (send) => allPages(send, list));
     },

@@ -10,7 +10,9 @@ import {
   PostMessageRequestSchema,
   ReportSummaryQuerySchema,
   UpdateContactRequestSchema,
+  type Agent,
   type Assignment,
+  type Bot,
   type BotSync,
   type Conversation,
   type KnowledgeSource,
@@ -18,6 +20,7 @@ import {
   type Page,
   type ReportSummary,
   type Webhook,
+  type Widget,
   type Workspace,
 } from "../../app/oscar/contract";
 import type { OscarSimState, SimConversation, SimKnowledgeSource, SimMessage } from "./state";
@@ -63,7 +66,15 @@ function pageOfItems<T>(items: readonly T[], page: number, limit: number): Page<
   return { data, meta: { page, limit, next_page: page * limit < items.length ? page + 1 : null } };
 }
 
-export function createOscarApi(state: OscarSimState, options: { pageSize: number } = { pageSize: DEFAULT_PAGE_SIZE }) {
+/**
+ * Whether this Oscar answers the list calls for widgets, bots and agents (contract.ts marks them
+ * **assumed**). "absent" answers them 404, as an Oscar without those endpoints would.
+ */
+export type ListEndpoints = "present" | "absent";
+const LIST_PATHS = [/^\/widgets$/, /^\/bots$/, /^\/agents$/];
+
+export function createOscarApi(state: OscarSimState, options: { pageSize: number; listEndpoints?: ListEndpoints } = { pageSize: DEFAULT_PAGE_SIZE }) {
+  let listEndpoints: ListEndpoints = options.listEndpoints ?? "present";
   const pageQuery = (query: URLSearchParams) => {
     const { page = 1, limit = options.pageSize } = valid(PageQuerySchema, { page: query.get("page") ?? undefined, limit: query.get("limit") ?? undefined });
     return { page, limit };
@@ -99,6 +110,33 @@ export function createOscarApi(state: OscarSimState, options: { pageSize: number
   };
 
   const routes: Route[] = [
+    {
+      method: "GET",
+      pattern: /^\/widgets$/,
+      handle: ({ keyId, query }) => {
+        const { page, limit } = pageQuery(query);
+        const all: Widget[] = state.openAccount(keyId).widgets.map((w) => ({ id: w.id, name: w.name, bot_id: w.botId }));
+        return { status: 200, body: pageOfItems(all, page, limit) };
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/bots$/,
+      handle: ({ keyId, query }) => {
+        const { page, limit } = pageQuery(query);
+        const all: Bot[] = state.openAccount(keyId).bots.map((b) => ({ id: b.id, name: b.name }));
+        return { status: 200, body: pageOfItems(all, page, limit) };
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/agents$/,
+      handle: ({ keyId, query }) => {
+        const { page, limit } = pageQuery(query);
+        const all: Agent[] = state.openAccount(keyId).agents.map((a) => ({ id: a.id, name: a.name }));
+        return { status: 200, body: pageOfItems(all, page, limit) };
+      },
+    },
     {
       method: "GET",
       pattern: /^\/workspaces$/,
@@ -251,7 +289,13 @@ export function createOscarApi(state: OscarSimState, options: { pageSize: number
     /** Whether a request changes state (faults that strike "after apply" only make sense for those). */
     isWrite: (method: string) => method !== "GET",
 
+    listEndpoints: () => listEndpoints,
+    setListEndpoints(next: ListEndpoints) {
+      listEndpoints = next;
+    },
+
     answer(request: ApiRequest): ApiAnswer {
+      if (listEndpoints === "absent" && LIST_PATHS.some((p) => p.test(request.path))) return notFound("route");
       const samePath = routes.filter((r) => r.pattern.test(request.path));
       const route = samePath.find((r) => r.method === request.method);
       if (!route) return samePath.length ? { status: 405, body: { error: "method not allowed" } } : notFound("route");

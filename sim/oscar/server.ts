@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "../../app/logger.server";
 import { createRandom } from "../shopify-admin/random";
-import { createOscarApi, DEFAULT_PAGE_SIZE, messageJson } from "./api";
+import { createOscarApi, DEFAULT_PAGE_SIZE, messageJson, type ListEndpoints } from "./api";
 import { answerControlRequest } from "./control";
 import { createFaultInjector, type OscarSimFaults } from "./faults";
 import { createRequestLog, keyIdOf, type KeyRequestStats } from "./request-log";
@@ -44,6 +44,8 @@ export type OscarSimulatorOptions = {
   now?: () => number;
   /** Items per page of a list when the caller gives no `limit` (**assumed**: 20, at most 100). */
   pageSize?: number;
+  /** "absent": GET /widgets, /bots and /agents answer 404, as an Oscar without those (**assumed**) endpoints. Default "present". */
+  listEndpoints?: ListEndpoints;
   logger?: Logger;
 };
 
@@ -77,7 +79,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     for (const webhook of state.webhooksFor(keyId, event.type)) sender.deliver(webhook, delivery);
   };
   const state: OscarSimState = createOscarSimState({ now, announce });
-  const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+  const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE, listEndpoints: options.listEndpoints });
   for (const keyId of knownKeyIds) state.openAccount(keyId);
 
   const accountInfo = (keyId: string): OscarSimAccountInfo => {
@@ -212,6 +214,9 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     keyIds: () => requests.keyIds(),
     accountFor: (apiKey: string) => accountInfo(keyIdOf(apiKey)),
     setFaults: (next: OscarSimFaults) => faults.set(next),
+    /** Turns the widget, bot and agent list calls on or off while running (a browser test flips it through /_sim/list-endpoints). */
+    setListEndpoints: (next: ListEndpoints) => api.setListEndpoints(next),
+    listEndpoints: () => api.listEndpoints(),
     faults: () => faults.current(),
     /** Resolves when every webhook delivery (retries and duplicates included) is over. */
     webhooksIdle: () => sender.idle(),
