@@ -55,10 +55,13 @@ export async function connectSandboxShop(options: {
   return { db };
 }
 
-/** A storefront-like site rendering the theme extension's real Liquid blocks, with a local stand-in for Oscar's widget loader. */
-export async function startSandboxStorefront() {
+/**
+ * A storefront-like site rendering the theme extension's real Liquid blocks, with a local stand-in for
+ * Oscar's widget loader; `widgetId` reads the widget the app chose for the store, on each page view.
+ */
+export async function startSandboxStorefront(options: { widgetId?: () => string | undefined } = {}) {
   const loader = await startLoaderServer();
-  const storefront = await startStorefront({ loaderUrl: loader.loaderUrl });
+  const storefront = await startStorefront({ loaderUrl: loader.loaderUrl, widgetId: options.widgetId });
   return {
     pageUrl: storefront.pageUrl,
     async close() {

@@ -131,9 +131,9 @@ function readOptions(url: URL): PageOptions {
   };
 }
 
-async function renderPage(kind: PageKind, options: PageOptions, loaderUrl: string | undefined): Promise<string> {
+async function renderPage(kind: PageKind, options: PageOptions, loaderUrl: string | undefined, widgetId: string): Promise<string> {
   const context: StorefrontContext = {
-    widgetIdMetafield: WIDGET_ID,
+    widgetIdMetafield: widgetId,
     customer: options.loggedIn ? CUSTOMER : null,
     pageType: kind === "home" ? "index" : kind,
     product: kind === "product" ? PRODUCT : null,
@@ -174,9 +174,10 @@ function send(request: IncomingMessage, response: ServerResponse, status: number
 
 /**
  * Starts the site. `loaderUrl` replaces Oscar's loader URL in the embed's settings (it must be https);
- * `themeWorkMs` is how long the theme's own script keeps the main thread busy at start-up.
+ * `themeWorkMs` is how long the theme's own script keeps the main thread busy at start-up; `widgetId`
+ * gives the app-data metafield's widget id per page view (default: WIDGET_ID).
  */
-export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUrl?: string; themeWorkMs?: number } = {}): Promise<Storefront> {
+export async function startStorefront({ loaderUrl, themeWorkMs = 0, widgetId }: { loaderUrl?: string; themeWorkMs?: number; widgetId?: () => string | undefined } = {}): Promise<Storefront> {
   const themeJs = themeScript(themeWorkMs);
   let identityRequests = 0;
   const assetCache = "public, max-age=31536000, immutable";
@@ -186,7 +187,7 @@ export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUr
       const kind = (Object.keys(PATHS) as PageKind[]).find((k) => PATHS[k] === url.pathname);
       if (kind) {
         const options = readOptions(url);
-        return send(request, response, 200, "text/html; charset=utf-8", await renderPage(kind, options, loaderUrl), {
+        return send(request, response, 200, "text/html; charset=utf-8", await renderPage(kind, options, loaderUrl, widgetId?.() ?? WIDGET_ID), {
           "Cache-Control": "no-store",
           // Shopify knows the logged-in customer from its own cookie; the stand-in proxy reads this one.
           "Set-Cookie": `customer=${options.loggedIn ? CUSTOMER.id : ""}; Path=/; SameSite=Lax`,

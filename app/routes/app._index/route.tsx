@@ -20,11 +20,14 @@ import { knowledgeDeps } from "../../services/knowledge-context.server";
 import { StorefrontSyncError } from "../../services/storefront-metafields.server";
 import { checkThemeEmbed, themeEditorUrl } from "../../services/theme-embed.server";
 import { authenticate } from "../../shopify.server";
+import { pageTitle } from "../../components/page-title";
 import { ProtectedDataBanner } from "./protected-data-banner";
 import { SetupGuide } from "./setup-guide";
 import { StatusOverview } from "./status-overview";
 import { StoreCard } from "./store-card";
 import { connectionView, embedView, queueView, recentView, storeView } from "./view.server";
+
+export const meta = pageTitle("Home");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -15,9 +15,12 @@ import { API_KEY_FIELD, parseField, parseSettingsForm, slackWebhookUrl } from ".
 import { publishStorefrontChat, StorefrontSyncError } from "../../services/storefront-metafields.server";
 import { formatShopTime } from "../../services/shop-time";
 import { authenticate } from "../../shopify.server";
+import { pageTitle } from "../../components/page-title";
 import { SLACK_ALERTS } from "./labels";
 import { SettingsForm } from "./settings-form";
 import type { SettingsAction } from "./types";
+
+export const meta = pageTitle("Settings");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
