@@ -102,8 +102,8 @@ describe("npm run sandbox", () => {
     await page.goto(`${appUrl}/sandbox?page=analytics`);
     await page.getByText("Assisted revenue by day").waitFor();
     // Both charts drawn, each named for screen readers by a summary of its figures.
-    await page.waitForFunction(() => document.querySelectorAll('[role="img"][aria-label] svg').length === 2 && document.querySelectorAll('[role="img"] svg path').length > 5);
-    const summaries = await page.locator('[role="img"][aria-label]').evaluateAll((charts) => charts.map((c) => c.getAttribute("aria-label")));
+    await page.waitForFunction(() => document.querySelectorAll("figure[aria-label]").length === 2 && document.querySelectorAll("figure[aria-label] svg path").length > 5);
+    const summaries = await page.locator("figure[aria-label]").evaluateAll((charts) => charts.map((c) => c.getAttribute("aria-label")));
     expect(summaries[0]).toMatch(/^Line chart of assisted revenue by day: \$[\d,]+\.\d\d over \d+ days this period, against \$[\d,]+\.\d\d in the previous period\./);
     expect(summaries[1]).toMatch(/^Bar chart of escalations by reason, this period against the previous one: Urgent keyword \d+ \(previously \d+\), VIP customer \d+ \(previously \d+\), Bot hand-off \d+ \(previously \d+\)\.$/);
     // Oscar's figures (from the simulator's history) and the app's own, both with data.

@@ -57,10 +57,16 @@ function useMounted() {
   return mounted;
 }
 
+/** `inert` for React 18, which knows no such prop: the attribute's presence is what counts. */
+const INERT = { inert: "" } as object;
+
 /**
- * A chart with its text equivalents: the server renders the figures as a table; once the drawn chart
- * replaces it, the chart carries a one-sentence summary as its accessible name (role="img") and the
- * same table stays, visually hidden, for screen readers.
+ * A chart with its text equivalents. The server renders the figures as a table; once the drawn chart
+ * replaces it, the chart is a figure named by a one-sentence summary, and the same table stays,
+ * visually hidden, for screen readers. The drawing itself is inert: Polaris Viz's SVG carries ARIA
+ * that axe finds broken (role="table" and role="list" without rows or items, circles with role="img"
+ * and no name), which the app cannot fix from outside; inert takes it out of the accessibility tree
+ * and the tab order, so screen-reader users get the summary and the table instead.
  */
 function ChartCard({ title, description, summary, table, hiddenTable, chart }: { title: string; description: string; summary: string; table: ReactNode; hiddenTable: ReactNode; chart: ReactNode }) {
   const mounted = useMounted();
@@ -75,10 +81,10 @@ function ChartCard({ title, description, summary, table, hiddenTable, chart }: {
         </Text>
         {mounted ? (
           <Suspense fallback={table}>
-            <div role="img" aria-label={summary}>
-              {chart}
-            </div>
-            {hiddenTable}
+            <figure aria-label={summary} style={{ margin: 0 }}>
+              <div {...INERT}>{chart}</div>
+              {hiddenTable}
+            </figure>
           </Suspense>
         ) : (
           table
