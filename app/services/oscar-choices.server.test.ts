@@ -39,8 +39,9 @@ const deps = {
       apiKey: KEY,
       limiter: createOscarRateLimiter({ redis, prefix, limit: 1_000, windowMs: 1_000 }),
       logger: captureLogs({ name: "choices" }).logger,
-      timeoutMs: 300,
-      retry: { maxAttempts: 2, maxTotalMs: 1_500, baseDelayMs: 10 },
+      // Long enough for a loaded machine to answer; the delay faults below outlast it on purpose.
+      timeoutMs: 1_500,
+      retry: { maxAttempts: 2, maxTotalMs: 5_000, baseDelayMs: 10 },
     }),
 };
 
@@ -69,7 +70,7 @@ describe("the admin's choices of widgets, bots and agents", () => {
     sim.setFaults({ script: [{ kind: "status", status: 429, retryAfterSeconds: 30 }] });
     expect(await why("agents")).toBe("Oscar didn't list your agents (HTTP 429: it is limiting requests right now); paste agent ids from your team's page in Oscar.");
 
-    sim.setFaults({ script: [{ kind: "delay", ms: 1_000 }, { kind: "delay", ms: 1_000 }] });
+    sim.setFaults({ script: [{ kind: "delay", ms: 4_000 }, { kind: "delay", ms: 4_000 }] });
     expect(await why("widgets")).toBe("Oscar didn't list your widgets (it did not answer in time); paste the widget id from Oscar's dashboard.");
 
     sim.setFaults({ script: [{ kind: "answer", status: 200, body: { data: [{ title: "no id" }] } }] });

@@ -101,6 +101,7 @@ describe("onboarding and settings in a real browser (sandbox)", () => {
     await page.getByRole("status").filter({ hasText: "Widget saved: your store will show it, and your bot is learning the store" }).waitFor();
     await page.getByRole("button", { name: "Choose the chat widget" }).click();
     await page.getByText("Your store shows the widget wgt_2.").waitFor();
+    await page.getByRole("button", { name: "Turn on the chat in your theme" }).click();
 
     // The theme step checks the live theme by itself: the sandbox store's "Dawn" has the embed off.
     const editor = page.getByRole("link", { name: "Open theme editor" });
