@@ -369,6 +369,12 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
 
   const request = <T>(r: OscarRequest<T>) => run(r.action, (send) => send(r));
 
+  /** One of the account's lists (widgets, bots, agents), every page. */
+  const accountList = <T>(action: string, resource: OscarResource, route: string, response: z.ZodType<Page<T>>) => {
+    const list: OscarRequest<Page<T>> = { action, resource, method: "GET", route, response };
+    return run(action, (send) => allPages(send, list));
+  };
+
   /** A write that must not happen twice: when it may already have been applied, look for its effect first. */
   const writeOnce = <T>(write: OscarRequest<T>, checkFirst: boolean | undefined, findApplied: (send: Send) => Promise<T | undefined>) =>
     run(write.action, async (send, suspectApplied) => (suspectApplied ? await findApplied(send) : undefined) ?? send(write), checkFirst);
@@ -391,36 +397,15 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
     },
 
     async listWidgets() {
-      const list: OscarRequest<Page<Widget>> = {
-        action: "list the widgets",
-        resource: "widget list",
-        method: "GET",
-        route: OSCAR_LIST_ROUTES.widgets,
-        response: ListWidgetsResponseSchema,
-      };
-      return run(list.action, (send) => allPages(send, list));
+      return accountList("list the widgets", "widget list", OSCAR_LIST_ROUTES.widgets, ListWidgetsResponseSchema);
     },
 
     async listBots() {
-      const list: OscarRequest<Page<Bot>> = {
-        action: "list the bots",
-        resource: "bot list",
-        method: "GET",
-        route: OSCAR_LIST_ROUTES.bots,
-        response: ListBotsResponseSchema,
-      };
-      return run(list.action, (send) => allPages(send, list));
+      return accountList("list the bots", "bot list", OSCAR_LIST_ROUTES.bots, ListBotsResponseSchema);
     },
 
     async listAgents() {
-      const list: OscarRequest<Page<Agent>> = {
-        action: "list the agents",
-        resource: "agent list",
-        method: "GET",
-        route: OSCAR_LIST_ROUTES.agents,
-        response: ListAgentsResponseSchema,
-      };
-      return run(list.action, (send) => allPages(send, list));
+      return accountList("list the agents", "agent list", OSCAR_LIST_ROUTES.agents, ListAgentsResponseSchema);
     },
 
     async createWebhook(webhook) {

@@ -23,7 +23,7 @@ import {
   type Widget,
   type Workspace,
 } from "../../app/oscar/contract";
-import type { OscarSimState, SimConversation, SimKnowledgeSource, SimMessage } from "./state";
+import type { OscarSimState, SimAccount, SimConversation, SimKnowledgeSource, SimMessage } from "./state";
 
 /**
  * The /v1 endpoints of the simulated Oscar, answering as the contract says. Bodies and queries are
@@ -109,34 +109,20 @@ export function createOscarApi(state: OscarSimState, options: { pageSize: number
     return workspace && workspace.id === id ? workspace : undefined;
   };
 
+  /** GET of one of the account's lists, paged like every other list. */
+  const accountList = (pattern: RegExp, items: (account: SimAccount) => unknown[]): Route => ({
+    method: "GET",
+    pattern,
+    handle: ({ keyId, query }) => {
+      const { page, limit } = pageQuery(query);
+      return { status: 200, body: pageOfItems(items(state.openAccount(keyId)), page, limit) };
+    },
+  });
+
   const routes: Route[] = [
-    {
-      method: "GET",
-      pattern: /^\/widgets$/,
-      handle: ({ keyId, query }) => {
-        const { page, limit } = pageQuery(query);
-        const all: Widget[] = state.openAccount(keyId).widgets.map((w) => ({ id: w.id, name: w.name, bot_id: w.botId }));
-        return { status: 200, body: pageOfItems(all, page, limit) };
-      },
-    },
-    {
-      method: "GET",
-      pattern: /^\/bots$/,
-      handle: ({ keyId, query }) => {
-        const { page, limit } = pageQuery(query);
-        const all: Bot[] = state.openAccount(keyId).bots.map((b) => ({ id: b.id, name: b.name }));
-        return { status: 200, body: pageOfItems(all, page, limit) };
-      },
-    },
-    {
-      method: "GET",
-      pattern: /^\/agents$/,
-      handle: ({ keyId, query }) => {
-        const { page, limit } = pageQuery(query);
-        const all: Agent[] = state.openAccount(keyId).agents.map((a) => ({ id: a.id, name: a.name }));
-        return { status: 200, body: pageOfItems(all, page, limit) };
-      },
-    },
+    accountList(/^\/widgets$/, (account): Widget[] => account.widgets.map((w) => ({ id: w.id, name: w.name, bot_id: w.botId }))),
+    accountList(/^\/bots$/, (account): Bot[] => account.bots.map((b) => ({ id: b.id, name: b.name }))),
+    accountList(/^\/agents$/, (account): Agent[] => account.agents.map((a) => ({ id: a.id, name: a.name }))),
     {
       method: "GET",
       pattern: /^\/workspaces$/,

@@ -84,6 +84,21 @@ describe("onboarding and settings in a real browser (sandbox)", () => {
     await page.getByText("Connected to the Oscar workspace Support workspace 1 with the key ending in _key.").waitFor();
     await page.getByRole("button", { name: "Choose the chat widget" }).click();
 
+    // An Oscar without the list calls: the step asks for typed ids and says why.
+    await setListEndpoints("absent");
+    try {
+      await page.reload();
+      await page.getByText("Oscar didn't list your widgets (HTTP 404: it has no such list); paste the widget id from Oscar's dashboard.").waitFor();
+      await page.getByText("Oscar didn't list your bots (HTTP 404: it has no such list); paste the bot id from its settings in Oscar.").waitFor();
+      await page.getByLabel("Widget id").waitFor();
+      await page.getByLabel("Bot id (optional)").waitFor();
+      await expectAccessible();
+      await screenshot(page, resolve("screenshots/onboarding-typed-ids.png"));
+    } finally {
+      await setListEndpoints("present");
+    }
+    await page.reload();
+
     // Oscar lists the account's widgets and bots: the step offers them, the first widget and its bot chosen.
     const widget = page.getByLabel("Chat widget");
     const bot = page.getByLabel("Bot that learns your store");
