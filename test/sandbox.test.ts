@@ -1,44 +1,33 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { inject } from "vitest";
 import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "./harness/browser";
-import { freePort } from "./harness/ports";
 import { startTsxScript, type RunningProcess } from "./harness/processes";
-import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "./harness/redis";
+import { startSandbox, type SandboxRun } from "./harness/sandbox";
 
 describe("npm run sandbox", () => {
+  let run: SandboxRun;
   let sandbox: RunningProcess;
   let browser: Browser;
   let appUrl: string;
-  const prefix = testRedisPrefix("sandbox");
 
   beforeAll(async () => {
-    const port = await freePort();
-    appUrl = `http://127.0.0.1:${port}`;
-    sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build"], {
-      PORT: String(port),
-      SANDBOX_ADMIN_API_PORT: String(await freePort()),
-      SANDBOX_DATABASE_FILE: resolve(inject("runDir"), "sandbox.sqlite"),
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: prefix,
-    });
     // Starting takes longer since the sandbox also finishes setup (a full knowledge sync): the safety net covers both.
-    await sandbox.waitForOutput(/Sandbox ready/, 150_000);
+    run = await startSandbox("sandbox", [], 150_000);
+    ({ process: sandbox, appUrl } = run);
     browser = await launchBrowser();
   }, 160_000);
 
   afterAll(async () => {
     await browser?.close();
-    await sandbox?.stop();
-    await deleteKeysWithPrefix(prefix);
+    await run?.stop();
   });
 
   it("prints the three URLs: the admin signed in as the sandbox shop, the storefront, and the agent inbox", () => {
     const output = sandbox.output();
     expect(output).toContain(`Admin home (signed in as oscar-sandbox.myshopify.com): ${appUrl}/sandbox`);
     expect(output).toMatch(/Storefront with the chat widget: http:\/\/127\.0\.0\.1:\d+\/products\/\S+/);
-    expect(output).toMatch(/Agent inbox \(Oscar's side of the chats\): http:\/\/127\.0\.0\.1:\d+\/inbox\n/);
+    expect(output).toContain(`Agent inbox (Oscar's side of the chats): ${run.oscarUrl}/inbox\n`);
   });
 
   it("finishes setup through the app's own pages: 5 of 5, with the account's first widget, the embed on and the bot's knowledge synced", () => {

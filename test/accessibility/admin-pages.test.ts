@@ -1,11 +1,8 @@
-import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeViolations, findAccessibilityViolations, type KnownViolation } from "../harness/axe";
 import { launchBrowser, newDesktopPage } from "../harness/browser";
-import { freePort } from "../harness/ports";
-import { startTsxScript, type RunningProcess } from "../harness/processes";
-import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../harness/redis";
+import { startSandbox, type SandboxRun } from "../harness/sandbox";
 
 /**
  * Every admin page of the finished sandbox (setup done, weeks of history, a support day played),
@@ -33,31 +30,20 @@ const PAGES: Array<{ name: string; path: string; title: string; ready: (page: Pa
 ];
 
 describe("admin pages are accessible (axe-core, WCAG 2 A and AA, in Chromium)", () => {
-  let sandbox: RunningProcess;
+  let sandbox: SandboxRun;
   let browser: Browser;
   let appUrl: string;
-  const prefix = testRedisPrefix("a11y");
 
   beforeAll(async () => {
-    const port = await freePort();
-    appUrl = `http://127.0.0.1:${port}`;
-    sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build"], {
-      PORT: String(port),
-      SANDBOX_ADMIN_API_PORT: String(await freePort()),
-      SANDBOX_OSCAR_PORT: String(await freePort()),
-      SANDBOX_DATABASE_FILE: resolve(inject("runDir"), "a11y.sqlite"),
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: prefix,
-    });
     // The sandbox finishes setup (a full knowledge sync) and plays a support day before it is ready.
-    await sandbox.waitForOutput(/Sandbox ready/, 150_000);
+    sandbox = await startSandbox("a11y", [], 150_000);
+    appUrl = sandbox.appUrl;
     browser = await launchBrowser();
   }, 160_000);
 
   afterAll(async () => {
     await browser?.close();
     await sandbox?.stop();
-    await deleteKeysWithPrefix(prefix);
   });
 
   for (const target of PAGES) {

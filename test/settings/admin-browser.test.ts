@@ -1,11 +1,10 @@
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeViolations, findAccessibilityViolations } from "../harness/axe";
 import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "../harness/browser";
-import { freePort } from "../harness/ports";
-import { startTsxScript, type RunningProcess } from "../harness/processes";
-import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../harness/redis";
+import type { RunningProcess } from "../harness/processes";
+import { startSandbox, type SandboxRun } from "../harness/sandbox";
 
 /**
  * The sandbox in a real browser: from an empty shop to a connected one, picking the widget and bot
@@ -13,28 +12,17 @@ import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../harn
  * typed ids when Oscar stops answering the list calls.
  */
 describe("onboarding and settings in a real browser (sandbox)", () => {
+  let run: SandboxRun;
   let sandbox: RunningProcess;
   let browser: Browser;
   let page: Page;
   let errors: Array<{ text: string; url: string }>;
   let appUrl: string;
   let oscarUrl: string;
-  const prefix = testRedisPrefix("admin-browser");
 
   beforeAll(async () => {
-    const port = await freePort();
-    const oscarPort = await freePort();
-    appUrl = `http://127.0.0.1:${port}`;
-    oscarUrl = `http://127.0.0.1:${oscarPort}`;
-    sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build", "--fresh-shop"], {
-      PORT: String(port),
-      SANDBOX_ADMIN_API_PORT: String(await freePort()),
-      SANDBOX_OSCAR_PORT: String(oscarPort),
-      SANDBOX_DATABASE_FILE: resolve(inject("runDir"), "admin-browser.sqlite"),
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: prefix,
-    });
-    await sandbox.waitForOutput(/Sandbox ready/, 60_000);
+    run = await startSandbox("admin-browser", ["--fresh-shop"], 60_000);
+    ({ process: sandbox, appUrl, oscarUrl } = run);
     browser = await launchBrowser();
     page = await newDesktopPage(browser);
     // Fail on the step that did not happen, well before the test's own timeout.
@@ -44,8 +32,7 @@ describe("onboarding and settings in a real browser (sandbox)", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await sandbox?.stop();
-    await deleteKeysWithPrefix(prefix);
+    await run?.stop();
   });
 
   // Chromium logs every 4xx answer as a console error. The app answers a refused form (a wrong key, an
