@@ -2,9 +2,11 @@
  * `npm run sandbox`: the whole app on this machine with no Shopify or Oscar account.
  * Starts the fake Shopify Admin API (seeded with a believable store), the Oscar simulator, a local
  * Slack receiver, the built app on an embedded SQLite file in sandbox mode, and the worker; installs
- * and connects the sandbox shop through the app's own services; plays a short scripted support day
- * and prints its timeline (`--no-scenario` skips it); then keeps serving the admin and a storefront
- * page with the chat widget. Every run starts from a fresh sandbox database and fresh Redis keys.
+ * and connects the sandbox shop through the app's own services and finishes its setup as a merchant
+ * would (widget picked, app embed on, knowledge synced); plays a short scripted support day and
+ * prints its timeline (`--no-scenario` skips it); then keeps serving the admin, a storefront page with
+ * the chat widget and prints the agent inbox. `--fresh-shop` leaves the shop unconnected instead.
+ * Every run starts from a fresh sandbox database and fresh Redis keys.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -16,6 +18,7 @@ import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
 import { startSlackReceiver } from "../sim/slack/receiver";
 import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
+import { finishSetup, setupProgress, type FinishSetupDeps } from "./sandbox/finish-setup";
 import { HISTORY_DAYS, playOscarHistory, writeAppHistory } from "./sandbox/history";
 import { playScriptedDay } from "./sandbox/scripted-day";
 
@@ -157,6 +160,7 @@ async function main() {
   // --fresh-shop leaves the shop unconnected, to walk through onboarding by hand (no scripted day).
   const freshShop = args.has("--fresh-shop");
   let db: Awaited<ReturnType<typeof connectSandboxShop>>["db"] | undefined;
+  let setup: FinishSetupDeps | undefined;
   if (!freshShop) {
     // Oscar's side of the past weeks goes in before the webhook exists, so none of it is delivered.
     const history = playOscarHistory({ oscar, apiKey: DEFAULT_SIM_API_KEY, store });
@@ -164,15 +168,23 @@ async function main() {
     log(`${shop} installed and connected to Oscar (key ${DEFAULT_SIM_API_KEY}), routing rules and Slack alerts set`);
     const seeded = await writeAppHistory({ db, shop, store, history });
     log(`${HISTORY_DAYS} days of past support for the analytics page: ${seeded.conversations} conversations, ${seeded.orders} orders (${seeded.assistedCandidates} by customers who had chatted)`);
+    setup = { appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, oscarApiKey: DEFAULT_SIM_API_KEY, store };
+    const setupStarted = Date.now();
+    const finished = await finishSetup(setup);
+    log(`widget ${finished.widgetId} picked from the account's widgets, app embed on in “${finished.themeName}”, bot ${finished.botId} learned the store (${finished.sourcesSent} sources sent) in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
   }
-  const storefront = await startSandboxStorefront({ oscar, apiKey: DEFAULT_SIM_API_KEY, appUrl, shop, apiSecret, store });
+  // The storefront renders the widget the app wrote to the store's app-data metafield, as Shopify's theme would.
+  const storefront = await startSandboxStorefront({ oscar, apiKey: DEFAULT_SIM_API_KEY, appUrl, shop, apiSecret, store, widgetId: () => store.metafields.find((m) => m.namespace === "oscar_chat" && m.key === "widget_id")?.value });
   let scenarioOk = true;
   if (db && !args.has("--no-scenario")) {
     scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
   }
 
+  const progress = setup ? await setupProgress(setup) : null;
+
   console.log("");
   log(scenarioOk ? "Sandbox ready." : "Sandbox ready, but a step of the scripted day failed (see above).");
+  if (progress) log(`Setup complete: ${progress.done} of ${progress.total} steps done${progress.missing.length ? ` (still to do: ${progress.missing.join(", ")})` : ""}`);
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
   if (!freshShop) log(`Analytics (the past weeks and today): ${appUrl}/sandbox?page=analytics`);
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })} (signed in as ${storefront.shopperName}; the chat is the Oscar simulator's widget)`);

@@ -1,40 +1,39 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { inject } from "vitest";
 import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "./harness/browser";
-import { freePort } from "./harness/ports";
 import { startTsxScript, type RunningProcess } from "./harness/processes";
-import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "./harness/redis";
+import { startSandbox, type SandboxRun } from "./harness/sandbox";
 
 describe("npm run sandbox", () => {
+  let run: SandboxRun;
   let sandbox: RunningProcess;
   let browser: Browser;
   let appUrl: string;
-  const prefix = testRedisPrefix("sandbox");
 
   beforeAll(async () => {
-    const port = await freePort();
-    appUrl = `http://127.0.0.1:${port}`;
-    sandbox = startTsxScript("scripts/sandbox.ts", ["--no-build"], {
-      PORT: String(port),
-      SANDBOX_ADMIN_API_PORT: String(await freePort()),
-      SANDBOX_DATABASE_FILE: resolve(inject("runDir"), "sandbox.sqlite"),
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: prefix,
-    });
-    await sandbox.waitForOutput(/Sandbox ready/, 90_000);
+    // Starting takes longer since the sandbox also finishes setup (a full knowledge sync): the safety net covers both.
+    run = await startSandbox("sandbox", [], 150_000);
+    ({ process: sandbox, appUrl } = run);
     browser = await launchBrowser();
-  });
+  }, 160_000);
 
   afterAll(async () => {
     await browser?.close();
-    await sandbox?.stop();
-    await deleteKeysWithPrefix(prefix);
+    await run?.stop();
   });
 
-  it("prints the URL that signs in as the sandbox shop", () => {
-    expect(sandbox.output()).toContain(`Admin home (signed in as oscar-sandbox.myshopify.com): ${appUrl}/sandbox`);
+  it("prints the three URLs: the admin signed in as the sandbox shop, the storefront, and the agent inbox", () => {
+    const output = sandbox.output();
+    expect(output).toContain(`Admin home (signed in as oscar-sandbox.myshopify.com): ${appUrl}/sandbox`);
+    expect(output).toMatch(/Storefront with the chat widget: http:\/\/127\.0\.0\.1:\d+\/products\/\S+/);
+    expect(output).toContain(`Agent inbox (Oscar's side of the chats): ${run.oscarUrl}/inbox\n`);
+  });
+
+  it("finishes setup through the app's own pages: 5 of 5, with the account's first widget, the embed on and the bot's knowledge synced", () => {
+    const output = sandbox.output();
+    expect(output).toMatch(/widget wgt_1 picked from the account's widgets, app embed on in “Dawn”, bot bot_1 learned the store \([1-9]\d* sources sent\)/);
+    expect(output).toContain("Setup complete: 5 of 5 steps done\n");
   });
 
   it("plays the scripted day with every step succeeding and prints its timeline", () => {
@@ -53,6 +52,8 @@ describe("npm run sandbox", () => {
     const page = await newDesktopPage(browser);
     await page.goto(storefrontUrl!);
     await page.locator("script[src*='oscar-chat'], [class*='oscar']").first().waitFor({ state: "attached" });
+    // The widget the app chose, read from the store's app-data metafield as the theme reads it.
+    expect(await page.locator("[data-widget-id]").first().getAttribute("data-widget-id")).toBe("wgt_1");
     // The chat works: the simulator's widget, the shopper signed in through the real app proxy, the app's order answer.
     await page.keyboard.press("Shift");
     await page.getByRole("button", { name: "Open chat" }).click();
@@ -74,6 +75,9 @@ describe("npm run sandbox", () => {
     // The worker reads the store's details in the background; the page checks again by itself.
     await page.getByText("Store details synced").waitFor({ timeout: 20_000 });
     expect(await page.getByText(/^Currency: [A-Z]{3}$/).count()).toBe(1);
+    // Setup is finished, so the page shows each part at a glance instead of the checklist.
+    await page.getByText("On in your live theme “Dawn”").waitFor();
+    expect(await page.getByText("Set up Oscar Chat").count()).toBe(0);
 
     await screenshot(page, resolve("screenshots/sandbox-home.png"));
     const fromApp = errors.filter((e) => e.url.startsWith(appUrl) || e.url === "pageerror");
@@ -95,7 +99,11 @@ describe("npm run sandbox", () => {
     const errors = recordConsoleErrors(page);
     await page.goto(`${appUrl}/sandbox?page=analytics`);
     await page.getByText("Assisted revenue by day").waitFor();
-    await page.waitForFunction(() => document.querySelectorAll("table").length === 0 && document.querySelectorAll("svg path").length > 5);
+    // Both charts drawn, each named for screen readers by a summary of its figures.
+    await page.waitForFunction(() => document.querySelectorAll("figure[aria-label]").length === 2 && document.querySelectorAll("figure[aria-label] svg path").length > 5);
+    const summaries = await page.locator("figure[aria-label]").evaluateAll((charts) => charts.map((c) => c.getAttribute("aria-label")));
+    expect(summaries[0]).toMatch(/^Line chart of assisted revenue by day: \$[\d,]+\.\d\d over \d+ days this period, against \$[\d,]+\.\d\d in the previous period\./);
+    expect(summaries[1]).toMatch(/^Bar chart of escalations by reason, this period against the previous one: Urgent keyword \d+ \(previously \d+\), VIP customer \d+ \(previously \d+\), Bot hand-off \d+ \(previously \d+\)\.$/);
     // Oscar's figures (from the simulator's history) and the app's own, both with data.
     for (const label of ["Conversations", "CSAT", "Assisted revenue", "Escalations", "Conversations enriched"]) {
       await page.getByText(label, { exact: true }).first().waitFor();

@@ -5,6 +5,10 @@ import type { Logger } from "../logger.server";
 import {
   AddLabelsRequestSchema,
   AssignConversationRequestSchema,
+  ListAgentsResponseSchema,
+  ListBotsResponseSchema,
+  ListWidgetsResponseSchema,
+  OSCAR_LIST_ROUTES,
   AssignmentSchema,
   BotSyncResponseSchema,
   CreateKnowledgeSourceRequestSchema,
@@ -22,7 +26,9 @@ import {
   UpdateContactRequestSchema,
   WebhookSchema,
   ContactSchema,
+  type Agent,
   type Assignment,
+  type Bot,
   type BotSync,
   type Contact,
   type Conversation,
@@ -37,6 +43,7 @@ import {
   type PostMessageRequest,
   type ReportSummary,
   type Webhook,
+  type Widget,
   type Workspace,
 } from "./contract";
 import {
@@ -137,6 +144,12 @@ export type OscarClient = {
   /** Books when a job expected to make this many requests may start: ms from now (0: at once). */
   bookJobStart(expectedRequests: number): Promise<number>;
   listWorkspaces(): Promise<Workspace[]>;
+  /** The account's chat widgets, every page (**assumed** endpoint path; see contract.ts). */
+  listWidgets(): Promise<Widget[]>;
+  /** The account's bots, every page (**assumed** endpoint). */
+  listBots(): Promise<Bot[]>;
+  /** The account's agents, every page (**assumed** endpoint). */
+  listAgents(): Promise<Agent[]>;
   createWebhook(webhook: CreateWebhookRequest): Promise<Webhook>;
   deleteWebhook(webhookId: string): Promise<void>;
   /** Every page of the list. */
@@ -356,6 +369,12 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
 
   const request = <T>(r: OscarRequest<T>) => run(r.action, (send) => send(r));
 
+  /** One of the account's lists (widgets, bots, agents), every page. */
+  const accountList = <T>(action: string, resource: OscarResource, route: string, response: z.ZodType<Page<T>>) => {
+    const list: OscarRequest<Page<T>> = { action, resource, method: "GET", route, response };
+    return run(action, (send) => allPages(send, list));
+  };
+
   /** A write that must not happen twice: when it may already have been applied, look for its effect first. */
   const writeOnce = <T>(write: OscarRequest<T>, checkFirst: boolean | undefined, findApplied: (send: Send) => Promise<T | undefined>) =>
     run(write.action, async (send, suspectApplied) => (suspectApplied ? await findApplied(send) : undefined) ?? send(write), checkFirst);
@@ -375,6 +394,18 @@ export function createOscarClient(options: OscarClientOptions): OscarClient {
         response: ListWorkspacesResponseSchema,
       };
       return run(list.action, (send) => allPages(send, list));
+    },
+
+    async listWidgets() {
+      return accountList("list the widgets", "widget list", OSCAR_LIST_ROUTES.widgets, ListWidgetsResponseSchema);
+    },
+
+    async listBots() {
+      return accountList("list the bots", "bot list", OSCAR_LIST_ROUTES.bots, ListBotsResponseSchema);
+    },
+
+    async listAgents() {
+      return accountList("list the agents", "agent list", OSCAR_LIST_ROUTES.agents, ListAgentsResponseSchema);
     },
 
     async createWebhook(webhook) {

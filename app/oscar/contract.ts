@@ -207,6 +207,41 @@ export const ListKnowledgeSourcesResponseSchema = pageOf(KnowledgeSourceSchema);
 export const BotSyncResponseSchema = z.looseObject({ status: z.string().optional() });
 
 // ---------------------------------------------------------------------------------------------
+// The account's widgets, bots and agents, which the admin offers as choices instead of typed ids.
+//
+// Oscar's public API documentation lists an account's widgets (token style, `page` and `limit`,
+// 20 a page by default), but the material at hand does not show the path or the item's fields, so
+// the path below and every field are **assumed**. Nothing public lists bots or agents: those two
+// endpoints are **assumed** outright. An Oscar without them answers 404, and the admin falls back to
+// typed ids. The paths live here, in one place, so correcting them is a one-line change.
+
+export const OSCAR_LIST_ROUTES = {
+  /** **assumed** path (the public docs list widgets; the exact path was not seen). */
+  widgets: "/widgets",
+  /** **assumed** endpoint. */
+  bots: "/bots",
+  /** **assumed** endpoint. */
+  agents: "/agents",
+} as const;
+export type OscarListKind = keyof typeof OSCAR_LIST_ROUTES;
+
+/** **assumed**: a widget has an id (the loader's `data-widget-id`), a name, and maybe the bot that answers in it. */
+export const WidgetSchema = z.looseObject({
+  id: OscarIdSchema,
+  name: z.string().nullish(),
+  bot_id: OscarIdSchema.nullish(),
+});
+export const ListWidgetsResponseSchema = pageOf(WidgetSchema);
+
+/** **assumed** shape. */
+export const BotSchema = z.looseObject({ id: OscarIdSchema, name: z.string().nullish() });
+export const ListBotsResponseSchema = pageOf(BotSchema);
+
+/** **assumed** shape: the id the assignments endpoint takes, and a display name. */
+export const AgentSchema = z.looseObject({ id: OscarIdSchema, name: z.string().nullish() });
+export const ListAgentsResponseSchema = pageOf(AgentSchema);
+
+// ---------------------------------------------------------------------------------------------
 // Reports: GET /workspaces/{ws}/reports/summary
 
 export const ReportSummaryQuerySchema = z
@@ -335,5 +370,8 @@ export type UpdateContactRequest = z.infer<typeof UpdateContactRequestSchema>;
 export type CreateKnowledgeSourceRequest = z.infer<typeof CreateKnowledgeSourceRequestSchema>;
 export type KnowledgeSource = z.infer<typeof KnowledgeSourceSchema>;
 export type BotSync = z.infer<typeof BotSyncResponseSchema>;
+export type Widget = z.infer<typeof WidgetSchema>;
+export type Bot = z.infer<typeof BotSchema>;
+export type Agent = z.infer<typeof AgentSchema>;
 export type ReportSummaryQuery = z.infer<typeof ReportSummaryQuerySchema>;
 export type ReportSummary = z.infer<typeof ReportSummarySchema>;

@@ -3,7 +3,7 @@
  * key, an id or anything a shopper wrote; `permanent` tells a job whether retrying can help.
  */
 
-export type OscarResource = "workspace" | "webhook" | "conversation" | "contact" | "bot" | "knowledge source" | "report";
+export type OscarResource = "workspace" | "webhook" | "conversation" | "contact" | "bot" | "knowledge source" | "report" | "widget list" | "bot list" | "agent list";
 
 export abstract class OscarError extends Error {
   abstract readonly permanent: boolean;

@@ -14,8 +14,11 @@ import { UNEXPECTED_EVENTS_KEPT, UNEXPECTED_EVENTS_TTL_SECONDS } from "../servic
 const KEEPING = { count: UNEXPECTED_EVENTS_KEPT, days: Math.round(UNEXPECTED_EVENTS_TTL_SECONDS / 86_400) };
 import { formatShopTime } from "../services/shop-time";
 import { authenticate } from "../shopify.server";
+import { pageTitle } from "../components/page-title";
 
 // The dead-letter list for this shop only: what failed, why and when, never the event's content.
+export const meta = pageTitle("Failed jobs");
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = await findShop(prisma, session.shop);

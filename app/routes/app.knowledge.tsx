@@ -11,8 +11,11 @@ import { loadKnowledgeView, parseKnowledgeForm, requestKnowledgeSync, saveKnowle
 import { knowledgeDeps } from "../services/knowledge-context.server";
 import { formatShopTime } from "../services/shop-time";
 import { authenticate } from "../shopify.server";
+import { pageTitle } from "../components/page-title";
 
 // Knowledge sync: which bot learns from the store, what it learns, and how the last sync went.
+export const meta = pageTitle("Knowledge");
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const [shop, view] = await Promise.all([findShop(prisma, session.shop), loadKnowledgeView(prisma, session.shop)]);

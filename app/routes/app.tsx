@@ -6,8 +6,11 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { config } from "../config.server";
 import { authenticate } from "../shopify.server";
+import { pageTitle } from "../components/page-title";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const meta = pageTitle();
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);

@@ -2,6 +2,7 @@ import { config } from "../config.server";
 import prisma from "../db.server";
 import { logger } from "../logger.instance.server";
 import { createOscarClient } from "../oscar/client.server";
+import { createOscarClientFactory } from "../oscar/for-shop.server";
 import { createOscarRateLimiter, type OscarRateLimiter } from "../oscar/rate-limit.server";
 import { producerRedis } from "../queues/index.server";
 import { whenReady } from "../queues/redis.server";
@@ -33,6 +34,22 @@ export const oscarConnectionDeps: OscarConnectionDeps = {
   logger,
   oscarWithKey: (apiKey) =>
     createOscarClient({ baseUrl: settings.oscarApiBase, apiKey, limiter, logger, timeoutMs: 8_000, retry: { maxAttempts: 2, maxTotalMs: 5_000 } }),
+};
+
+/**
+ * The shop's stored key, for reading its widgets, bots and agents while a page loads: a short
+ * budget (one retry, 3 s), because a page that falls back to typed ids beats a page that hangs.
+ */
+export const oscarChoicesDeps = {
+  oscarForShop: createOscarClientFactory({
+    db: prisma,
+    keyring: settings.encryption,
+    baseUrl: settings.oscarApiBase,
+    limiter,
+    logger,
+    timeoutMs: 3_000,
+    retry: { maxAttempts: 2, maxTotalMs: 3_000 },
+  }),
 };
 
 export const settingsDeps = { db: prisma, keyring: settings.encryption, logger };

@@ -8,7 +8,9 @@ import { ShopNotConnectedError } from "../oscar/for-shop.server";
 import type { EncryptionKeyring } from "../security/encryption.server";
 import type { AdminGraphql } from "../shopify/admin-graphql.server";
 import { SlackDeliveryError, type SlackSender } from "../slack/slack.server";
-import type { SettingsInput } from "./settings-validation.server";
+import type { OscarClientFactory } from "../oscar/for-shop.server";
+import { loadOscarChoices, unlistedIdProblem } from "./oscar-choices.server";
+import type { FieldErrors, SettingsInput } from "./settings-validation.server";
 import { publishStorefrontChat } from "./storefront-metafields.server";
 
 /**
@@ -62,6 +64,28 @@ export async function chooseWidget(deps: { db: PrismaClient; graphql: AdminGraph
   if (!(await findConnection(deps.db, shop))) throw new ShopNotConnectedError();
   await publishStorefrontChat(deps.graphql, { widgetId, enabled: true });
   await saveWidgetId(deps.db, shop, widgetId);
+}
+
+/**
+ * Checks the widget and agent ids the form names against the account's lists at Oscar, where Oscar
+ * lists them: the page offers only listed ids, but a stale page or a forged form may not. Where Oscar
+ * does not list them, a typed id is taken as the merchant copied it. Keyed by form field.
+ */
+export async function unlistedSettingsIds(deps: { db: PrismaClient; oscarForShop: OscarClientFactory }, shop: string, input: SettingsInput): Promise<FieldErrors> {
+  const connection = await findConnection(deps.db, shop);
+  if (!connection) return {};
+  const widgetChanged = input.widgetId !== undefined && input.widgetId !== connection.widgetId;
+  const { urgentAgentId, vipAgentId, botEscalationAgents } = input.rules;
+  const agentsNamed = Boolean(urgentAgentId || vipAgentId || botEscalationAgents.length);
+  if (!widgetChanged && !agentsNamed) return {};
+  const { widgets, agents } = await loadOscarChoices(deps, shop, ["widgets", "agents"]);
+  const problems: Record<string, string | null> = {
+    widgetId: widgetChanged ? unlistedIdProblem("widgets", widgets, input.widgetId!) : null,
+    urgentAgentId: urgentAgentId ? unlistedIdProblem("agents", agents, urgentAgentId) : null,
+    vipAgentId: vipAgentId ? unlistedIdProblem("agents", agents, vipAgentId) : null,
+    botEscalationAgents: botEscalationAgents.map((id) => unlistedIdProblem("agents", agents, id)).find(Boolean) ?? null,
+  };
+  return Object.fromEntries(Object.entries(problems).filter((entry): entry is [string, string] => entry[1] !== null));
 }
 
 /** Saves the whole settings form. A changed widget goes to the storefront first; if Shopify refuses, nothing is saved. */

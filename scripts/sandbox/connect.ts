@@ -61,15 +61,15 @@ export async function connectSandboxShop(options: {
 
 /**
  * A storefront-like site rendering the theme extension's real Liquid blocks, with the Oscar simulator's
- * chat widget (the account's first widget) and the real app proxy: a `?customer=1` page is signed in
+ * chat widget (the one the app wrote to the store's app-data metafield, read on each page view) and the real app proxy: a `?customer=1` page is signed in
  * as the store's first customer (Maya Okafor: a VIP whose latest order is in transit), so her chat
  * carries the identity the app signs for her.
  */
-export async function startSandboxStorefront(options: { oscar: OscarSimulator; apiKey: string; appUrl: string; shop: string; apiSecret: string; store: StoreFixture }) {
+export async function startSandboxStorefront(options: { oscar: OscarSimulator; apiKey: string; appUrl: string; shop: string; apiSecret: string; store: StoreFixture; widgetId: () => string | undefined }) {
   const shopper = options.store.customers[0];
   const storefront = await startStorefront({
     loaderUrl: options.oscar.widgetLoaderUrl,
-    widgetId: options.oscar.accountFor(options.apiKey).widgetIds[0],
+    widgetId: options.widgetId,
     appProxy: { appUrl: options.appUrl, shop: options.shop, apiSecret: options.apiSecret },
     customer: {
       id: Number(shopper.id.slice(shopper.id.lastIndexOf("/") + 1)),

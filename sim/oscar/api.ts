@@ -10,7 +10,9 @@ import {
   PostMessageRequestSchema,
   ReportSummaryQuerySchema,
   UpdateContactRequestSchema,
+  type Agent,
   type Assignment,
+  type Bot,
   type BotSync,
   type Conversation,
   type KnowledgeSource,
@@ -18,9 +20,10 @@ import {
   type Page,
   type ReportSummary,
   type Webhook,
+  type Widget,
   type Workspace,
 } from "../../app/oscar/contract";
-import type { OscarSimState, SimConversation, SimKnowledgeSource, SimMessage } from "./state";
+import type { OscarSimState, SimAccount, SimConversation, SimKnowledgeSource, SimMessage } from "./state";
 
 /**
  * The /v1 endpoints of the simulated Oscar, answering as the contract says. Bodies and queries are
@@ -63,7 +66,15 @@ function pageOfItems<T>(items: readonly T[], page: number, limit: number): Page<
   return { data, meta: { page, limit, next_page: page * limit < items.length ? page + 1 : null } };
 }
 
-export function createOscarApi(state: OscarSimState, options: { pageSize: number } = { pageSize: DEFAULT_PAGE_SIZE }) {
+/**
+ * Whether this Oscar answers the list calls for widgets, bots and agents (contract.ts marks them
+ * **assumed**). "absent" answers them 404, as an Oscar without those endpoints would.
+ */
+export type ListEndpoints = "present" | "absent";
+const LIST_PATHS = [/^\/widgets$/, /^\/bots$/, /^\/agents$/];
+
+export function createOscarApi(state: OscarSimState, options: { pageSize: number; listEndpoints?: ListEndpoints } = { pageSize: DEFAULT_PAGE_SIZE }) {
+  let listEndpoints: ListEndpoints = options.listEndpoints ?? "present";
   const pageQuery = (query: URLSearchParams) => {
     const { page = 1, limit = options.pageSize } = valid(PageQuerySchema, { page: query.get("page") ?? undefined, limit: query.get("limit") ?? undefined });
     return { page, limit };
@@ -98,7 +109,20 @@ export function createOscarApi(state: OscarSimState, options: { pageSize: number
     return workspace && workspace.id === id ? workspace : undefined;
   };
 
+  /** GET of one of the account's lists, paged like every other list. */
+  const accountList = (pattern: RegExp, items: (account: SimAccount) => unknown[]): Route => ({
+    method: "GET",
+    pattern,
+    handle: ({ keyId, query }) => {
+      const { page, limit } = pageQuery(query);
+      return { status: 200, body: pageOfItems(items(state.openAccount(keyId)), page, limit) };
+    },
+  });
+
   const routes: Route[] = [
+    accountList(/^\/widgets$/, (account): Widget[] => account.widgets.map((w) => ({ id: w.id, name: w.name, bot_id: w.botId }))),
+    accountList(/^\/bots$/, (account): Bot[] => account.bots.map((b) => ({ id: b.id, name: b.name }))),
+    accountList(/^\/agents$/, (account): Agent[] => account.agents.map((a) => ({ id: a.id, name: a.name }))),
     {
       method: "GET",
       pattern: /^\/workspaces$/,
@@ -251,7 +275,13 @@ export function createOscarApi(state: OscarSimState, options: { pageSize: number
     /** Whether a request changes state (faults that strike "after apply" only make sense for those). */
     isWrite: (method: string) => method !== "GET",
 
+    listEndpoints: () => listEndpoints,
+    setListEndpoints(next: ListEndpoints) {
+      listEndpoints = next;
+    },
+
     answer(request: ApiRequest): ApiAnswer {
+      if (listEndpoints === "absent" && LIST_PATHS.some((p) => p.test(request.path))) return notFound("route");
       const samePath = routes.filter((r) => r.pattern.test(request.path));
       const route = samePath.find((r) => r.method === request.method);
       if (!route) return samePath.length ? { status: 405, body: { error: "method not allowed" } } : notFound("route");

@@ -21,6 +21,7 @@ const TextSchema = z.strictObject({ content: z.string().min(1), at });
 const EscalationSchema = z.strictObject({ reason: z.string().min(1), at });
 const AgentSchema = z.strictObject({ agentId: z.string().optional(), at });
 const ResolutionSchema = z.strictObject({ csatScore: z.number().min(0).max(5).optional(), at });
+const ListEndpointsSchema = z.strictObject({ listEndpoints: z.enum(["present", "absent"]) });
 
 type Answer = { status: number; body?: unknown };
 type Control = (sim: OscarSimulator, body: unknown, params: string[]) => Answer;
@@ -37,6 +38,15 @@ const routes: { method: string; pattern: RegExp; run: Control }[] = [
     run: (sim, body) => {
       sim.setFaults(OscarSimFaultsSchema.parse(body ?? {}));
       return ok({ faults: sim.faults() });
+    },
+  },
+  { method: "GET", pattern: /^\/list-endpoints$/, run: (sim) => ok({ listEndpoints: sim.listEndpoints() }) },
+  {
+    method: "PUT",
+    pattern: /^\/list-endpoints$/,
+    run: (sim, body) => {
+      sim.setListEndpoints(ListEndpointsSchema.parse(body ?? {}).listEndpoints);
+      return ok({ listEndpoints: sim.listEndpoints() });
     },
   },
   { method: "POST", pattern: /^\/conversations$/, run: (sim, body) => done(sim.scenario.shopperOpensConversation(OpenConversationSchema.parse(body))) },

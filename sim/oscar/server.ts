@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import type { Logger } from "../../app/logger.server";
 import { createRandom } from "../shopify-admin/random";
-import { createOscarApi, DEFAULT_PAGE_SIZE, messageJson } from "./api";
+import { createOscarApi, DEFAULT_PAGE_SIZE, messageJson, type ListEndpoints } from "./api";
 import { answerControlRequest } from "./control";
 import { createFaultInjector, type OscarSimFaults } from "./faults";
 import { createAgentInbox, type CapturedSlackMessage } from "./inbox";
@@ -46,6 +46,8 @@ export type OscarSimulatorOptions = {
   now?: () => number;
   /** Items per page of a list when the caller gives no `limit` (**assumed**: 20, at most 100). */
   pageSize?: number;
+  /** "absent": GET /widgets, /bots and /agents answer 404, as an Oscar without those (**assumed**) endpoints. Default "present". */
+  listEndpoints?: ListEndpoints;
   logger?: Logger;
   /** The chat widget's bot: how long it leaves an order question to the app (default 20 s). */
   widget?: { orderAnswerGraceMs?: number };
@@ -84,7 +86,7 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     widget.announced(event);
   };
   const state: OscarSimState = createOscarSimState({ now, announce });
-  const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+  const api = createOscarApi(state, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE, listEndpoints: options.listEndpoints });
   const widget = createChatWidget({ state, logger: log, ...options.widget });
   for (const keyId of knownKeyIds) state.openAccount(keyId);
   const inbox = createAgentInbox({ state, slackMessages: options.slackMessages ?? (() => []) });
@@ -226,6 +228,9 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     keyIds: () => requests.keyIds(),
     accountFor: (apiKey: string) => accountInfo(keyIdOf(apiKey)),
     setFaults: (next: OscarSimFaults) => faults.set(next),
+    /** Turns the widget, bot and agent list calls on or off while running (a browser test flips it through /_sim/list-endpoints). */
+    setListEndpoints: (next: ListEndpoints) => api.setListEndpoints(next),
+    listEndpoints: () => api.listEndpoints(),
     faults: () => faults.current(),
     /** Resolves when every webhook delivery (retries and duplicates included) is over. */
     webhooksIdle: () => sender.idle(),

@@ -191,8 +191,11 @@ describe("the analytics dashboard", () => {
     await page.goto(`${stack.appUrl}/sandbox`);
     await page.getByRole("link", { name: "Analytics" }).click();
     await page.getByText("Assisted revenue by day").waitFor();
-    // Polaris Viz replaces the server's tables with SVG charts once it has loaded in the browser.
-    await page.waitForFunction(() => document.querySelectorAll("table").length === 0 && document.querySelectorAll("svg path").length > 5);
+    // Polaris Viz replaces the server's tables with SVG charts once it has loaded in the browser; each
+    // chart is then a figure named by a summary, its figures kept in a visually hidden table.
+    await page.waitForFunction(() => document.querySelectorAll("figure[aria-label]").length === 2 && document.querySelectorAll("figure[aria-label] svg path").length > 5);
+    expect(await page.locator(".Polaris-DataTable").count()).toBe(0);
+    expect(await page.locator("figure[aria-label] table caption").allTextContents()).toEqual(["Assisted revenue by day", "Escalations by reason"]);
     await page.getByText("€104.90").first().waitFor();
     await screenshot(page, resolve("screenshots/analytics-dashboard.png"));
     expect(errors.filter((e) => e.url.startsWith(stack.appUrl) || e.url === "pageerror")).toEqual([]);

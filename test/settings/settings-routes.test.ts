@@ -94,24 +94,17 @@ describe("admin onboarding and settings: loaders and actions with real session t
     const empty = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: "  " });
     expect(empty.status).toBe(400);
     expect(empty.body.errors).toEqual({ apiKey: "Paste your Oscar API key." });
-    const badBot = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: KEY_A, botId: "my bot!" });
-    expect(badBot.status).toBe(400);
-    expect(badBot.body.errors).toEqual({ botId: "A bot id has only letters, digits, - and _ (copy it from Oscar's bot settings)." });
     expect(await connectionOf(SHOP_A)).toBeNull();
   });
 
-  it("connects with a good key: lists the workspaces, registers this shop's webhook with its own URL, and starts the named bot's knowledge sync", async () => {
+  it("connects with a good key: lists the workspaces and registers this shop's webhook with its own URL", async () => {
     const account = oscar.accountFor(KEY_A);
-    const { status, body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: KEY_A, botId: account.botId });
+    const { status, body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "connect", apiKey: KEY_A });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ ok: true, message: "Connected to Support workspace 1. Your bot is learning the store.", workspaces: [{ id: account.workspaceId, name: "Support workspace 1" }] });
-    // The first full sync is queued for a worker with the connection.
-    expect(await stack.db.knowledgeSyncState.findUnique({ where: { shop: SHOP_A } })).toMatchObject({ status: "queued", fullRequestedAt: expect.any(Date) });
-    const knowledge = await loadRoute<{ botId: string; sync: { status: string } }>(stack, SHOP_A, "/app/knowledge", "routes/app.knowledge");
-    expect(knowledge.body).toMatchObject({ botId: account.botId, sync: { status: "queued" } });
+    expect(body).toMatchObject({ ok: true, message: "Connected to Support workspace 1", workspaces: [{ id: account.workspaceId, name: "Support workspace 1" }] });
 
     const connection = await connectionOf(SHOP_A);
-    expect(connection).toMatchObject({ workspaceId: account.workspaceId, apiKeyLast4: KEY_A.slice(-4), botId: account.botId });
+    expect(connection).toMatchObject({ workspaceId: account.workspaceId, apiKeyLast4: KEY_A.slice(-4), botId: null });
     expect(oscar.inspect.webhooks()).toEqual([
       {
         id: connection!.webhookId,
@@ -125,19 +118,75 @@ describe("admin onboarding and settings: loaders and actions with real session t
     expect(home.body.connection).toMatchObject({ keyLast4: KEY_A.slice(-4), workspaceName: "Support workspace 1" });
   });
 
-  it("puts the chosen widget in the app-data metafields the theme reads, and refuses a malformed id", async () => {
+  it("offers the account's widgets and bots on the widget step, read on the server without the key reaching the page", async () => {
+    const account = oscar.accountFor(KEY_A);
+    const home = await loadRoute<HomeData & { choices: { widgets: { listed: boolean; choices: Array<{ id: string; label: string; botId: string | null }> }; bots: { listed: boolean; choices: Array<{ id: string }> } } }>(
+      stack,
+      SHOP_A,
+      HOME_DATA.path,
+      HOME_DATA.id,
+    );
+    expect(home.body.choices.widgets).toEqual({
+      listed: true,
+      choices: [
+        { id: account.widgetIds[0], label: `Storefront chat (${account.widgetIds[0]})`, botId: account.botIds[0] },
+        { id: account.widgetIds[1], label: `Returns desk (${account.widgetIds[1]})`, botId: account.botIds[1] },
+      ],
+    });
+    expect(home.body.choices.bots.choices.map((b) => b.id)).toEqual(account.botIds);
+    expect(home.text).not.toContain(KEY_A);
+  });
+
+  it("puts the chosen widget in the app-data metafields the theme reads, starts the chosen bot's knowledge sync, and refuses ids Oscar does not list", async () => {
+    const account = oscar.accountFor(KEY_A);
+    const other = oscar.accountFor(KEY_B);
     const bad = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "choose-widget", widgetId: "my widget!" });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.widgetId).toBe("A widget id is made of letters, digits, “-” and “_” (at most 64 characters).");
-    expect(metafield(SHOP_A, "widget_id")).toBeUndefined();
+    const badBot = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "choose-widget", widgetId: account.widgetIds[0], botId: "my bot!" });
+    expect(badBot.status).toBe(400);
+    expect(badBot.body.errors).toEqual({ botId: "A bot id has only letters, digits, - and _ (copy it from Oscar's bot settings)." });
 
-    const { body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "choose-widget", widgetId: "wdg_store_A1" });
-    expect(body.ok).toBe(true);
-    expect(metafield(SHOP_A, "widget_id")).toMatchObject({ type: "single_line_text_field", value: "wdg_store_A1" });
+    // Well-formed, but another account's widget and bot: Oscar lists neither for this key.
+    const unlisted = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "choose-widget", widgetId: other.widgetIds[0], botId: other.botId });
+    expect(unlisted.status).toBe(422);
+    expect(unlisted.body.errors).toEqual({
+      widgetId: `Oscar doesn't list a widget “${other.widgetIds[0]}” for your account; choose one of your widgets from the list.`,
+      botId: `Oscar doesn't list a bot “${other.botId}” for your account; choose one of your bots from the list.`,
+    });
+    expect(metafield(SHOP_A, "widget_id")).toBeUndefined();
+    expect((await connectionOf(SHOP_A))?.botId).toBeNull();
+
+    const { body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "choose-widget", widgetId: account.widgetIds[0], botId: account.botId });
+    expect(body).toMatchObject({ ok: true, message: "Widget saved: your store will show it, and your bot is learning the store" });
+    expect(metafield(SHOP_A, "widget_id")).toMatchObject({ type: "single_line_text_field", value: account.widgetIds[0] });
     expect(metafield(SHOP_A, "enabled")).toMatchObject({ type: "boolean", value: "true" });
-    expect((await connectionOf(SHOP_A))?.widgetId).toBe("wdg_store_A1");
+    expect(await connectionOf(SHOP_A)).toMatchObject({ widgetId: account.widgetIds[0], botId: account.botId });
+    // The bot's first full sync is queued for a worker.
+    expect(await stack.db.knowledgeSyncState.findUnique({ where: { shop: SHOP_A } })).toMatchObject({ status: "queued", fullRequestedAt: expect.any(Date) });
+    const knowledge = await loadRoute<{ botId: string; sync: { status: string } }>(stack, SHOP_A, "/app/knowledge", "routes/app.knowledge");
+    expect(knowledge.body).toMatchObject({ botId: account.botId, sync: { status: "queued" } });
     // The other shop's installation got nothing.
     expect(metafield(SHOP_B, "widget_id")).toBeUndefined();
+  });
+
+  it("takes a typed widget id when Oscar does not list widgets, and says why on the page", async () => {
+    oscar.setListEndpoints("absent");
+    try {
+      await stack.db.oscarConnection.update({ where: { shop: SHOP_A }, data: { widgetId: null } });
+      const home = await loadRoute<HomeData & { choices: { widgets: { listed: boolean; why: string } } }>(stack, SHOP_A, HOME_DATA.path, HOME_DATA.id);
+      expect(home.body.choices.widgets).toEqual({
+        listed: false,
+        why: "Oscar didn't list your widgets (HTTP 404: it has no such list); paste the widget id from Oscar's dashboard.",
+      });
+      const { body } = await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "choose-widget", widgetId: "wdg_typed_A1" });
+      expect(body.ok).toBe(true);
+      expect(metafield(SHOP_A, "widget_id")).toMatchObject({ value: "wdg_typed_A1" });
+    } finally {
+      oscar.setListEndpoints("present");
+    }
+    const account = oscar.accountFor(KEY_A);
+    expect((await postForm(stack, SHOP_A, HOME.path, HOME.id, { intent: "choose-widget", widgetId: account.widgetIds[0] })).body.ok).toBe(true);
   });
 
   it("checks the live theme for the app embed and keeps the answer across reloads", async () => {
@@ -160,7 +209,7 @@ describe("admin onboarding and settings: loaders and actions with real session t
   it("shows the settings with the key masked and the defaults for rules never saved", async () => {
     const { status, body, text } = await loadRoute<SettingsData>(stack, SHOP_A, SETTINGS.path, SETTINGS.id);
     expect(status).toBe(200);
-    expect(body.connection).toMatchObject({ keyLast4: KEY_A.slice(-4), widgetId: "wdg_store_A1" });
+    expect(body.connection).toMatchObject({ keyLast4: KEY_A.slice(-4), widgetId: oscar.accountFor(KEY_A).widgetIds[0] });
     expect(body.rules).toMatchObject({ urgentLabel: "urgent", vipTotalSpent: 1000 });
     expect(body.slack).toEqual({ urgent: false, vip: false, botEscalation: false, report: false });
     expect(text).not.toContain(KEY_A);
@@ -290,6 +339,32 @@ describe("admin onboarding and settings: loaders and actions with real session t
     expect(oscar.inspect.webhooks().map((w) => w.id)).toEqual([before!.webhookId]);
   });
 
+  it("offers the account's agents and refuses, with a clear sentence, agents and widgets Oscar does not list for this key", async () => {
+    const mine = oscar.accountFor(KEY_A);
+    const theirs = oscar.accountFor(KEY_B);
+    const page = await loadRoute<{ choices: { agents: { listed: boolean; choices: Array<{ id: string; label: string }> } } }>(stack, SHOP_A, SETTINGS.path, SETTINGS.id);
+    expect(page.body.choices.agents).toEqual({
+      listed: true,
+      choices: mine.agentIds.map((id, i) => ({ id, label: `${["Ada", "Grace", "Linus"][i]} (${id})`, botId: null })),
+    });
+
+    const { status, body } = await postForm(
+      stack,
+      SHOP_A,
+      SETTINGS.path,
+      SETTINGS.id,
+      validSettings({ widgetId: theirs.widgetIds[1], urgentAgentId: theirs.agentIds[0], vipAgentId: mine.agentIds[1], botEscalationAgents: `${mine.agentIds[2]}\n${theirs.agentIds[2]}` }),
+    );
+    expect(status).toBe(422);
+    expect(body.errors).toEqual({
+      widgetId: `Oscar doesn't list a widget “${theirs.widgetIds[1]}” for your account; choose one of your widgets from the list.`,
+      urgentAgentId: `Oscar doesn't list an agent “${theirs.agentIds[0]}” for your account; choose one of your agents from the list.`,
+      botEscalationAgents: `Oscar doesn't list an agent “${theirs.agentIds[2]}” for your account; choose one of your agents from the list.`,
+    });
+    expect((await loadEscalationRules(stack.db, SHOP_A)).urgentAgentId).toBe("agent_1");
+    expect((await connectionOf(SHOP_A))?.widgetId).toBe(mine.widgetIds[0]);
+  });
+
   it("rotates: re-verifies the key, registers a webhook with a new secret and URL, and removes the old one", async () => {
     const before = (await connectionOf(SHOP_A))!;
     const { body } = await postForm(stack, SHOP_A, SETTINGS.path, SETTINGS.id, { intent: "rotate", apiKey: KEY_A });
@@ -299,7 +374,7 @@ describe("admin onboarding and settings: loaders and actions with real session t
     expect(after.ingestKey).not.toBe(before.ingestKey);
     const secretOfA = { shop: SHOP_A, field: SECRET_FIELDS.oscarWebhookSecret };
     expect(decryptSecret(keyring, after.webhookSecretCiphertext!, secretOfA)).not.toBe(decryptSecret(keyring, before.webhookSecretCiphertext!, secretOfA));
-    expect(after).toMatchObject({ workspaceId: before.workspaceId, widgetId: "wdg_store_A1" });
+    expect(after).toMatchObject({ workspaceId: before.workspaceId, widgetId: oscar.accountFor(KEY_A).widgetIds[0] });
     expect(oscar.inspect.webhooks()).toEqual([expect.objectContaining({ id: after.webhookId, url: `${stack.appUrl}/webhooks/oscar/${after.ingestKey}` })]);
 
     // The old address no longer takes deliveries.
@@ -347,7 +422,7 @@ describe("admin onboarding and settings: loaders and actions with real session t
     const { status, html } = await loadDocument(stack, SHOP_A, "/app");
     expect(status).toBe(200);
     expect(html).not.toContain("Set up Oscar Chat");
-    for (const text of ["Chat on your storefront", "On in your live theme “Dawn”", "Events from Oscar", "Receiving", "Background work", "Order history added", "Open in Oscar", "wdg_store_A1"]) {
+    for (const text of ["Chat on your storefront", "On in your live theme “Dawn”", "Events from Oscar", "Receiving", "Background work", "Order history added", "Open in Oscar", oscar.accountFor(KEY_A).widgetIds[0]]) {
       expect(html, text).toContain(text);
     }
   });

@@ -138,11 +138,12 @@ function readOptions(url: URL): PageOptions {
   };
 }
 
-type SiteSettings = { loaderUrl?: string; widgetId: string; customer: StorefrontCustomer; host: string };
+type SiteSettings = { loaderUrl?: string; widgetId: string | (() => string | undefined); customer: StorefrontCustomer; host: string };
 
 async function renderPage(kind: PageKind, options: PageOptions, { loaderUrl, widgetId, customer, host }: SiteSettings): Promise<string> {
   const context: StorefrontContext = {
-    widgetIdMetafield: widgetId,
+    // The app-data metafield, read on each page view as the theme reads it.
+    widgetIdMetafield: typeof widgetId === "function" ? (widgetId() ?? WIDGET_ID) : widgetId,
     host,
     customer: options.loggedIn ? customer : null,
     pageType: kind === "home" ? "index" : kind,
@@ -206,7 +207,7 @@ async function forwardToAppProxy(target: AppProxyTarget, url: URL, loggedInCusto
 
 /**
  * Starts the site. `loaderUrl` replaces Oscar's loader URL in the embed's settings (https, or the
- * simulator's http one on loopback); `widgetId` is the one the app would have written to its metafield;
+ * simulator's http one on loopback); `widgetId` is the one the app would have written to its metafield (or a function reading it per page view);
  * `appProxy` sends /apps/oscar-chat/* to the real app, signed, instead of the stand-in identity answer;
  * `customer` is who `?customer=1` pages are logged in as; `themeWorkMs` is how long the theme's own
  * script keeps the main thread busy at start-up.
@@ -217,7 +218,7 @@ export async function startStorefront({
   widgetId = WIDGET_ID,
   appProxy,
   customer = CUSTOMER,
-}: { loaderUrl?: string; themeWorkMs?: number; widgetId?: string; appProxy?: AppProxyTarget; customer?: StorefrontCustomer } = {}): Promise<Storefront> {
+}: { loaderUrl?: string; themeWorkMs?: number; widgetId?: string | (() => string | undefined); appProxy?: AppProxyTarget; customer?: StorefrontCustomer } = {}): Promise<Storefront> {
   const themeJs = themeScript(themeWorkMs);
   // Liquid's request.host: this site's own, so the embed knows it is not a Shopify storefront.
   const settings: SiteSettings = { loaderUrl, widgetId, customer, host: "127.0.0.1" };

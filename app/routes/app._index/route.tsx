@@ -11,7 +11,8 @@ import { loadProtectedDataNotice } from "../../services/protected-data-notice.se
 import { protectedDataNoticeText } from "../../services/protected-data-notice-text";
 import { ONBOARDING_STEPS } from "../../services/onboarding-steps";
 import { chooseOscarWorkspace, connectOscar, describeOscarFailure, listOscarWorkspaces } from "../../services/oscar-connection.server";
-import { failedJobs, oscarConnectionDeps, shopifyApiKey } from "../../services/settings-context.server";
+import { loadOscarChoices, unlistedIdProblem, type OscarChoices } from "../../services/oscar-choices.server";
+import { failedJobs, oscarChoicesDeps, oscarConnectionDeps, shopifyApiKey } from "../../services/settings-context.server";
 import { chooseWidget } from "../../services/settings.server";
 import { API_KEY_FIELD, parseField, WIDGET_ID_FIELD } from "../../services/settings-validation.server";
 import { BOT_ID_FIELD, chooseKnowledgeBot } from "../../services/knowledge-admin.server";
@@ -19,11 +20,14 @@ import { knowledgeDeps } from "../../services/knowledge-context.server";
 import { StorefrontSyncError } from "../../services/storefront-metafields.server";
 import { checkThemeEmbed, themeEditorUrl } from "../../services/theme-embed.server";
 import { authenticate } from "../../shopify.server";
+import { pageTitle } from "../../components/page-title";
 import { ProtectedDataBanner } from "./protected-data-banner";
 import { SetupGuide } from "./setup-guide";
 import { StatusOverview } from "./status-overview";
 import { StoreCard } from "./store-card";
 import { connectionView, embedView, queueView, recentView, storeView } from "./view.server";
+
+export const meta = pageTitle("Home");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -46,8 +50,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     }
   }
 
+  // The widget step offers the account's widgets and bots; Oscar is asked only while that step waits.
+  let choices: OscarChoices<"widgets" | "bots"> | null = null;
+  if (home.steps.connect && !home.steps.widget) choices = await loadOscarChoices(oscarChoicesDeps, session.shop, ["widgets", "bots"]);
+
   return {
     shopDomain: session.shop,
+    choices,
     store: storeView(shop),
     steps: home.steps,
     connection: connectionView(home.connection, timeZone, new Date()),
@@ -76,14 +85,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   switch (intent) {
     case "connect": {
       const apiKey = parseField(API_KEY_FIELD, "apiKey", form.get("apiKey"));
-      const botId = parseField(BOT_ID_FIELD, "botId", form.get("botId") ?? "");
-      if (!apiKey.success || !botId.success) return formFailed(intent, { ...(apiKey.success ? {} : apiKey.errors), ...(botId.success ? {} : botId.errors) }, "Check the highlighted fields.");
+      if (!apiKey.success) return formFailed(intent, apiKey.errors, "Check the API key.");
       try {
         const { connection, workspaces } = await connectOscar(oscarConnectionDeps, shop, apiKey.data);
-        // Naming the bot here starts its first knowledge sync with the connection.
-        if (botId.data) await chooseKnowledgeBot(knowledgeDeps, shop, botId.data);
-        const connected = connection.workspaceName ? `Connected to ${connection.workspaceName}` : "Oscar connected: choose a workspace";
-        return formSucceeded(intent, botId.data ? `${connected}. Your bot is learning the store.` : connected, {
+        return formSucceeded(intent, connection.workspaceName ? `Connected to ${connection.workspaceName}` : "Oscar connected: choose a workspace", {
           workspaces: workspaces.map((w) => ({ id: String(w.id), name: w.name })),
         });
       } catch (error) {
@@ -102,10 +107,24 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
     case "choose-widget": {
       const widgetId = parseField(WIDGET_ID_FIELD, "widgetId", form.get("widgetId"));
-      if (!widgetId.success) return formFailed(intent, widgetId.errors, "Check the widget id.");
+      const botId = parseField(BOT_ID_FIELD, "botId", form.get("botId") ?? "");
+      if (!widgetId.success || !botId.success) {
+        return formFailed(intent, { ...(widgetId.success ? {} : widgetId.errors), ...(botId.success ? {} : botId.errors) }, "Check the highlighted fields.");
+      }
       try {
+        // The browser's choice is checked against Oscar's own lists again: the page may be stale, or the form forged.
+        const listed = await loadOscarChoices(oscarChoicesDeps, shop, ["widgets", "bots"]);
+        const unlisted = {
+          widgetId: unlistedIdProblem("widgets", listed.widgets, widgetId.data),
+          botId: botId.data ? unlistedIdProblem("bots", listed.bots, botId.data) : null,
+        };
+        const errors = Object.fromEntries(Object.entries(unlisted).filter(([, problem]) => problem)) as Record<string, string>;
+        if (Object.keys(errors).length) return formFailed(intent, errors, Object.values(errors)[0], 422);
+
         await chooseWidget({ db: prisma, graphql: admin.graphql }, shop, widgetId.data);
-        return formSucceeded(intent, "Widget saved: your store will show it");
+        // Naming the bot here starts its first knowledge sync.
+        if (botId.data) await chooseKnowledgeBot(knowledgeDeps, shop, botId.data);
+        return formSucceeded(intent, botId.data ? "Widget saved: your store will show it, and your bot is learning the store" : "Widget saved: your store will show it");
       } catch (error) {
         if (error instanceof StorefrontSyncError) return formFailed(intent, { widgetId: error.message }, error.message, 502);
         return oscarFailed(error, "widgetId");

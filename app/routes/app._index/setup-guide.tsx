@@ -1,10 +1,10 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, Divider, FormLayout, InlineStack, ProgressBar, Select, Spinner, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
-import { SingleFieldForm } from "../../components/single-field-form";
 import { useResultToast } from "../../components/use-result-toast";
 import { ONBOARDING_STEPS, type OnboardingStepId } from "../../services/onboarding-steps";
 import { ThemeEmbedStatus } from "./theme-embed-status";
+import { WidgetStep } from "./widget-step";
 import type { HomeAction, HomeData } from "./types";
 
 const TITLES: Record<OnboardingStepId, string> = {
@@ -134,12 +134,11 @@ function ConnectStep({ data }: { data: HomeData }) {
   return <ConnectForm />;
 }
 
-/** The API key, and optionally the bot that should learn the store (its first sync starts with the connection). */
+/** The API key; the widget and the bot are chosen next, from the account's own lists when Oscar offers them. */
 function ConnectForm() {
   const fetcher = useFetcher<HomeAction>();
   useResultToast(fetcher.data);
   const [apiKey, setApiKey] = useState("");
-  const [botId, setBotId] = useState("");
   const errors = fetcher.data?.ok === false ? fetcher.data.errors : {};
   return (
     <fetcher.Form method="post">
@@ -150,15 +149,6 @@ function ConnectForm() {
           encrypted: it is never shown again.
         </Text>
         <TextField label="Oscar API key" name="apiKey" type="password" value={apiKey} onChange={setApiKey} autoComplete="off" error={errors.apiKey} />
-        <TextField
-          label="Bot id (optional)"
-          name="botId"
-          value={botId}
-          onChange={setBotId}
-          autoComplete="off"
-          error={errors.botId}
-          helpText="The Oscar bot that answers your shoppers, from its settings in Oscar. It learns your products, pages and policies as soon as you connect; you can choose it later on the Knowledge page."
-        />
         <InlineStack>
           <Button submit variant="primary" loading={fetcher.state !== "idle"}>
             Connect
@@ -195,31 +185,5 @@ function WorkspaceChoice({ data }: { data: HomeData }) {
         </InlineStack>
       </FormLayout>
     </fetcher.Form>
-  );
-}
-
-function WidgetStep({ data }: { data: HomeData }) {
-  if (!data.steps.connect) {
-    return (
-      <Text as="p" tone="subdued">
-        Connect your Oscar account first.
-      </Text>
-    );
-  }
-  return (
-    <SingleFieldForm
-      intent="choose-widget"
-      name="widgetId"
-      label="Widget id"
-      initialValue={data.connection?.widgetId ?? ""}
-      description={
-        data.steps.widget
-          ? `Your store shows the widget ${data.connection?.widgetId}. To show another one, enter its id.`
-          : "Enter the id of the Oscar chat widget your store should show. Oscar Chat hands it to your theme itself: there is nothing to paste into the theme."
-      }
-      helpText="Oscar shows it as data-widget-id in the widget's install snippet."
-      submitLabel="Show this widget"
-      primary
-    />
   );
 }

@@ -13,6 +13,7 @@ import { analyticsDeps, analyticsSchedules } from "../../services/analytics-cont
 import { saveAnalyticsPreferences, sendWeeklyReport } from "../../services/weekly-report.server";
 import { SlackDeliveryError } from "../../slack/slack.server";
 import { authenticate } from "../../shopify.server";
+import { pageTitle } from "../../components/page-title";
 import { AssistedRevenueCard, EscalationsCard } from "./chart-card";
 import { FigureCards } from "./figure-cards";
 import { PeriodPicker } from "./period-picker";
@@ -33,6 +34,8 @@ function choiceFrom(url: URL): { choice: PeriodChoice; problem: string | null } 
   const query = parsed.data;
   return { choice: "from" in query ? { kind: "custom", from: query.from, to: query.to } : { kind: "last", days: Number(query.period) }, problem: null };
 }
+
+export const meta = pageTitle("Analytics");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

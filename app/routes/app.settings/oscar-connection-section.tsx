@@ -1,20 +1,22 @@
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Divider, InlineStack, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Divider, InlineStack, Text } from "@shopify/polaris";
 import { useState } from "react";
+import { OscarIdPicker } from "../../components/oscar-id-picker";
 import { SingleFieldForm } from "../../components/single-field-form";
 import { useResultToast } from "../../components/use-result-toast";
 import type { SettingsAction, SettingsData } from "./types";
 
 type Props = {
   connection: SettingsData["connection"];
+  widgets: NonNullable<SettingsData["choices"]>["widgets"] | null;
   widgetId: string | null;
   onWidgetIdChange: (value: string) => void;
   widgetError?: string;
 };
 
 /** The key (masked: only its last four characters ever reach the page), the widget, rotation and disconnection. */
-export function OscarConnectionSection({ connection, widgetId, onWidgetIdChange, widgetError }: Props) {
-  if (!connection) {
+export function OscarConnectionSection({ connection, widgets, widgetId, onWidgetIdChange, widgetError }: Props) {
+  if (!connection || !widgets) {
     return (
       <Card>
         <BlockStack gap="300">
@@ -42,13 +44,15 @@ export function OscarConnectionSection({ connection, widgetId, onWidgetIdChange,
             Oscar's webhook registered {connection.webhookRegisteredAt ?? "—"}
           </Text>
         </BlockStack>
-        <TextField
-          label="Widget id"
+        <OscarIdPicker
+          label="Chat widget"
+          typedLabel="Widget id"
+          list={widgets}
           value={widgetId ?? ""}
           onChange={onWidgetIdChange}
-          autoComplete="off"
-          helpText="The Oscar widget your store shows (data-widget-id in its install snippet)."
           error={widgetError}
+          helpText="The Oscar widget your store shows."
+          placeholder="data-widget-id in the widget's install snippet"
         />
         <Divider />
         <SingleFieldForm

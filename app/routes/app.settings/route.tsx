@@ -8,22 +8,29 @@ import { formFailed, formSucceeded } from "../../http/form-result.server";
 import { findShop } from "../../models/shop.server";
 import { SLACK_ALERT_KINDS } from "../../models/slack-settings.server";
 import { describeOscarFailure, disconnectOscar, rotateOscarKey } from "../../services/oscar-connection.server";
-import { allowLoopbackSlack, oscarConnectionDeps, sendSlack, settingsDeps } from "../../services/settings-context.server";
-import { loadSettings, saveSettings, sendSlackTest } from "../../services/settings.server";
+import { loadOscarChoices } from "../../services/oscar-choices.server";
+import { allowLoopbackSlack, oscarChoicesDeps, oscarConnectionDeps, sendSlack, settingsDeps } from "../../services/settings-context.server";
+import { loadSettings, saveSettings, sendSlackTest, unlistedSettingsIds } from "../../services/settings.server";
 import { API_KEY_FIELD, parseField, parseSettingsForm, slackWebhookUrl } from "../../services/settings-validation.server";
 import { publishStorefrontChat, StorefrontSyncError } from "../../services/storefront-metafields.server";
 import { formatShopTime } from "../../services/shop-time";
 import { authenticate } from "../../shopify.server";
+import { pageTitle } from "../../components/page-title";
 import { SLACK_ALERTS } from "./labels";
 import { SettingsForm } from "./settings-form";
 import type { SettingsAction } from "./types";
+
+export const meta = pageTitle("Settings");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const [shop, settings] = await Promise.all([findShop(prisma, session.shop), loadSettings(prisma, session.shop)]);
   const timeZone = shop?.ianaTimezone ?? null;
   const { connection } = settings;
+  // The widget and agent pickers offer the account's own lists, read here so the key stays on the server.
+  const choices = connection ? await loadOscarChoices(oscarChoicesDeps, session.shop, ["widgets", "agents"]) : null;
   return {
+    choices,
     currencyCode: shop?.currencyCode ?? null,
     connection: connection && {
       keyLast4: connection.keyLast4,
@@ -50,6 +57,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     case "save": {
       const parsed = parseSettingsForm(form, { allowLoopbackSlack });
       if (!parsed.success) return formFailed(intent, parsed.errors, "Some settings need fixing: see the messages in red.");
+      const unlisted = await unlistedSettingsIds({ db: prisma, ...oscarChoicesDeps }, shop, parsed.data);
+      if (Object.keys(unlisted).length) return formFailed(intent, unlisted, "Some settings need fixing: see the messages in red.", 422);
       try {
         await saveSettings({ ...settingsDeps, graphql: admin.graphql }, shop, parsed.data);
       } catch (error) {

@@ -2,6 +2,8 @@ import type { FetcherWithComponents } from "@remix-run/react";
 import { SaveBar } from "@shopify/app-bridge-react";
 import { BlockStack, Card, Checkbox, ChoiceList, FormLayout, Layout, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { OscarIdPicker } from "../../components/oscar-id-picker";
+import type { OscarChoiceList } from "../../services/oscar-choices.server";
 import { initialFormState, sameFormState, toFormData, type SettingsFormState } from "./form-state";
 import { ORDER_DATA_CHOICES, SLACK_ALERTS } from "./labels";
 import { OscarConnectionSection } from "./oscar-connection-section";
@@ -33,6 +35,8 @@ function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: Settin
   /** A text field's value, change handler and error, by its form name. */
   const bind = (key: TextSetting): BoundField => ({ value: state[key], onChange: set(key), error: errors[key], autoComplete: "off" });
   const dirty = !sameFormState(state, initial);
+  // Without a connection there is no account to list agents from: ids are typed.
+  const agents: OscarChoiceList = data.choices?.agents ?? { listed: false, why: "Connect Oscar to choose from your agents; until then, paste agent ids from Oscar." };
   const saving = saveFetcher.state !== "idle";
 
   return (
@@ -51,13 +55,19 @@ function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: Settin
           title="Oscar connection"
           description="The key Oscar Chat uses to reach your Oscar account, and the chat widget your store shows. The key is stored encrypted and never shown again."
         >
-          <OscarConnectionSection connection={data.connection} widgetId={state.widgetId} onWidgetIdChange={set("widgetId")} widgetError={errors.widgetId} />
+          <OscarConnectionSection
+            connection={data.connection}
+            widgets={data.choices?.widgets ?? null}
+            widgetId={state.widgetId}
+            onWidgetIdChange={set("widgetId")}
+            widgetError={errors.widgetId}
+          />
         </Layout.AnnotatedSection>
 
         <Layout.AnnotatedSection
           id="escalation-rules"
           title="Escalation rules"
-          description="Which conversations need a person fast. Oscar Chat labels them and assigns them to the agent you choose (agent ids are shown in Oscar)."
+          description="Which conversations need a person fast. Oscar Chat labels them and assigns them to the agent you choose."
         >
           <BlockStack gap="400">
             <RuleCard title="Urgent conversations">
@@ -67,7 +77,7 @@ function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: Settin
                 multiline={4}
                 helpText="One per line. A message with any of these words or phrases (whole words, any case) is urgent."
               />
-              <AgentAndLabel agent={bind("urgentAgentId")} label={bind("urgentLabel")} />
+              <AgentAndLabel agents={agents} agent={bind("urgentAgentId")} label={bind("urgentLabel")} />
             </RuleCard>
             <RuleCard title="VIP customers">
               <FormLayout.Group>
@@ -84,15 +94,10 @@ function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: Settin
                   helpText="Comma-separated. Signed-in customers with any of these tags in Shopify are VIPs."
                 />
               </FormLayout.Group>
-              <AgentAndLabel agent={bind("vipAgentId")} label={bind("vipLabel")} />
+              <AgentAndLabel agents={agents} agent={bind("vipAgentId")} label={bind("vipLabel")} />
             </RuleCard>
             <RuleCard title="Bot hand-offs">
-              <TextField
-                label="Agents who take over from the bot"
-                {...bind("botEscalationAgents")}
-                multiline={3}
-                helpText="One Oscar agent id per line. Conversations the bot hands to your team go to these agents in turn."
-              />
+              <AgentPool agents={agents} pool={bind("botEscalationAgents")} />
             </RuleCard>
           </BlockStack>
         </Layout.AnnotatedSection>
@@ -161,11 +166,50 @@ function RuleCard({ title, children }: { title: string; children: ReactNode }) {
 }
 
 /** Who gets the conversation and which label it gets, for one rule. */
-function AgentAndLabel({ agent, label }: { agent: BoundField; label: BoundField }) {
+function AgentAndLabel({ agents, agent, label }: { agents: OscarChoiceList; agent: BoundField; label: BoundField }) {
   return (
     <FormLayout.Group>
-      <TextField label="Assign to agent" {...agent} placeholder="Oscar agent id" helpText="Leave empty to only add the label." />
+      <OscarIdPicker
+        label="Assign to agent"
+        typedLabel="Assign to agent"
+        list={agents}
+        value={agent.value}
+        onChange={agent.onChange}
+        error={agent.error}
+        noneLabel="No one: only add the label"
+        placeholder="Oscar agent id; leave empty to only add the label"
+      />
       <TextField label="Label to add" {...label} />
     </FormLayout.Group>
+  );
+}
+
+/** The agents who take over from the bot in turn: ticked from the account's agents, or typed one per line. */
+function AgentPool({ agents, pool }: { agents: OscarChoiceList; pool: BoundField }) {
+  const help = "Conversations the bot hands to your team go to these agents in turn.";
+  if (!agents.listed) {
+    return <TextField label="Agents who take over from the bot" {...pool} multiline={3} helpText={`${agents.why} One agent id per line. ${help}`} />;
+  }
+  const selected = pool.value.split(/[\n,]/).map((id) => id.trim()).filter(Boolean);
+  const unknown = selected.filter((id) => !agents.choices.some((c) => c.id === id));
+  const choices = [
+    ...agents.choices.map((c) => ({ label: c.label, value: c.id })),
+    ...unknown.map((id) => ({ label: `${id} (not in your Oscar account)`, value: id })),
+  ];
+  return (
+    <BlockStack gap="200">
+      <ChoiceList
+      allowMultiple
+      title="Agents who take over from the bot"
+      choices={choices}
+      selected={selected}
+      // Kept in the order the agents are listed, which is the order they take turns in.
+      onChange={(next) => pool.onChange(choices.map((c) => c.value).filter((id) => next.includes(id)).join("\n"))}
+      error={pool.error}
+    />
+      <Text as="p" tone="subdued">
+        {help}
+      </Text>
+    </BlockStack>
   );
 }
