@@ -3,19 +3,24 @@ import { config } from "../config.server";
 import { requireSandbox } from "../sandbox/guard.server";
 import { adminHostParam, mintSessionToken } from "../sandbox/session-token.server";
 
-/** The admin pages `/sandbox?page=<page>` may open; anything else opens the home page. */
+/**
+ * The admin pages `/sandbox?page=<page>` may open; anything else opens the home page. Other parameters
+ * go on to the page (`&period=custom&from=…&to=…` on analytics), as a link inside the admin would carry them.
+ */
 const PAGES = new Set(["analytics", "settings", "knowledge", "failed-jobs"]);
 
 // Sandbox sign-in: opens an embedded page as the sandbox shop, as the Shopify admin would.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = requireSandbox();
   const { apiKey, apiSecret } = config().shopify;
-  const page = new URL(request.url).searchParams.get("page") ?? "";
-  const params = new URLSearchParams({
+  const asked = new URL(request.url).searchParams;
+  const page = asked.get("page") ?? "";
+  const passedOn = [...asked].filter(([name]) => !["page", "embedded", "shop", "host", "id_token"].includes(name));
+  const params = new URLSearchParams([...passedOn, ...Object.entries({
     embedded: "1",
     shop,
     host: adminHostParam(shop),
     id_token: mintSessionToken({ apiKey, apiSecret, shop }),
-  });
+  })]);
   throw redirect(`${PAGES.has(page) ? `/app/${page}` : "/app"}?${params.toString()}`);
 };

@@ -130,8 +130,12 @@ export async function handleBotEscalation(
   const record = await ensureConversationRecord(deps.db, shop, conversationId);
   if (record.botEscalatedAt) return { assignee: record.assigneeId, duplicate: true };
 
-  // The agent is chosen once and remembered, so a retried job does not take a second agent's turn.
-  let assignee = record.assigneeId;
+  const conversation = await deps.oscar.getConversation(conversationId, ["contact", "assignee"]);
+  // A conversation an agent already has (the urgent or VIP rule's, or one who took it in Oscar) stays
+  // theirs: the hand-off must not take it from the urgent agent for the next one in the pool. Otherwise
+  // the pool's agent is chosen once and remembered, so a retried job does not take a second turn.
+  const current = conversation.assignee?.id ? String(conversation.assignee.id) : null;
+  let assignee = current ?? record.assigneeId;
   if (!assignee) {
     const candidate = await deps.nextAgent(deps.rules.botEscalationAgents);
     if (candidate) {
@@ -139,8 +143,7 @@ export async function handleBotEscalation(
       assignee = (await findConversationRecord(deps.db, shop, conversationId))?.assigneeId ?? candidate;
     }
   }
-  const conversation = await deps.oscar.getConversation(conversationId, ["contact", "assignee"]);
-  if (assignee) await deps.oscar.assignConversation(conversationId, assignee, { checkFirst: true });
+  if (assignee && assignee !== current) await deps.oscar.assignConversation(conversationId, assignee, { checkFirst: true });
   if (conversation.contact?.id !== undefined) {
     await deps.oscar.updateContact(String(conversation.contact.id), {
       escalated: true,

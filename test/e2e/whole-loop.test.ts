@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { createStoreFixture } from "../../sim/shopify-admin/fixtures";
 import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "../harness/browser";
 import { freePort } from "../harness/ports";
@@ -35,7 +35,8 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
       REDIS_URL: SHARED_REDIS_URL,
       REDIS_PREFIX: prefix,
     });
-    await sandbox.waitForOutput(/Sandbox ready/, 120_000);
+    // The last line it prints, after every URL.
+    await sandbox.waitForOutput(/Press Ctrl\+C to stop/, 120_000);
     const printed = (pattern: RegExp) => {
       const found = pattern.exec(sandbox.output())?.[1];
       if (!found) throw new Error(`the sandbox did not print ${pattern}:\n${sandbox.output()}`);
@@ -49,6 +50,13 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
     };
     browser = await launchBrowser();
   }, 180_000);
+
+  // What each page showed when a test ended, kept for whoever reads a failure.
+  const pages: Page[] = [];
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== "fail") return;
+    await Promise.all(pages.map((page, i) => screenshot(page, `${SHOTS}/failure-${task.name.slice(0, 20).replace(/\W+/g, "-")}-${i}.png`).catch(() => undefined)));
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -71,19 +79,23 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
     return Number(value.replace(/[^\d.]/g, ""));
   }
 
+  /** Today's figures, in the shop's timezone: "Last 7 days" ends yesterday, so the page is asked for today only. */
   async function analytics(page: Page) {
-    await page.goto(`${urls.admin}?page=analytics`);
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: store.shop.ianaTimezone }).format(new Date());
+    await page.goto(`${urls.admin}?page=analytics&period=custom&from=${today}&to=${today}`);
     await page.getByText("What the app did").waitFor();
     return { conversations: await figure(page, "Conversations"), escalations: await figure(page, "Escalations"), orderAnswers: await figure(page, "Order-status answers") };
   }
 
   it("a signed-in shopper is answered, an agent sees the enriched, routed conversation and resolves it, the merchant sees it counted", async () => {
     const merchant = await newDesktopPage(browser);
+    pages.push(merchant);
     const before = await analytics(merchant);
 
     // The shopper, on the product page, signed in as Maya.
     const shopperContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const shopper = await shopperContext.newPage();
+    pages.push(shopper);
     const shopperErrors = recordConsoleErrors(shopper);
     await shopper.goto(urls.storefront);
     await shopper.getByRole("button", { name: "Chat with us" }).click();
@@ -108,8 +120,10 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
 
     // The agent: the conversation in the inbox, enriched and routed by the app.
     const agent = await newDesktopPage(browser);
+    pages.push(agent);
     await agent.goto(urls.inbox);
-    await agent.getByRole("link", { name: maya.displayName }).first().click();
+    // Newest first; the simulator keeps one contact per email, named as the past weeks first knew her ("Maya").
+    await agent.getByRole("link", { name: new RegExp(`^${maya.firstName}`) }).first().click();
     await agent.locator('[data-testid="conversation-labels"]').getByText("urgent", { exact: true }).waitFor({ timeout: 30_000 });
     // The urgent rule's agent (Ada, the sandbox's first agent) wins over the VIP rule's.
     await agent.locator('[data-testid="conversation-assignee"]').getByText("Ada").waitFor({ timeout: 30_000 });
@@ -131,11 +145,18 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
     // The merchant: the analytics page counts the conversation, its escalation and the order answer.
     await expect.poll(async () => analytics(merchant), { timeout: 30_000, interval: 1_000 }).toEqual({
       conversations: before.conversations + 1,
-      escalations: before.escalations + 1,
+      // Three reasons for one conversation: a VIP customer, an urgent keyword, and the bot's hand-off
+      // (it had nothing in the store's content about fraud).
+      escalations: before.escalations + 3,
       orderAnswers: before.orderAnswers + 1,
     });
     await merchant.goto(urls.admin);
-    await merchant.getByText(/Setup complete|5 of 5 steps done/).first().waitFor();
+    // The finished home: no setup guide left, the chat on in the live theme, and her conversation on top
+    // of the latest ones with what the app did for it.
+    await merchant.getByText(/^On in your live theme “Dawn”/).waitFor();
+    expect(await merchant.getByText(/steps done/).count()).toBe(0);
+    const latest = (await merchant.getByText("Latest conversations").locator("xpath=..").innerText()).split("Open in Oscar")[0];
+    for (const tag of ["Order history added", "Urgent", "VIP", "Handed to your team", "Resolved"]) expect(latest).toContain(tag);
     await screenshot(merchant, `${SHOTS}/admin-home-desktop.png`);
     await merchant.setViewportSize(PHONE);
     await screenshot(merchant, `${SHOTS}/admin-home-phone.png`);
@@ -143,6 +164,7 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
 
   it("a shopper who is not signed in gets no order data, only the sign-in prompt", async () => {
     const visitor = await newDesktopPage(browser);
+    pages.push(visitor);
     await visitor.goto(urls.visitor);
     await visitor.getByRole("button", { name: "Chat with us" }).click();
     await chat(visitor).waitFor();

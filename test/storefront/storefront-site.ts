@@ -269,6 +269,8 @@ export async function startStorefront({
           : productImage(item?.title ?? "", item?.color ?? "#ddd", 600, 750);
         return send(request, response, 200, "image/svg+xml", svg, { "Cache-Control": assetCache });
       }
+      // Browsers ask for it on every site; a store has one, so a 404 here would be noise in the console.
+      if (url.pathname === "/favicon.ico") return send(request, response, 200, "image/svg+xml", productImage("", "#8c6e54", 32, 32), { "Cache-Control": assetCache });
       send(request, response, 404, "text/plain", "not found");
     })().catch((error: Error) => send(request, response, 500, "text/plain", error.message));
   });
