@@ -46,3 +46,9 @@ app.all("*", async (req, res, next) => {
 
 const server = createServer(app);
 server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));
+// The app's own SIGTERM handler closes Redis and the database, then waits for the server to close.
+process.once("SIGTERM", () => {
+  server.close();
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2_000).unref();
+});
