@@ -40,8 +40,8 @@ type CpuPerRequest = { server: number; redis: number; load: number };
 
 export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   const rounds = quick ? 2 : 5;
-  const maxSeconds = quick ? 5 : 8;
-  const fixedSeconds = quick ? 6 : 10;
+  const maxSeconds = quick ? 4 : 8;
+  const fixedSeconds = quick ? 5 : 10;
   const stack = await startBenchStack({ name: "ingest" });
   const children: ChildProcess[] = [];
   const queues: Queue[] = [];
