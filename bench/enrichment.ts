@@ -10,7 +10,7 @@
  * Goals: p95 ≤ 100 ms and p99 ≤ 750 ms (a conversation's opening message may hold it first, and the
  * enrichment then waits its turn, about 0.5 s, in BullMQ's delayed set); exactly 2 Admin and 2 Oscar
  * calls per conversation. Absolute bounds are fair here: the path is local waits and little CPU, far
- * from what 2 cores can do at 1 conversation a second. Break it on purpose: BENCH_SLOW_MS=150 delays
+ * from what 2 cores can do at 1 conversation a second. Break it on purpose: BENCH_SLOW_MS=200 delays
  * every call the worker makes.
  */
 import { cpus } from "node:os";

@@ -8,7 +8,7 @@
  * Goals (knowledge sync issue): at most 300 Oscar requests and none refused 429; at most 5 Admin
  * GraphQL calls besides polling the bulk operation (one bulk query, never a call per product); the sync done within
  * 30 s of the time Oscar's quota itself needs for the requests it made (the quota, not the machine,
- * sets the pace); the worker's peak memory (VmHWM) under 256 MB. Break it on purpose: BENCH_SLOW_MS=400
+ * sets the pace); the worker's peak memory (VmHWM) under 256 MB. Break it on purpose: BENCH_SLOW_MS=1500
  * delays every call the worker makes.
  */
 import { readFileSync } from "node:fs";

@@ -34,8 +34,9 @@ function discoverBenches(): { runnable: BenchModule[]; skipped: string[] } {
     const name = basename(entry, ".ts");
     const source = readFileSync(file, "utf8");
     const exportsRun = /^export\s+(async\s+function\s+run\b|function\s+run\b|const\s+run\b)/m.test(source);
-    if (exportsRun && (only.length === 0 || only.includes(name))) runnable.push({ name, file, about: docComment(source) });
-    else skipped.push(name);
+    if (!exportsRun) skipped.push(`${name} (no run export yet)`);
+    else if (only.length && !only.includes(name)) skipped.push(`${name} (not in --only)`);
+    else runnable.push({ name, file, about: docComment(source) });
   }
   return { runnable, skipped };
 }

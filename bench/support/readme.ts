@@ -33,7 +33,7 @@ export function renderRun(run: RunSummary): string {
     ...run.outcomes.flatMap((o) => o.report.goals.map((g) => `| ${o.name} | ${cell(g.name)} ${g.goal} ${g.unit} | ${formatFigure(g.figure)} ${g.unit} | ${g.met ? "met" : "**MISSED**"} |`)),
     "",
   ];
-  if (run.skipped.length) lines.push(`Not run (no \`run\` export yet, or left out with \`--only\`): ${run.skipped.join(", ")}.`, "");
+  if (run.skipped.length) lines.push(`Not run: ${run.skipped.join(", ")}.`, "");
   for (const outcome of run.outcomes) {
     lines.push(`## ${outcome.name} (${Math.round(outcome.seconds)} s)`, "", outcome.about || "(no doc comment)", "");
     lines.push(`Alone: \`npx tsx bench/${outcome.name}.ts${run.mode === "quick" ? " --quick" : ""}\`, or \`npm run bench -- --only ${outcome.name}\`.`, "");
