@@ -91,6 +91,9 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       await new Promise((r) => setTimeout(r, 100));
     }
 
+    // The note can exist before its job has finished (the contact update comes after): count once all are done.
+    await waitForIdleQueues(redis, stack.prefix, 60_000);
+
     // Arrival time: when ingest stored the job (receivedAt); note time: when Oscar stored the note.
     const queue = new Queue("oscar-events", { connection: redis, prefix: stack.prefix });
     const jobs = await queue.getJobs(["completed"], 0, -1);
