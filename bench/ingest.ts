@@ -121,6 +121,10 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       met: worstP99 < P99_LIMIT_MS,
     };
     const cores = cpus().length;
+    const cpuTotal = (name: "app" | "reference" | "template" | "bare") => {
+      const cpu = median3(rows.map((row) => row[name].cpu));
+      return cpu.server + cpu.redis + cpu.load;
+    };
     const cpuLine = (name: "app" | "reference" | "template" | "bare") => {
       const cpu = median3(rows.map((row) => row[name].cpu));
       const total = cpu.server + cpu.redis + cpu.load;
@@ -142,6 +146,8 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
         `App ÷ bare node:http doing no work (information): ${ratio("bare").toFixed(2)}.`,
         `Events sent to the app ${sent}, acknowledged ${acknowledged}, jobs stored ${stored}.`,
         `CPU per answered request at max load (median of rounds): ${(["app", "reference", "template", "bare"] as const).map(cpuLine).join("; ")}.`,
+        // Steadier than req/s when other work shares the cores: what each would reach with the cores to itself.
+        `App ÷ reference by CPU cost alone (the cores' ceiling at each one's CPU per request): ${(cpuTotal("reference") / cpuTotal("app")).toFixed(2)}.`,
         `${maxSeconds} s per throughput run, ${fixedSeconds} s per fixed-rate run, ${cores} cores (${cpus()[0]?.model.trim() ?? "?"}), the server, Redis and the load generator all on them.`,
       ],
     };
