@@ -1,46 +1,215 @@
 /**
- * Ingest throughput and latency: the Oscar webhook route (verify, enqueue, answer) of the built app
- * against a bare Node HTTP server answering 200 with no work, both loaded by autocannon from a
- * separate process on this machine.
+ * Ingest: how fast the app takes Oscar's webhooks (verify, enqueue, answer), measured against two
+ * same-run references on the same cores, so a slow or shared machine hurts all three alike:
+ * the *reference ingest* (a bare node:http server making the same HMAC check and the same BullMQ
+ * `add` into the same Redis, nothing else) and the *template ingest* (the app's own Remix route
+ * action, served as the Shopify app template serves it, without server.mjs's fast path). A bare
+ * Node server doing no work at all is measured too, for information.
  *
- *   npx tsx bench/ingest.ts [seconds=15] [rate=1000]
+ * Each round measures, one after the other, the maximum throughput (autocannon from its own process,
+ * 50 connections) of the app, the reference, the template and the bare server, then the app's latency
+ * at a fixed 1,000 requests/s; the ratios are the median of the rounds' own ratios. Every
+ * acknowledged event must be exactly one job (jobs are counted after each app run).
  *
- * Prints, for each: max requests/s (50 connections) and p50/p99 at a fixed rate; the ratio of the
- * two maxima; and whether every acknowledged event became exactly one job (none lost, none doubled).
- * Goal (issue 4): ingest >= half the bare server's throughput; p99 < 25 ms at 1,000 requests/s.
+ *   npx tsx bench/ingest.ts [--quick]      (5 rounds; quick: 2 shorter rounds, the same bounds)
+ *
+ * Break it on purpose: BENCH_SLOW_MS=30 delays each request the app serves by 30 ms.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
+import { promisify } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { createPrismaClient } from "../app/db/client.server";
+import { QUEUES } from "../app/queues/jobs";
 import { encryptSecret, parseKeyring, SECRET_FIELDS } from "../app/security/encryption.server";
+import { atLeast, exactly, runIfMain, type BenchOptions, type BenchReport, type Goal } from "./support/goals";
 import { startBenchStack } from "./support/stack";
 
-const seconds = Number(process.argv[2] ?? 15);
-const rate = Number(process.argv[3] ?? 1000);
-const shop = "bench-shop.myshopify.com";
+const SHOP = "bench-shop.myshopify.com";
+const RATE = 1_000;
+const P99_LIMIT_MS = 25;
 
-/** The baseline server, a process of its own like the app; resolves with its port. */
-function startBareServer(): Promise<{ child: ChildProcess; port: string }> {
+type Load = { requests: number; sent: number; rps: number; p50: number; p99: number; max: number; non2xx: number; errors: number; timeouts: number; cpuMs: number };
+type Target = { name: string; url: string; pid: number; queue?: Queue };
+/** Microseconds of CPU per answered request, in the server process, Redis and the load generator. */
+type CpuPerRequest = { server: number; redis: number; load: number };
+
+export async function run({ quick }: BenchOptions): Promise<BenchReport> {
+  const rounds = quick ? 2 : 5;
+  const maxSeconds = quick ? 4 : 8;
+  const fixedSeconds = quick ? 5 : 10;
+  const stack = await startBenchStack({ name: "ingest" });
+  const children: ChildProcess[] = [];
+  const queues: Queue[] = [];
+  const redis = new Redis(stack.redisUrl);
+  try {
+    const secret = randomBytes(32).toString("hex");
+    const ingestKey = await connectShop(stack, secret);
+    const queueAt = (prefix: string) => {
+      const queue = new Queue(QUEUES.oscarEvents, { connection: { url: stack.redisUrl }, prefix });
+      queues.push(queue);
+      return queue;
+    };
+    const serverEnv = { ...stack.env, BENCH_WEBHOOK_SECRET: secret, BENCH_SHOP: SHOP };
+    const [reference, template, bare] = await Promise.all([
+      startServer(["--import", "tsx", resolve("bench/support/servers/reference-ingest.ts")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-reference` }),
+      startServer([resolve("bench/support/servers/template-ingest.mjs")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-template` }),
+      startServer(["--import", "tsx", resolve("bench/support/servers/bare.ts")], serverEnv),
+    ]);
+    children.push(reference.child, template.child, bare.child);
+    const targets: Target[] = [
+      { name: "app", url: `${stack.appUrl}/webhooks/oscar/${ingestKey}`, pid: stack.appPid, queue: queueAt(stack.prefix) },
+      { name: "reference", url: `http://127.0.0.1:${reference.port}/`, pid: reference.child.pid!, queue: queueAt(`${stack.prefix}-reference`) },
+      { name: "template", url: `http://127.0.0.1:${template.port}/webhooks/oscar/${ingestKey}`, pid: template.child.pid!, queue: queueAt(`${stack.prefix}-template`) },
+      { name: "bare", url: `http://127.0.0.1:${bare.port}/`, pid: bare.child.pid! },
+    ];
+    const [app, ref, tpl, bareTarget] = targets as [Target, Target, Target, Target];
+
+    // Warm each (JIT, connection pools, the ingest key cache) so no measured second is a cold start.
+    for (const target of targets) {
+      await load(target.url, 2, 10, 0, secret);
+      await target.queue?.obliterate({ force: true });
+    }
+
+    let sent = 0;
+    let acknowledged = 0;
+    let stored = 0;
+    /** Runs one load against a target and counts what its queue stored, then empties the queue for the next run. */
+    const measure = async (target: Target, seconds: number, rate: number) => {
+      const [server0, redis0] = [processCpuMs(target.pid), await redisCpuMs(redis)];
+      const result = await load(target.url, seconds, 50, rate, secret);
+      const [server1, redis1] = [processCpuMs(target.pid), await redisCpuMs(redis)];
+      const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests);
+      const cpu: CpuPerRequest = { server: perRequest(server1 - server0), redis: perRequest(redis1 - redis0), load: perRequest(result.cpuMs) };
+      if (target === app) {
+        sent += result.sent;
+        // Requests still in flight when a run ends were sent (and may be stored) but never answered.
+        acknowledged += result.requests - result.non2xx;
+        stored += await jobCount(target.queue!);
+      }
+      await target.queue?.obliterate({ force: true });
+      return { result, cpu };
+    };
+
+    const rows: Array<Record<"app" | "reference" | "template" | "bare", { result: Load; cpu: CpuPerRequest }> & { fixed: Load }> = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Interleaved, so a slow moment on the shared machine hurts every server alike.
+      const appMax = await measure(app, maxSeconds, 0);
+      const referenceMax = await measure(ref, maxSeconds, 0);
+      const templateMax = await measure(tpl, maxSeconds, 0);
+      const bareMax = await measure(bareTarget, maxSeconds, 0);
+      const fixed = (await measure(app, fixedSeconds, RATE)).result;
+      rows.push({ app: appMax, reference: referenceMax, template: templateMax, bare: bareMax, fixed });
+      console.log(
+        `round ${round}: max req/s app ${appMax.result.rps.toFixed(0)}, reference ${referenceMax.result.rps.toFixed(0)}, template ${templateMax.result.rps.toFixed(0)}, bare ${bareMax.result.rps.toFixed(0)}; ` +
+          `app at ${RATE}/s: p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, ${fixed.rps.toFixed(0)} req/s answered`,
+      );
+    }
+
+    const ratio = (of: "reference" | "template" | "bare") => median(rows.map((row) => row.app.result.rps / row[of].result.rps));
+    const worstP99 = Math.max(...rows.map((row) => row.fixed.p99));
+    const failures = rows.reduce((sum, row) => sum + row.fixed.non2xx + row.fixed.errors + row.fixed.timeouts + row.app.result.non2xx + row.app.result.errors, 0);
+    const p99Goal: Goal = {
+      name: `app p99 at ${RATE} req/s, worst of ${rounds} consecutive runs (each must be under)`,
+      figure: worstP99,
+      unit: "ms",
+      goal: `< ${P99_LIMIT_MS}`,
+      met: worstP99 < P99_LIMIT_MS,
+    };
+    const cores = cpus().length;
+    const cpuTotal = (name: "app" | "reference" | "template" | "bare") => {
+      const cpu = median3(rows.map((row) => row[name].cpu));
+      return cpu.server + cpu.redis + cpu.load;
+    };
+    const cpuLine = (name: "app" | "reference" | "template" | "bare") => {
+      const cpu = median3(rows.map((row) => row[name].cpu));
+      const total = cpu.server + cpu.redis + cpu.load;
+      return `${name}: ${cpu.server.toFixed(0)} µs in its process + ${cpu.redis.toFixed(0)} in Redis + ${cpu.load.toFixed(0)} in the load generator = ${total.toFixed(0)} µs a request, a ceiling of ${((cores * 1e6) / total).toFixed(0)} req/s on ${cores} cores`;
+    };
+    return {
+      bench: "ingest",
+      goals: [
+        atLeast(`app max throughput ÷ reference ingest (node:http + HMAC + BullMQ add), median of ${rounds} rounds`, ratio("reference"), 0.75, "×"),
+        atLeast(`app max throughput ÷ template ingest (the same work in a Remix route action), median of ${rounds} rounds`, ratio("template"), 2, "×"),
+        p99Goal,
+        exactly("app answers that were not 2xx, errors or timeouts", failures, 0, "requests"),
+        exactly("events acknowledged but not stored (lost)", Math.max(0, acknowledged - stored), 0, "events"),
+        exactly("jobs stored beyond the events sent (doubled)", Math.max(0, stored - sent), 0, "jobs"),
+      ],
+      info: [
+        `Max req/s per round (app / reference / template / bare): ${rows.map((row) => [row.app, row.reference, row.template, row.bare].map((x) => x.result.rps.toFixed(0)).join(" / ")).join("; ")}.`,
+        `App p99 at ${RATE} req/s per run: ${rows.map((row) => row.fixed.p99).join(", ")} ms (p50 ${rows.map((row) => row.fixed.p50).join(", ")} ms).`,
+        `App ÷ bare node:http doing no work (information): ${ratio("bare").toFixed(2)}.`,
+        `Events sent to the app ${sent}, acknowledged ${acknowledged}, jobs stored ${stored}.`,
+        `CPU per answered request at max load (median of rounds): ${(["app", "reference", "template", "bare"] as const).map(cpuLine).join("; ")}.`,
+        // Steadier than req/s when other work shares the cores: what each would reach with the cores to itself.
+        `App ÷ reference by CPU cost alone (the cores' ceiling at each one's CPU per request): ${(cpuTotal("reference") / cpuTotal("app")).toFixed(2)}.`,
+        `${maxSeconds} s per throughput run, ${fixedSeconds} s per fixed-rate run, ${cores} cores (${cpus()[0]?.model.trim() ?? "?"}), the server, Redis and the load generator all on them.`,
+      ],
+    };
+  } finally {
+    redis.disconnect();
+    await Promise.all(queues.map((queue) => queue.obliterate({ force: true }).catch(() => {}).then(() => queue.close())));
+    for (const child of children) child.kill("SIGTERM");
+    await stack.close();
+  }
+}
+
+/** The shop as connect leaves it: an ingest key and a webhook secret, encrypted. */
+async function connectShop(stack: Awaited<ReturnType<typeof startBenchStack>>, secret: string): Promise<string> {
+  const ingestKey = randomBytes(24).toString("base64url");
+  const keyring = parseKeyring(stack.env.ENCRYPTION_KEYS!);
+  const db = createPrismaClient(stack.databaseUrl);
+  await db.shop.create({ data: { domain: SHOP } });
+  await db.oscarConnection.create({
+    data: {
+      shop: SHOP,
+      apiKeyCiphertext: encryptSecret(keyring, "osk_bench", { shop: SHOP, field: SECRET_FIELDS.oscarApiKey }),
+      apiKeyLast4: "ench",
+      ingestKey,
+      webhookSecretCiphertext: encryptSecret(keyring, secret, { shop: SHOP, field: SECRET_FIELDS.oscarWebhookSecret }),
+    },
+  });
+  await db.$disconnect();
+  return ingestKey;
+}
+
+/** A server of the bench's own, in a process of its own like the app; resolves with its port. */
+function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: string }> {
   // `--import tsx` rather than tsx's CLI, which would run the server in a child of its own and
-  // leave this pid (whose CPU time is read below) as an idle wrapper.
-  const child = spawn(process.execPath, ["--import", "tsx", resolve("bench/support/bare-server.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+  // leave this pid (whose CPU time is read) as an idle wrapper.
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((done, fail) => {
     let output = "";
+    // Read everything (the template's access log too), or a full pipe would stall the server.
     child.stdout!.on("data", (chunk: Buffer) => {
+      if (output.length > 10_000) return;
       output += chunk;
       const port = /listening (\d+)/.exec(output)?.[1];
       if (port) done({ child, port });
     });
-    child.once("exit", (code) => fail(new Error(`the bare server exited ${code}`)));
+    child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited ${code}`)));
   });
 }
 
-type Load = { requests: number; sent: number; rps: number; p50: number; p99: number; max: number; non2xx: number; errors: number; timeouts: number; cpuMs: number };
+/** autocannon from its own process (bench/support/load.ts), so it shares no event loop with a server. */
+async function load(url: string, seconds: number, connections: number, rate: number, secret: string): Promise<Load> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", resolve("bench/support/load.ts"), url, String(seconds), String(connections), String(rate), secret],
+    { encoding: "utf8", maxBuffer: 10 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split("\n").pop()!) as Load;
+}
+
+async function jobCount(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
 
 const clockTicksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
 
@@ -51,107 +220,22 @@ function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
 
-/** CPU time the Redis server has used so far. */
 async function redisCpuMs(redis: Redis): Promise<number> {
   const info = await redis.info("cpu");
   const seconds = (field: string) => Number(new RegExp(`^${field}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
   return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000;
 }
 
-/** Where one request's CPU goes: microseconds per answered request in the server, Redis and the load generator. */
-type CpuPerRequest = { server: number; redis: number; load: number };
-
-async function withCpu(serverPid: number, redis: Redis, run: () => Load): Promise<{ load: Load; cpu: CpuPerRequest }> {
-  const [server0, redis0] = [processCpuMs(serverPid), await redisCpuMs(redis)];
-  const result = run();
-  const [server1, redis1] = [processCpuMs(serverPid), await redisCpuMs(redis)];
-  const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests);
-  return { load: result, cpu: { server: perRequest(server1 - server0), redis: perRequest(redis1 - redis0), load: perRequest(result.cpuMs) } };
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function load(url: string, connections: number, loadRate: number, secret?: string): Load {
-  const out = execFileSync(process.execPath, [resolve("node_modules/tsx/dist/cli.mjs"), resolve("bench/support/load.ts"), url, String(seconds), String(connections), String(loadRate), ...(secret ? [secret] : [])], {
-    encoding: "utf8",
-    maxBuffer: 10 * 1024 * 1024,
-  });
-  return JSON.parse(out.trim().split("\n").pop()!) as Load;
-}
-
-async function jobCount(redisUrl: string, prefix: string): Promise<number> {
-  const queue = new Queue("oscar-events", { connection: { url: redisUrl }, prefix });
-  const counts = await queue.getJobCounts("waiting", "active", "completed", "failed", "delayed", "prioritized");
-  await queue.close();
-  return Object.values(counts).reduce((a, b) => a + b, 0);
-}
-
-async function main() {
-  const stack = await startBenchStack({ name: "ingest" });
-  const bare = await startBareServer();
-  try {
-    await measure(stack, bare);
-  } finally {
-    bare.child.kill("SIGTERM");
-    await stack.close();
-  }
-}
-
-async function measure(stack: Awaited<ReturnType<typeof startBenchStack>>, bare: { child: ChildProcess; port: string }) {
-  // The shop as connect leaves it: an ingest key and a webhook secret, encrypted.
-  const secret = randomBytes(32).toString("hex");
-  const ingestKey = randomBytes(24).toString("base64url");
-  const keyring = parseKeyring(stack.env.ENCRYPTION_KEYS!);
-  const db = createPrismaClient(stack.databaseUrl);
-  await db.shop.create({ data: { domain: shop } });
-  await db.oscarConnection.create({
-    data: { shop, apiKeyCiphertext: encryptSecret(keyring, "osk_bench", { shop, field: SECRET_FIELDS.oscarApiKey }), apiKeyLast4: "ench", ingestKey, webhookSecretCiphertext: encryptSecret(keyring, secret, { shop, field: SECRET_FIELDS.oscarWebhookSecret }) },
-  });
-  await db.$disconnect();
-  const jobs = () => jobCount(stack.redisUrl, stack.prefix);
-
-  const bareUrl = `http://127.0.0.1:${bare.port}/`;
-  const ingestUrl = `${stack.appUrl}/webhooks/oscar/${ingestKey}`;
-  // Warm both (JIT, connection pools) so the first measured second is not a cold start.
-  load(bareUrl, 10, 0);
-  load(ingestUrl, 10, 0, secret);
-  const warmJobs = await jobs();
-
-  const redis = new Redis(stack.redisUrl);
-  const { load: bareMax, cpu: bareCpu } = await withCpu(bare.child.pid!, redis, () => load(bareUrl, 50, 0));
-  const { load: ingestMax, cpu: ingestCpu } = await withCpu(stack.appPid, redis, () => load(ingestUrl, 50, 0, secret));
-  redis.disconnect();
-  const bareFixed = load(bareUrl, 50, rate);
-  const ingestFixed = load(ingestUrl, 50, rate, secret);
-  // Requests still in flight when a run ends were sent (and may be stored) but never answered.
-  const acknowledged = ingestMax.requests - ingestMax.non2xx + (ingestFixed.requests - ingestFixed.non2xx);
-  const sent = ingestMax.sent + ingestFixed.sent;
-  const stored = (await jobs()) - warmJobs;
-
-  const row = (name: string, max: Load, fixed: Load) =>
-    `| ${name} | ${max.rps.toFixed(0)} | ${fixed.rps.toFixed(0)} | ${fixed.p50} | ${fixed.p99} | ${fixed.non2xx + fixed.errors + fixed.timeouts} |`;
-  console.log(`\nIngest benchmark: ${seconds} s per run, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}`);
-  console.log(`| server | max req/s (50 conns) | req/s at ${rate}/s | p50 ms | p99 ms | failures |`);
-  console.log("| --- | --- | --- | --- | --- | --- |");
-  console.log(row("bare Node HTTP (200, no work)", bareMax, bareFixed));
-  console.log(row("ingest (verify, enqueue, answer)", ingestMax, ingestFixed));
-  console.log(`\nthroughput ratio ingest/bare: ${(ingestMax.rps / bareMax.rps).toFixed(2)} (goal >= 0.50)`);
-  // The machine's CPU is the ceiling: a request cannot be answered faster than its CPU time
-  // (server + Redis + the load generator, all on these cores) allows, however the work is overlapped.
-  const cores = cpus().length;
-  const ceiling = (cpu: CpuPerRequest) => (cores * 1e6) / (cpu.server + cpu.redis + cpu.load);
-  const cpuRow = (name: string, cpu: CpuPerRequest) =>
-    `| ${name} | ${cpu.server.toFixed(0)} | ${cpu.redis.toFixed(0)} | ${cpu.load.toFixed(0)} | ${(cpu.server + cpu.redis + cpu.load).toFixed(0)} | ${ceiling(cpu).toFixed(0)} |`;
-  console.log(`\nCPU per answered request at max load (µs), and the req/s ${cores} cores could give at that cost:`);
-  console.log("| server | server process | Redis | load generator | total | CPU ceiling req/s |");
-  console.log("| --- | --- | --- | --- | --- | --- |");
-  console.log(cpuRow("bare Node HTTP", bareCpu));
-  console.log(cpuRow("ingest", ingestCpu));
-  console.log(`ingest's CPU ceiling / bare measured: ${(ceiling(ingestCpu) / bareMax.rps).toFixed(2)}`);
-  console.log(`p99 at ${rate}/s: ${ingestFixed.p99} ms (goal < 25 ms)`);
-  const verdict = stored >= acknowledged && stored <= sent ? "none lost, none doubled" : stored < acknowledged ? "LOST EVENTS" : "DUPLICATES";
-  console.log(`events sent: ${sent}, acknowledged: ${acknowledged}, jobs stored: ${stored} (${verdict})`);
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
+const median3 = (values: CpuPerRequest[]): CpuPerRequest => ({
+  server: median(values.map((v) => v.server)),
+  redis: median(values.map((v) => v.redis)),
+  load: median(values.map((v) => v.load)),
 });
+
+await runIfMain(import.meta.url, run);

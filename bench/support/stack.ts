@@ -2,7 +2,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import { generateKeyringEntry } from "../../app/security/encryption.server";
+import { freePort } from "../../test/harness/ports";
 import { createScratchDatabase } from "../../test/harness/scratch-database";
+
+/** With BENCH_SLOW_MS, the app's processes are slowed on purpose (bench/support/slow.mjs): a goal must then be missed. */
+/** With BENCH_CPU_PROF_DIR, each app process writes a V8 CPU profile there when it stops (for finding where ingest's time goes). */
+export const slowdown = (): string[] => [
+  ...(Number(process.env.BENCH_SLOW_MS ?? 0) > 0 ? ["--import", resolve("bench/support/slow.mjs")] : []),
+  ...(process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF_DIR)}`] : []),
+];
 
 /**
  * The app's real processes for a benchmark: a migrated database (SQLite, or PostgreSQL with
@@ -14,7 +22,7 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
   const databaseUrl = database.url;
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const prefix = `bench-${name}-${Date.now()}`;
-  const port = 3900 + Math.floor(Math.random() * 90);
+  const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const children: ChildProcess[] = [];
   const appEnv: NodeJS.ProcessEnv = {
@@ -49,9 +57,9 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
       child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited ${code}: ${output}`)));
     });
 
-  const appChild = await start([resolve("server.mjs")], /\[oscar-chat\] http/);
+  const appChild = await start([...slowdown(), resolve("server.mjs")], /\[oscar-chat\] http/);
   // The worker announces "worker ready" at info level.
-  const workerChild = worker ? await start(["--import", "tsx", resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" }) : undefined;
+  const workerChild = worker ? await start([...slowdown(), "--import", "tsx", resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" }) : undefined;
 
   return {
     appUrl,

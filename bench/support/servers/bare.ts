@@ -1,4 +1,4 @@
-// The baseline: Node's HTTP server answering 200 with no work at all.
+// Information only: Node's HTTP server answering 200 with no work at all, the floor under any ingest.
 import { createServer } from "node:http";
 
 const server = createServer((req, res) => {
