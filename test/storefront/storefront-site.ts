@@ -87,8 +87,12 @@ a{color:inherit}img{max-width:100%;height:auto;display:block}
 // Theme code of the usual kind: a variant picker wired up after parsing, plus `workMs` of main-thread
 // work standing for the rest of a theme's start-up (sliders, cart drawer, analytics).
 function themeScript(workMs: number): string {
-  return `document.addEventListener("DOMContentLoaded",function(){var until=performance.now()+${workMs};while(performance.now()<until){}
+  return `document.addEventListener("DOMContentLoaded",function(){${busyWork(workMs)}
 document.querySelectorAll(".variants span").forEach(function(v){v.addEventListener("click",function(){v.parentNode.querySelectorAll("span").forEach(function(o){o.style.borderColor=""});v.style.borderColor="#3b3024"})})});`;
+}
+
+function busyWork(ms: number): string {
+  return `(function(){var until=performance.now()+${Number(ms)};while(performance.now()<until){}})();`;
 }
 
 function card(item: (typeof CATALOGUE)[number], eager: boolean): string {
@@ -131,7 +135,7 @@ function readOptions(url: URL): PageOptions {
   };
 }
 
-async function renderPage(kind: PageKind, options: PageOptions, loaderUrl: string | undefined): Promise<string> {
+async function renderPage(kind: PageKind, options: PageOptions, loaderUrl: string | undefined, eagerWidget: boolean): Promise<string> {
   const context: StorefrontContext = {
     widgetIdMetafield: WIDGET_ID,
     customer: options.loggedIn ? CUSTOMER : null,
@@ -149,6 +153,8 @@ async function renderPage(kind: PageKind, options: PageOptions, loaderUrl: strin
   const embed = options.embed
     ? await renderBlock("oscar-chat-embed", { ...context, settings: { load_immediately: Boolean(options.immediate), ...(loaderUrl ? { loader_url: loaderUrl } : {}) } })
     : "";
+  // What "Load the chat immediately" used to render: the loader in the page's HTML, loading with it.
+  const eagerLoader = options.embed && eagerWidget && loaderUrl ? `<script src="${loaderUrl}" data-widget-id="${WIDGET_ID}" async></script>` : "";
   const slowImage = options.slowImageMs ? `<img src="/theme/img/slow.svg?ms=${options.slowImageMs}" width="1" height="1" alt="">` : "";
   const earlyCalls = options.earlyCalls
     ? `<script>OscarChat("track", { step: 1 }); OscarChat("track", { step: 2 });</script>`
@@ -162,7 +168,7 @@ ${blockScriptTags(blocks)}</head><body>
 <header class="header"><a class="header__logo" href="/">MAPLE &amp; THREAD</a><nav><a href="/collections/all">Shop</a><a href="/pages/about">About</a><a href="/cart">Cart (${CART_ITEM_COUNT})</a></nav></header>
 <main class="page">${mainContent(kind, appBlocks, slowImage)}</main>
 <footer class="footer">© Maple &amp; Thread. Knitwear made to last.</footer>
-${embed}${earlyCalls}</body></html>`;
+${embed}${eagerLoader}${earlyCalls}</body></html>`;
 }
 
 function send(request: IncomingMessage, response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) {
@@ -175,9 +181,19 @@ function send(request: IncomingMessage, response: ServerResponse, status: number
 /**
  * Starts the site. `loaderUrl` replaces Oscar's loader URL in the embed's settings (it must be https);
  * `themeWorkMs` is how long the theme's own script keeps the main thread busy at start-up.
+ * `slowEmbedWorkMs` makes a deliberately slow embed: the extension's script starts with that much
+ * synchronous work and does it again on every click, so a test or bench can show that its bounds on
+ * page load and on the launcher's response catch a heavier embed; `eagerWidget` makes another: the
+ * loader's script tag in every embed page's HTML, so the widget loads with the page.
  */
-export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUrl?: string; themeWorkMs?: number } = {}): Promise<Storefront> {
+export async function startStorefront({
+  loaderUrl,
+  themeWorkMs = 0,
+  slowEmbedWorkMs = 0,
+  eagerWidget = false,
+}: { loaderUrl?: string; themeWorkMs?: number; slowEmbedWorkMs?: number; eagerWidget?: boolean } = {}): Promise<Storefront> {
   const themeJs = themeScript(themeWorkMs);
+  const slowEmbedWork = slowEmbedWorkMs > 0 ? `${busyWork(slowEmbedWorkMs)}document.addEventListener("click",function(){${busyWork(slowEmbedWorkMs)}});\n` : "";
   let identityRequests = 0;
   const assetCache = "public, max-age=31536000, immutable";
   const server = createServer((request, response) => {
@@ -186,7 +202,7 @@ export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUr
       const kind = (Object.keys(PATHS) as PageKind[]).find((k) => PATHS[k] === url.pathname);
       if (kind) {
         const options = readOptions(url);
-        return send(request, response, 200, "text/html; charset=utf-8", await renderPage(kind, options, loaderUrl), {
+        return send(request, response, 200, "text/html; charset=utf-8", await renderPage(kind, options, loaderUrl, eagerWidget), {
           "Cache-Control": "no-store",
           // Shopify knows the logged-in customer from its own cookie; the stand-in proxy reads this one.
           "Set-Cookie": `customer=${options.loggedIn ? CUSTOMER.id : ""}; Path=/; SameSite=Lax`,
@@ -201,7 +217,8 @@ export async function startStorefront({ loaderUrl, themeWorkMs = 0 }: { loaderUr
         const file = url.pathname.slice(DEFAULT_ASSET_BASE.length + 1);
         if (!/^[a-z0-9-]+\.(js|css)$/.test(file)) return send(request, response, 404, "text/plain", "not found");
         const type = file.endsWith(".js") ? "text/javascript" : "text/css";
-        return send(request, response, 200, type, readFileSync(join(EXTENSION_DIR, "assets", file)), { "Cache-Control": assetCache });
+        const asset = readFileSync(join(EXTENSION_DIR, "assets", file), "utf8");
+        return send(request, response, 200, type, file === "oscar-chat.js" ? slowEmbedWork + asset : asset, { "Cache-Control": assetCache });
       }
       if (url.pathname === "/theme/theme.css") return send(request, response, 200, "text/css", THEME_CSS, { "Cache-Control": assetCache });
       if (url.pathname === "/theme/theme.js") return send(request, response, 200, "text/javascript", themeJs, { "Cache-Control": assetCache });
