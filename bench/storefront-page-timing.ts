@@ -67,7 +67,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       `chat opened ${ms(median(openings.map((o) => o.clickToChatOpen)))} ms after the click (median), the widget ran after the page's load event in ${openings.filter((o) => o.widgetRanAfterLoad).length} of ${chatOpenings}`,
     );
     info.push(
-      `Chromium, page loads on an emulated ${SHOPPER_NETWORK.latency} ms / ${(SHOPPER_NETWORK.downloadThroughput * 8) / 1e6} Mbit/s network, the chat opened over loopback; loader stand-in ${WIDGET_COST.paddingBytes / 1000} KB and ${WIDGET_COST.busyMs} ms when it runs` +
+      `Chromium, page loads on an emulated ${SHOPPER_NETWORK.latency} ms / ${((SHOPPER_NETWORK.downloadThroughput * 8) / 1e6).toFixed(2)} Mbit/s network, the chat opened over loopback; loader stand-in ${WIDGET_COST.paddingBytes / 1000} KB and ${WIDGET_COST.busyMs} ms when it runs` +
         (slowEmbedWorkMs ? `; DELIBERATELY SLOW EMBED: +${slowEmbedWorkMs} ms at start-up and on every click` : "") +
         (eagerWidget ? "; DELIBERATELY EAGER WIDGET: the loader in the page's HTML" : ""),
     );
