@@ -32,11 +32,14 @@ describe("the app embed, rendered", () => {
     expect(html).toMatch(/<link rel="stylesheet" href="[^"]+\/oscar-chat\.css" media="print" onload="this\.media='all'">/);
   });
 
-  it("loads Oscar's loader async right away, without the stand-in launcher, when the merchant asks for it", async () => {
+  it("leaves out the app's launcher when the merchant asks for the chat immediately, and still no loader in the HTML", async () => {
     const html = await embed({ settings: { load_immediately: true } });
-    expect(html.match(/<script\b[^>]*>/g)).toEqual(["<script>", `<script src="${LOADER}" data-widget-id="${WIDGET}" async>`]);
+    // oscar-chat.js fetches the loader once the page has loaded: in the HTML it would hold the page's load.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(["<script>"]);
     expect(html).not.toContain("oscar-chat-launcher");
-    expect(attribute(html, "data-loader")).toBeNull();
+    expect(attribute(html, "data-loader")).toBe(LOADER);
+    expect(attribute(html, "data-load")).toBe("immediately");
+    expect(attribute(await embed(), "data-load")).toBeNull();
   });
 
   it("lets the merchant's widget id setting override the one the app wrote", async () => {

@@ -94,8 +94,12 @@ a{color:inherit}img{max-width:100%;height:auto;display:block}
 // Theme code of the usual kind: a variant picker wired up after parsing, plus `workMs` of main-thread
 // work standing for the rest of a theme's start-up (sliders, cart drawer, analytics).
 function themeScript(workMs: number): string {
-  return `document.addEventListener("DOMContentLoaded",function(){var until=performance.now()+${workMs};while(performance.now()<until){}
+  return `document.addEventListener("DOMContentLoaded",function(){${busyWork(workMs)}
 document.querySelectorAll(".variants span").forEach(function(v){v.addEventListener("click",function(){v.parentNode.querySelectorAll("span").forEach(function(o){o.style.borderColor=""});v.style.borderColor="#3b3024"})})});`;
+}
+
+function busyWork(ms: number): string {
+  return `(function(){var until=performance.now()+${Number(ms)};while(performance.now()<until){}})();`;
 }
 
 function card(item: (typeof CATALOGUE)[number], eager: boolean): string {
@@ -138,12 +142,13 @@ function readOptions(url: URL): PageOptions {
   };
 }
 
-type SiteSettings = { loaderUrl?: string; widgetId: string | (() => string | undefined); customer: StorefrontCustomer; host: string };
+type SiteSettings = { loaderUrl?: string; widgetId: string | (() => string | undefined); customer: StorefrontCustomer; host: string; eagerWidget: boolean };
 
-async function renderPage(kind: PageKind, options: PageOptions, { loaderUrl, widgetId, customer, host }: SiteSettings): Promise<string> {
+async function renderPage(kind: PageKind, options: PageOptions, { loaderUrl, widgetId, customer, host, eagerWidget }: SiteSettings): Promise<string> {
+  // The app-data metafield, read on each page view as the theme reads it.
+  const pageWidgetId = typeof widgetId === "function" ? (widgetId() ?? WIDGET_ID) : widgetId;
   const context: StorefrontContext = {
-    // The app-data metafield, read on each page view as the theme reads it.
-    widgetIdMetafield: typeof widgetId === "function" ? (widgetId() ?? WIDGET_ID) : widgetId,
+    widgetIdMetafield: pageWidgetId,
     host,
     customer: options.loggedIn ? customer : null,
     pageType: kind === "home" ? "index" : kind,
@@ -160,6 +165,8 @@ async function renderPage(kind: PageKind, options: PageOptions, { loaderUrl, wid
   const embed = options.embed
     ? await renderBlock("oscar-chat-embed", { ...context, settings: { load_immediately: Boolean(options.immediate), ...(loaderUrl ? { loader_url: loaderUrl } : {}) } })
     : "";
+  // What "Load the chat immediately" used to render: the loader in the page's HTML, loading with it.
+  const eagerLoader = options.embed && eagerWidget && loaderUrl ? `<script src="${loaderUrl}" data-widget-id="${pageWidgetId}" async></script>` : "";
   const slowImage = options.slowImageMs ? `<img src="/theme/img/slow.svg?ms=${options.slowImageMs}" width="1" height="1" alt="">` : "";
   const earlyCalls = options.earlyCalls
     ? `<script>OscarChat("track", { step: 1 }); OscarChat("track", { step: 2 });</script>`
@@ -173,7 +180,7 @@ ${blockScriptTags(blocks)}</head><body>
 <header class="header"><a class="header__logo" href="/">MAPLE &amp; THREAD</a><nav><a href="/collections/all">Shop</a><a href="/pages/about">About</a><a href="/cart">Cart (${CART_ITEM_COUNT})</a></nav></header>
 <main class="page">${mainContent(kind, appBlocks, slowImage)}</main>
 <footer class="footer">© Maple &amp; Thread. Knitwear made to last.</footer>
-${embed}${earlyCalls}</body></html>`;
+${embed}${eagerLoader}${earlyCalls}</body></html>`;
 }
 
 function send(request: IncomingMessage, response: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) {
@@ -211,6 +218,10 @@ async function forwardToAppProxy(target: AppProxyTarget, url: URL, loggedInCusto
  * `appProxy` sends /apps/oscar-chat/* to the real app, signed, instead of the stand-in identity answer;
  * `customer` is who `?customer=1` pages are logged in as; `themeWorkMs` is how long the theme's own
  * script keeps the main thread busy at start-up.
+ * `slowEmbedWorkMs` makes a deliberately slow embed: the extension's script starts with that much
+ * synchronous work and does it again on every click, so a test or bench can show that its bounds on
+ * page load and on the launcher's response catch a heavier embed; `eagerWidget` makes another: the
+ * loader's script tag in every embed page's HTML, so the widget loads with the page.
  */
 export async function startStorefront({
   loaderUrl,
@@ -218,10 +229,21 @@ export async function startStorefront({
   widgetId = WIDGET_ID,
   appProxy,
   customer = CUSTOMER,
-}: { loaderUrl?: string; themeWorkMs?: number; widgetId?: string | (() => string | undefined); appProxy?: AppProxyTarget; customer?: StorefrontCustomer } = {}): Promise<Storefront> {
+  slowEmbedWorkMs = 0,
+  eagerWidget = false,
+}: {
+  loaderUrl?: string;
+  themeWorkMs?: number;
+  widgetId?: string | (() => string | undefined);
+  appProxy?: AppProxyTarget;
+  customer?: StorefrontCustomer;
+  slowEmbedWorkMs?: number;
+  eagerWidget?: boolean;
+} = {}): Promise<Storefront> {
   const themeJs = themeScript(themeWorkMs);
+  const slowEmbedWork = slowEmbedWorkMs > 0 ? `${busyWork(slowEmbedWorkMs)}document.addEventListener("click",function(){${busyWork(slowEmbedWorkMs)}});\n` : "";
   // Liquid's request.host: this site's own, so the embed knows it is not a Shopify storefront.
-  const settings: SiteSettings = { loaderUrl, widgetId, customer, host: "127.0.0.1" };
+  const settings: SiteSettings = { loaderUrl, widgetId, customer, host: "127.0.0.1", eagerWidget };
   let identityRequests = 0;
   const assetCache = "public, max-age=31536000, immutable";
   const server = createServer((request, response) => {
@@ -252,7 +274,8 @@ export async function startStorefront({
         const file = url.pathname.slice(DEFAULT_ASSET_BASE.length + 1);
         if (!/^[a-z0-9-]+\.(js|css)$/.test(file)) return send(request, response, 404, "text/plain", "not found");
         const type = file.endsWith(".js") ? "text/javascript" : "text/css";
-        return send(request, response, 200, type, readFileSync(join(EXTENSION_DIR, "assets", file)), { "Cache-Control": assetCache });
+        const asset = readFileSync(join(EXTENSION_DIR, "assets", file), "utf8");
+        return send(request, response, 200, type, file === "oscar-chat.js" ? slowEmbedWork + asset : asset, { "Cache-Control": assetCache });
       }
       if (url.pathname === "/theme/theme.css") return send(request, response, 200, "text/css", THEME_CSS, { "Cache-Control": assetCache });
       if (url.pathname === "/theme/theme.js") return send(request, response, 200, "text/javascript", themeJs, { "Cache-Control": assetCache });

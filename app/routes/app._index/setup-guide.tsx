@@ -32,6 +32,10 @@ export function SetupGuide({ data }: { data: HomeData }) {
           The theme editor opens on App embeds with Oscar Chat already switched on. Click Save there, then come back to this
           tab: this step checks your live theme again by itself.
         </Text>
+        <Text as="p" tone="subdued">
+          Leave “Load the chat immediately” off in the embed's settings: it costs about 13 points of your store's speed score,
+          and Shopify's App Store limit is 10. Off, the chat loads once the page is idle, or at the shopper's first click.
+        </Text>
         <ThemeEmbedStatus embed={data.embed} themeEditorUrl={data.themeEditorUrl} checkOnReturn={!data.steps.theme} />
       </BlockStack>
     ) : (

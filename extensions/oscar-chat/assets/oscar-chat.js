@@ -17,7 +17,6 @@
   }
 
   var settings = root.dataset;
-  var facade = !!settings.loader;
   var stub = w.OscarChat;
   try {
     store = w.localStorage;
@@ -31,7 +30,7 @@
 
   // Identify goes first in the queue, so the widget never opens a conversation as a stranger.
   function deliverIdentity(identity) {
-    if (facade && w.OscarChat === stub) (stub.q = stub.q || []).unshift(["identify", identity]);
+    if (w.OscarChat === stub) (stub.q = stub.q || []).unshift(["identify", identity]);
     else chat("identify", identity);
   }
 
@@ -97,7 +96,7 @@
     if (started) return;
     started = 1;
     for (i = 0; i < interactions.length; i++) w.removeEventListener(interactions[i], start, true);
-    identify(facade && loadWidget);
+    identify(loadWidget);
   }
 
   d.addEventListener("click", function (event) {
@@ -110,11 +109,12 @@
     else chat("open");
   });
 
-  if (!facade) return start();
   for (i = 0; i < interactions.length; i++) w.addEventListener(interactions[i], start, { capture: true, passive: true });
   // Idle means settled: 3 s after load (the page's own post-load work and the shopper's first look come
-  // first), then an idle moment; any interaction before that loads the chat at once.
+  // first), then an idle moment; any interaction before that loads the chat at once. "Load the chat
+  // immediately" waits only for the load event, so the page's own loading never waits for the widget.
   function whenIdle() {
+    if (settings.load === "immediately") return start();
     setTimeout(function () {
       if (w.requestIdleCallback) w.requestIdleCallback(start, { timeout: 2000 });
       else start();
