@@ -103,7 +103,9 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   const goals: Goal[] = [
     atMost("default (launcher, widget later): weighted score drop, the App Store's rule", drop, APP_STORE_MAX_DROP, "points"),
     atMost("default (launcher, widget later): weighted score drop, our own goal", drop, OUR_MAX_DROP, "points"),
-    atMost(`"Load the chat immediately": weighted score drop, the App Store's rule`, dropImmediate, APP_STORE_MAX_DROP, "points"),
+    // The option breaks the App Store's rule (a widget's start-up task counts as blocking time wherever
+    // it lands while Lighthouse records), so its goal is that the merchant is told the true cost where
+    // they turn it on; the rule itself is reported below. The issue's choice: keep the rule, or label it.
     {
       name: `"Load the chat immediately": weighted score drop, as its setting's label tells the merchant`,
       figure: dropImmediate,
@@ -113,6 +115,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     },
   ];
   const info = [
+    `"Load the chat immediately": ${dropImmediate} points against the App Store's ${APP_STORE_MAX_DROP}-point rule (${dropImmediate <= APP_STORE_MAX_DROP ? "kept" : "broken, which its setting's label says"})`,
     `median performance score of ${runs} (mobile, simulated throttling), ${VARIANTS.map((v) => v.name).join(" / ")}:`,
     ...PAGES.map(({ kind, weight }) => `  ${kind} (${weight * 100} %): ${VARIANTS.map((v) => medianScore(kind, v.name)).join(" / ")}`),
     opening instanceof Error
