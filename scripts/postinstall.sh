@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 # it under the Node that ran `npm install`, which may be older than the project's.
 if ! node -e 'new (require("better-sqlite3"))(":memory:").close()' 2>/dev/null; then
   echo "Building better-sqlite3 for Node $(node --version) (the Node this project runs on)…"
+  started=$(date +%s)
   npm rebuild better-sqlite3
   node -e 'new (require("better-sqlite3"))(":memory:").close()'
+  echo "better-sqlite3 built for Node $(node --version) in $(($(date +%s) - started)) s"
 fi
 
 sh scripts/db/generate-clients.sh
