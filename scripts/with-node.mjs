@@ -21,14 +21,17 @@ try {
   process.exit(1);
 }
 
-// The command is looked up on the new PATH; no shell, so arguments reach it exactly as given.
-const child = spawn(command, args, { env, stdio: "inherit" });
-
 // npm forwards signals to the script it runs (this process); pass them on so the command can stop
 // cleanly (the sandbox, server and worker all stop on SIGINT/SIGTERM, and tolerate a repeat).
+// Listening before the spawn: the command may already be running, and be signalled, before the
+// line after spawn() runs. Handlers run on the event loop, so `child` is set by then.
+let child;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));
 }
+
+// The command is looked up on the new PATH; no shell, so arguments reach it exactly as given.
+child = spawn(command, args, { env, stdio: "inherit" });
 
 child.on("error", (error) => {
   process.stderr.write(`Could not start ${command}: ${error.message}\n`);

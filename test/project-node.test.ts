@@ -57,7 +57,8 @@ describe.skipIf(!systemNodeTooOld)(`npm scripts on this machine's Node ${systemN
   });
 
   it("keep the project's Node in a nested npm command", async () => {
-    const run = withNode(["npm", "exec", "--offline", "--", "node", "-p", "process.versions.node"]);
+    // `npm exec -c` runs a shell command as `npm run` runs a script: PATH rebuilt by npm, node looked up on it.
+    const run = withNode(["npm", "exec", "--offline", "-c", "node -p process.versions.node"]);
     expect(await run.exited).toEqual({ code: 0, signal: null });
     expect(satisfies(run.output().trim(), ENGINES_NODE)).toBe(true);
   });
