@@ -71,7 +71,7 @@ export async function loadAnalytics(deps: AnalyticsDeps, shop: string, choice: P
 
   // Until the shop's details are synced, its currency is the one its orders carry.
   const currencyCode = shopRow?.currencyCode ?? (await ordersPlacedBetween(deps.db, shop, previous.start, currentPeriod.end))[0]?.currencyCode ?? "USD";
-  const oscar = await oscarSummaries(deps, shop, connection?.workspaceId ?? null, [currentPeriod, previous]);
+  const oscar = await oscarSummaries(deps, shop, connection, [currentPeriod, previous], now);
   const figures = (period: Period, summary: ReportSummary | null) => appFigures(deps.db, shop, period, summary, { timeZone, currencyCode, windowDays: settings.assistedWindowDays });
   const [current, before] = await Promise.all([figures(currentPeriod, oscar.summaries[0]), figures(previous, oscar.summaries[1])]);
   return { shop, shopName: shopRow?.name ?? null, timeZone, currencyCode, settings, current, previous: before, oscarProblem: oscar.problem, earliestDate, today };
@@ -102,13 +102,44 @@ async function appFigures(
   };
 }
 
+/**
+ * Oscar's summaries of periods that have ended, kept for 10 minutes in this process: a merchant
+ * switching between periods or reloading the page should not spend the shop's Oscar budget (300
+ * requests a minute, shared with the worker's enrichment) on figures that no longer change, nor wait
+ * for it (a burst of reloads otherwise queued each page ~400 ms behind the rate limiter:
+ * bench/admin-loaders.ts). A period that includes now is always asked afresh.
+ */
+function createSummaryCache(ttlMs: number, maxEntries: number) {
+  const entries = new Map<string, { at: number; value: Promise<ReportSummary> }>();
+  return {
+    get(key: string, cacheable: boolean, load: () => Promise<ReportSummary>): Promise<ReportSummary> {
+      if (!cacheable) return load();
+      const hit = entries.get(key);
+      if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+      const value = load();
+      entries.delete(key);
+      entries.set(key, { at: Date.now(), value });
+      // A failed answer is not kept: the next view asks again.
+      value.catch(() => entries.get(key)?.value === value && entries.delete(key));
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      return value;
+    },
+  };
+}
+const closedPeriodSummaries = createSummaryCache(10 * 60_000, 1_000);
+
 /** Oscar's summary for each period; the rest of the page still shows when Oscar cannot answer. */
-async function oscarSummaries(deps: AnalyticsDeps, shop: string, workspaceId: string | null, periods: Period[]) {
-  if (!workspaceId) return { summaries: periods.map(() => null), problem: "Connect your Oscar account to see Oscar's figures here." };
+async function oscarSummaries(deps: AnalyticsDeps, shop: string, connection: { id: string; workspaceId: string | null; connectedAt: Date } | null, periods: Period[], now: Date) {
+  const workspaceId = connection?.workspaceId;
+  if (!connection || !workspaceId) return { summaries: periods.map(() => null), problem: "Connect your Oscar account to see Oscar's figures here." };
   try {
     const oscar = await deps.oscarFor(shop);
     // Oscar's `until` is inclusive, in whole seconds: the last second of the period.
-    const summaries = await Promise.all(periods.map((p) => oscar.getReportSummary(workspaceId, { since: p.start, until: new Date(p.end.getTime() - 1000) })));
+    // The connection, not only the workspace: a reconnected key or another database never reads these.
+    const cacheKey = (p: Period) => [shop, connection.id, connection.connectedAt.getTime(), workspaceId, p.start.getTime(), p.end.getTime()].join("|");
+    const summaries = await Promise.all(
+      periods.map((p) => closedPeriodSummaries.get(cacheKey(p), p.end <= now, () => oscar.getReportSummary(workspaceId, { since: p.start, until: new Date(p.end.getTime() - 1000) }))),
+    );
     return { summaries, problem: null };
   } catch (error) {
     if (error instanceof ShopNotConnectedError) return { summaries: periods.map(() => null), problem: "Connect your Oscar account to see Oscar's figures here." };
