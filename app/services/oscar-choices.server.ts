@@ -43,48 +43,18 @@ function asChoices(items: Named[]): OscarChoice[] {
   return items.map((item) => ({ id: item.id, label: item.name ? `${item.name} (${item.id})` : item.id, botId: item.bot_id ?? null }));
 }
 
-/**
- * Lists a page showed in the last minute, per shop, connection and kind, in this process. Each view of
- * Settings reads two lists and Oscar allows a key 300 requests a minute, shared with the worker's
- * enrichment: without this, a merchant clicking around queued every view ~400 ms behind the rate
- * limiter (bench/admin-loaders.ts), and a slow Oscar slowed every view. Pages only: a save reads the
- * lists afresh, so an id is always checked against what Oscar lists now.
- */
-const SHOWN_LISTS_TTL_MS = 60_000;
-const shownLists = new Map<string, { at: number; items: Named[] }>();
-
-/**
- * Reads the lists asked for, side by side; each one that fails becomes a sentence, not an error.
- * `reuseFor` (a page's loader): what identifies the connection the lists belong to (its workspace, key
- * ending and when it was made), so a list shown in the last minute for that same connection is shown
- * again without asking Oscar; another key or workspace asks afresh.
- */
-export async function loadOscarChoices<K extends OscarListKind>(
-  deps: { oscarForShop: OscarClientFactory },
-  shop: string,
-  kinds: readonly K[],
-  { reuseFor }: { reuseFor?: string } = {},
-): Promise<OscarChoices<K>> {
+/** Reads the lists asked for, side by side; each one that fails becomes a sentence, not an error. */
+export async function loadOscarChoices<K extends OscarListKind>(deps: { oscarForShop: OscarClientFactory }, shop: string, kinds: readonly K[]): Promise<OscarChoices<K>> {
   const oscar = await deps.oscarForShop(shop);
-  const fetchers: Record<OscarListKind, () => Promise<Named[]>> = {
+  const read: Record<OscarListKind, () => Promise<Named[]>> = {
     widgets: () => oscar.listWidgets(),
     bots: () => oscar.listBots(),
     agents: () => oscar.listAgents(),
   };
-  const read = (kind: OscarListKind) => async (): Promise<Named[]> => {
-    if (!reuseFor) return fetchers[kind]();
-    const key = [shop, reuseFor, kind].join("|");
-    const shown = shownLists.get(key);
-    if (shown && Date.now() - shown.at < SHOWN_LISTS_TTL_MS) return shown.items;
-    const items = await fetchers[kind]();
-    shownLists.set(key, { at: Date.now(), items });
-    for (const [old, entry] of shownLists) if (Date.now() - entry.at >= SHOWN_LISTS_TTL_MS) shownLists.delete(old);
-    return items;
-  };
   const lists = await Promise.all(
     kinds.map(async (kind): Promise<[K, OscarChoiceList]> => {
       try {
-        const choices = asChoices(await read(kind)());
+        const choices = asChoices(await read[kind]());
         // An empty list cannot be chosen from: let the merchant type the id Oscar's dashboard shows.
         if (choices.length === 0) return [kind, { listed: false, why: notListedSentence(kind, "it listed none for your account") }];
         return [kind, { listed: true, choices }];

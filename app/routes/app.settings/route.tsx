@@ -28,11 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const timeZone = shop?.ianaTimezone ?? null;
   const { connection } = settings;
   // The widget and agent pickers offer the account's own lists, read here so the key stays on the server.
-  const choices = connection
-    ? await loadOscarChoices(oscarChoicesDeps, session.shop, ["widgets", "agents"], {
-        reuseFor: [connection.workspaceName, connection.keyLast4, connection.connectedAt.toISOString()].join("|"),
-      })
-    : null;
+  const choices = connection ? await loadOscarChoices(oscarChoicesDeps, session.shop, ["widgets", "agents"]) : null;
   return {
     choices,
     currencyCode: shop?.currencyCode ?? null,
