@@ -31,12 +31,15 @@ const OSCAR_BUDGET_MS = 3_000;
 const PAGES = [
   { page: "layout (every page)", path: "/app?_data=routes%2Fapp" },
   { page: "home", path: "/app?_data=routes%2Fapp._index" },
-  { page: "settings", path: "/app/settings?_data=routes%2Fapp.settings" },
+  // Its pickers list the account's widgets and agents: 2 of the shop's Oscar calls a view, so views come
+  // at a merchant's quick pace (every 0.5 s, 240 calls a minute, under Oscar's 300) rather than back to
+  // back, which would measure the quota; with Oscar slow or down the page waits for its answer or its failure.
+  { page: "settings", path: "/app/settings?_data=routes%2Fapp.settings", waitsForOscar: true, paceMs: 500 },
   { page: "analytics, last 7 days", path: "/app/analytics?_data=routes%2Fapp.analytics", asksOscar: true },
   { page: "analytics, last 30 days", path: "/app/analytics?period=30&_data=routes%2Fapp.analytics", asksOscar: true },
   // Each view spends 2 of the shop's 300 Oscar calls a minute (shared with the worker): back to back,
   // views wait for that quota. One view every 2 s, as a merchant clicks, shows the loader's own time.
-  { page: "analytics, last 30 days, one view every 2 s", path: "/app/analytics?period=30&_data=routes%2Fapp.analytics", asksOscar: true, paceMs: 2_000 },
+  { page: "analytics, last 30 days, one view every 2 s", path: "/app/analytics?period=30&_data=routes%2Fapp.analytics", asksOscar: true, paceMs: 2_000, onlyAnswering: true },
   { page: "knowledge", path: "/app/knowledge?_data=routes%2Fapp.knowledge" },
   { page: "failed jobs", path: "/app/failed-jobs?_data=routes%2Fapp.failed-jobs" },
   { page: "data exports", path: "/data-exports?_data=routes%2Fdata-exports._index" },
@@ -93,16 +96,19 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       const samples = condition.oscar === "answering" ? (quick ? 30 : 200) : quick ? 5 : 20;
       const rows: string[] = [];
       for (const page of PAGES) {
-        const paced = "paceMs" in page;
-        if (paced && condition.oscar !== "answering") continue;
-        const timed = await measure(session, `${appUrl}${page.path}`, condition.oscar === "answering" ? warmUp : 1, paced ? (quick ? 5 : 15) : samples, page.paceMs);
-        const oscarMatters = page.asksOscar && condition.oscar !== "answering";
+        if ("onlyAnswering" in page && condition.oscar !== "answering") continue;
+        const paceMs = condition.oscar === "answering" && "paceMs" in page ? (page.paceMs ?? 0) : 0;
+        const slowPaced = paceMs >= 2_000;
+        const timed = await measure(session, `${appUrl}${page.path}`, condition.oscar === "answering" ? warmUp : 1, slowPaced ? (quick ? 5 : 15) : samples, paceMs);
+        const oscarMatters = ("asksOscar" in page || "waitsForOscar" in page) && condition.oscar !== "answering";
         const limit = oscarMatters ? OSCAR_BUDGET_MS + PAGE_P95_MS : PAGE_P95_MS;
         goals.push(atMost(`${page.page}, Oscar ${condition.oscar}: p95 of ${timed.samples}`, round(timed.p95), limit, "ms"));
-        if (page.asksOscar) {
-          // What the merchant sees: Oscar's figures, or a sentence saying they are missing.
+        if ("asksOscar" in page) {
+          // What the merchant sees: Oscar's figures (an ended period's, kept from a view minutes ago), or
+          // a sentence saying they are missing; never an error page.
           const problem = /"oscarProblem":("[^"]*"|null)/.exec(timed.lastBody)?.[1] ?? "(not found in the answer)";
-          if (condition.oscar.startsWith("down")) goals.push(exactly(`${page.page}, Oscar down: the page says Oscar's figures are unavailable`, problem.includes("unavailable") ? 1 : 0, 1, "yes"));
+          const answered = problem === "null" || problem.includes("unavailable");
+          if (condition.oscar.startsWith("down")) goals.push(exactly(`${page.page}, Oscar down: the page shows Oscar's kept figures or says they are unavailable`, answered ? 1 : 0, 1, "yes"));
           rows.push(`${page.page}: the page shows ${problem === "null" ? "Oscar's figures" : `the app's own figures and the note ${problem}`}`);
         }
         rows.push(`${page.page} p50 ${round(timed.p50)} / p95 ${round(timed.p95)} / max ${round(timed.max)} ms`);
