@@ -7,7 +7,6 @@ import { databaseProvider, sqliteFilePath } from "../../app/db/adapter.server";
 import { QUEUES } from "../../app/queues/jobs";
 import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import type { AppStack } from "./app-stack";
-import { SHARED_REDIS_URL } from "./redis";
 import { waitFor } from "./wait";
 
 /** Everything the app keeps, read the way someone holding the disk or the Redis server would. */
@@ -17,7 +16,7 @@ export type RedisEntry = { key: string; type: string; values: string[]; ttlMs: n
 
 /** Every key under the stack's prefix with every value it holds, whatever the type. */
 export async function dumpRedis(stack: AppStack): Promise<RedisEntry[]> {
-  const redis = new Redis(SHARED_REDIS_URL);
+  const redis = new Redis(stack.env.REDIS_URL);
   try {
     const entries: RedisEntry[] = [];
     let cursor = "0";
@@ -111,7 +110,7 @@ export async function dumpTables(db: PrismaClient): Promise<Record<string, strin
 
 /** Opens each queue of the app under the stack's prefix (the tests' window onto BullMQ). */
 export function openQueues(stack: AppStack): { queues: Queue[]; close(): Promise<void> } {
-  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: { url: SHARED_REDIS_URL }, prefix: stack.env.REDIS_PREFIX }));
+  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: { url: stack.env.REDIS_URL }, prefix: stack.env.REDIS_PREFIX }));
   return { queues, close: async () => void (await Promise.all(queues.map((q) => q.close()))) };
 }
 
