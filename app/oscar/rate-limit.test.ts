@@ -83,7 +83,6 @@ describe("Oscar rate limiter bursts", () => {
       // 60 per 3 s with a burst of 5: the first 6 go at once (without the burst the 6th would wait
       // 250 ms), the rest are spaced 56 ms apart.
       const limiter = createOscarRateLimiter({ redis, prefix, limit: 60, windowMs: 3_000, latencyMarginMs: 0, burst: 5 });
-      const started = Date.now();
       const granted: number[] = [];
       await Promise.all(Array.from({ length: 75 }, () => limiter.acquire("sk_burst").then(() => granted.push(Date.now()))));
       granted.sort((a, b) => a - b);
