@@ -137,7 +137,7 @@ describe("the weekly Slack report", () => {
       await Promise.all(workers.map((w) => w.stop()));
     }
     expect(slack.deliveries).toHaveLength(SHOPS.length);
-  }, 180_000);
+  }, 400_000);
 
   it("'send now' posts at once, and turning the report off removes the schedule", async () => {
     const [{ shop }] = SHOPS;
