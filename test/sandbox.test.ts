@@ -23,7 +23,8 @@ describe("npm run sandbox", () => {
       REDIS_URL: SHARED_REDIS_URL,
       REDIS_PREFIX: prefix,
     });
-    await sandbox.waitForOutput(/Sandbox ready/, 90_000);
+    // A safety net: the sandbox builds and starts four processes, which took over 90 s at load average 25.
+    await sandbox.waitForOutput(/Sandbox ready/, 170_000);
     browser = await launchBrowser();
   });
 

@@ -29,7 +29,8 @@ describe("onboarding and settings in a real browser (sandbox)", () => {
       REDIS_URL: SHARED_REDIS_URL,
       REDIS_PREFIX: prefix,
     });
-    await sandbox.waitForOutput(/Sandbox ready/, 60_000);
+    // A safety net: the sandbox starts several processes, which took over 90 s at load average 25.
+    await sandbox.waitForOutput(/Sandbox ready/, 170_000);
     browser = await launchBrowser();
     page = await newDesktopPage(browser);
     // Fail on the step that did not happen, well before the test's own timeout.
