@@ -12,8 +12,9 @@ export default defineConfig({
     include: ["app/**/*.test.ts", "test/**/*.test.ts", "sim/**/*.test.ts", "workers/**/*.test.ts", "extensions/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     // Tests talk to real Redis, real SQLite files and real local HTTP servers: give them room.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Safety nets only (tests wait for events): a loaded machine can take over 20 s to start one process.
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
     // Two cores: run files in parallel but not so many that servers starve each other.
     maxWorkers: 2,
     pool: "forks",

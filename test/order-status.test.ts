@@ -6,6 +6,7 @@ import { signShopperIdentity } from "../app/storefront/identity.server";
 import type { OscarSimulator } from "../sim/oscar/server";
 import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { startConnectedStack } from "./harness/oscar-webhook";
+import { waitForOscarWorkSettled } from "./harness/settled";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_order_status_0006";
@@ -101,7 +102,8 @@ describe("order-status self-service", () => {
     const [maya] = customers();
     const { conversationId } = oscar.scenario.shopperOpensConversation({ email: maya.email, name: "Maya", customAttributes: signedIn(maya), message: "where is my order?" });
     await waitFor("enrichment", () => oscar.inspect.notes(conversationId).length === 1);
-    await new Promise((r) => setTimeout(r, 800));
+    // The shopper's message was handled (no event left to deliver, no job left to run): only now does silence mean something.
+    await waitForOscarWorkSettled(stack, oscar);
     expect(repliesIn(conversationId)).toHaveLength(0);
   });
 });

@@ -7,6 +7,7 @@ import { connectShopToOscar, deliverOscarEvent, oscarEventJobCount, oscarWebhook
 import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "./harness/shopify-webhooks";
 import { FAILED_JOBS, loadRoute } from "./settings/admin-requests";
 import { startOwnRedis } from "./harness/redis";
+import { waitForOscarWorkSettled } from "./harness/settled";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_ingest_key_0002";
@@ -88,8 +89,8 @@ describe("POST /webhooks/oscar/:ingestKey", () => {
     await redis.start();
     await stack.startWorker();
     await waitFor("the note", () => oscar.inspect.notes(conversationId).length > 0, 20_000);
-    await oscar.webhooksIdle();
-    await new Promise((r) => setTimeout(r, 500));
+    // Oscar's redeliveries answered and the jobs they queued finished: a second note would be written by now.
+    await waitForOscarWorkSettled(stack, oscar);
     expect(oscar.inspect.notes(conversationId)).toHaveLength(1);
     const deliveries = oscar.inspect.webhookDeliveries().filter((d) => d.type === "conversation.created");
     expect(deliveries.some((d) => d.status === 503)).toBe(true);

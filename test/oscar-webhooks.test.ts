@@ -8,6 +8,7 @@ import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
 import { TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { deliverOscarEvent, oscarWebhookTarget, startConnectedStack } from "./harness/oscar-webhook";
 import { signedInAs } from "./harness/signed-in";
+import { waitForOscarWorkSettled } from "./harness/settled";
 import { waitFor } from "./harness/wait";
 
 const OSCAR_KEY = "osk_test_merchant_key_0001";
@@ -153,8 +154,8 @@ describe("Oscar webhooks in, enriched and routed conversations out", () => {
     expect(concurrent.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
 
     await waitFor("the note", () => notesOf(conversationId).length >= 1);
-    await oscar.webhooksIdle();
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Every copy was answered and every job it queued has finished before counting.
+    await waitForOscarWorkSettled(stack, oscar);
     // Oscar's own delivery plus ten copies of another event for the same conversation: one note.
     expect(notesOf(conversationId)).toHaveLength(1);
   });

@@ -13,7 +13,7 @@ import { startSlackReceiver, type SlackReceiver } from "../sim/slack/receiver";
 import { BROWSER_UA, installShop, startAppStack, TEST_API_KEY, TEST_API_SECRET, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { SHARED_REDIS_URL } from "./harness/redis";
 import { duplicateDelivery, sendShopifyWebhook, shopifyDelivery, shopifyPayloads, type ShopifyDelivery } from "./harness/shopify-webhooks";
-import { databaseBytes, dumpRedis, dumpTables, openQueues, openSealedValues, plainTextHits, waitForQueuesIdle } from "./harness/stored-data";
+import { customerTraces, databaseBytes, dumpRedis, type CustomerIdentifiers, dumpTables, openQueues, openSealedValues, plainTextHits, waitForQueuesIdle } from "./harness/stored-data";
 import { connectShopToOscar, runSupportScenario, testKeyring, type SupportScenario } from "./harness/support-scenario";
 
 const SHOP_A = TEST_SHOP;
@@ -141,6 +141,22 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     await kept.keep(shop, { type: "message.created", receivedAt: Date.now(), problems: "data.message missing" }, Buffer.from(JSON.stringify({ data: { conversation_id: conversationId } })));
     connection.disconnect();
   }
+  /** Everything that names a scenario customer: her ids and GID, conversation, email, name, phone, and her orders' names and GIDs. */
+  function identifiersOf(shop: string, customer: SupportScenario["maya"]): CustomerIdentifiers {
+    const store = stack.fakeAdmin.store(shop);
+    const gid = `gid://shopify/Customer/${customer.id}`;
+    const record = store.customers.find((c) => c.id === gid)!;
+    const orders = store.orders.filter((o) => o.customerId === gid);
+    return {
+      shop,
+      unique: [customer.id, gid, customer.conversationId, ...orders.map((o) => o.id)],
+      shared: [customer.email, customer.name, ...(record.phone ? [record.phone] : []), ...orders.map((o) => o.name)],
+    };
+  }
+  /** Which kinds of storage a scan found a customer in. */
+  const placesOf = (traces: string[]) =>
+    [...new Set(traces.map((t) => (t.includes(" in a row of ") ? "table row" : t.includes("database's bytes") ? "database bytes" : t.includes(" sealed in ") ? "sealed in Redis" : "plain Redis")))].sort();
+  const WHERE_CUSTOMERS_ARE_KEPT = ["database bytes", "sealed in Redis", "table row"];
   const cacheKeyOf = (shop: string, email: string) => `${prefix()}customer-cache:${customerCacheId(shop, email)}`;
 
   it("answers 401 to every topic signed with another secret, and nothing changes", async () => {
@@ -216,6 +232,10 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     const mayaA = (e: QueuedEvent) => e.shop === SHOP_A && (e.email === a.maya.email || e.conversationId === a.maya.conversationId);
     expect(new Set(before.filter(mayaA).map((e) => e.state))).toEqual(new Set(["waiting", "delayed", "completed"]));
 
+    const everyShop = [SHOP_A, SHOP_B, SHOP_C];
+    // The scan finds her before: in her conversation's row, the database's bytes and sealed Redis values.
+    expect(placesOf(await customerTraces(stack, keyring, everyShop, identifiersOf(SHOP_A, a.maya)))).toEqual(WHERE_CUSTOMERS_ARE_KEPT);
+
     const delivery = shopifyDelivery("customers/redact", SHOP_A, shopifyPayloads.customersRedact(SHOP_A, a.maya));
     expect((await send(delivery)).status).toBe(200);
     const once = { tables: await dumpTables(stack.db), events: await queuedEvents(), redis: await dumpRedis(stack) };
@@ -230,6 +250,12 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     expect(once.redis.map((e) => e.key)).not.toContain(cacheKeyOf(SHOP_A, a.maya.email));
     expect(openSealedValues(once.redis, keyring, [SHOP_A, SHOP_B, SHOP_C]).filter((o) => o.plaintext.includes(a.maya.conversationId))).toEqual([]);
     expect((await downloadExport(SHOP_A, "/data-exports/4242")).status).toBe(404);
+
+    // A scan of every table, the database's bytes and every Redis key and value (sealed ones opened)
+    // finds none of her identifiers, where the same scan still finds Liam, and Maya of shop B.
+    expect(await customerTraces(stack, keyring, everyShop, identifiersOf(SHOP_A, a.maya))).toEqual([]);
+    expect(placesOf(await customerTraces(stack, keyring, everyShop, identifiersOf(SHOP_A, a.liam)))).toEqual(WHERE_CUSTOMERS_ARE_KEPT);
+    expect(placesOf(await customerTraces(stack, keyring, everyShop, identifiersOf(SHOP_B, b.maya)))).toEqual(WHERE_CUSTOMERS_ARE_KEPT);
 
     // Everyone else is as they were: Liam in shop A, and both customers in shop B (Maya has the same email there).
     expect(once.events.filter((e) => !mayaA(e))).toEqual(before.filter((e) => !mayaA(e)));

@@ -27,19 +27,30 @@ describe("stopping the web process", () => {
   it("answers a request that was arriving at SIGTERM, then ends though its connection is kept alive", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     expect(await get(agent, "/healthz")).toBe(200);
-    // A Shopify webhook whose body is still arriving when the deploy's SIGTERM comes.
+    // A Shopify webhook whose body is still arriving when the deploy's SIGTERM comes. The server's
+    // "100 Continue" says it has read the request's headers: the request is in flight, not idle.
+    let finishBody!: () => void;
+    let headersRead!: () => void;
+    const inFlight = new Promise<void>((resolve) => (headersRead = resolve));
     const answered = new Promise<number>((resolve, reject) => {
-      const slow = request(`${stack.appUrl}/webhooks/app/uninstalled`, { method: "POST", agent, headers: { "content-type": "application/json" } }, (response) => {
+      const slow = request(`${stack.appUrl}/webhooks/app/uninstalled`, { method: "POST", agent, headers: { "content-type": "application/json", expect: "100-continue" } }, (response) => {
         response.resume();
         response.on("end", () => resolve(response.statusCode ?? 0));
       });
       slow.on("error", reject);
-      slow.write('{"id":');
-      setTimeout(() => slow.end("1}"), 600);
+      slow.on("continue", () => {
+        slow.write('{"id":');
+        headersRead();
+      });
+      finishBody = () => slow.end("1}");
+      slow.flushHeaders();
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await inFlight;
     const stopped = Date.now();
     const exit = stack.app.stop("SIGTERM");
+    // The rest of the body arrives only once the process is stopping.
+    await stack.app.waitForOutput(/web process stopping/);
+    finishBody();
     // Without Shopify's headers it is refused, but answered: the request was not cut off.
     expect(await answered).toBe(400);
     const { code, signal } = await exit;

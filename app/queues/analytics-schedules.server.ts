@@ -16,8 +16,12 @@ import { whenReady } from "./redis.server";
 export const weeklyReportSchedulerId = (shop: string) => `weekly-report:${shop}`;
 export const RETENTION_SCHEDULER_ID = "analytics-retention";
 
-/** Mondays 9:00 in the shop's timezone. */
-export const weeklyReportRepeat = (timeZone: string) => ({ pattern: WEEKLY_REPORT_CRON, tz: timeZone });
+/**
+ * Mondays 9:00 in the shop's timezone, the first one after `from`. BullMQ counts from its own
+ * `Date.now()` unless given a later `startDate`; passing the schedules' clock makes the instant the
+ * app reads the one the next run is counted from.
+ */
+export const weeklyReportRepeat = (timeZone: string, from: Date) => ({ pattern: WEEKLY_REPORT_CRON, tz: timeZone, startDate: from });
 /** Every night at 3:30 UTC. */
 export const RETENTION_REPEAT = { pattern: "30 3 * * *", tz: "UTC" };
 
@@ -37,7 +41,8 @@ export type AnalyticsSchedules = {
   close(): Promise<void>;
 };
 
-export function createAnalyticsSchedules({ connection, prefix }: { connection: Redis; prefix: string }): AnalyticsSchedules {
+/** `clock`: the time the schedules count from (the system's, unless a test sets the date). */
+export function createAnalyticsSchedules({ connection, prefix, clock = () => new Date() }: { connection: Redis; prefix: string; clock?: () => Date }): AnalyticsSchedules {
   const queue = new Queue(QUEUES.analytics, { connection, prefix });
   // Errors surface on the calls below; without a listener Node would treat them as unhandled.
   queue.on("error", () => {});
@@ -46,7 +51,7 @@ export function createAnalyticsSchedules({ connection, prefix }: { connection: R
     async scheduleWeeklyReport(shop, timeZone) {
       await ready();
       const data = JOBS["analytics.weekly-report"].payload.parse({ shop });
-      await queue.upsertJobScheduler(weeklyReportSchedulerId(shop), weeklyReportRepeat(timeZone), { name: "analytics.weekly-report", data, opts: RUN_OPTIONS });
+      await queue.upsertJobScheduler(weeklyReportSchedulerId(shop), weeklyReportRepeat(timeZone, clock()), { name: "analytics.weekly-report", data, opts: RUN_OPTIONS });
     },
     async unscheduleWeeklyReport(shop) {
       await ready();

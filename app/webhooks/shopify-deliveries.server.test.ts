@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, testRedisPrefix } from "../../test/harness/redis";
+import { waitFor } from "../../test/harness/wait";
 import { createShopifyDeliveries, duplicateMarker } from "./shopify-deliveries.server";
 
 describe("what makes two Shopify deliveries the same", () => {
@@ -47,8 +48,11 @@ describe("Shopify webhook deliveries, recognised by their marker", () => {
   it("tells a repeat that arrives while the first is still running to come back later", async () => {
     const deliveries = createShopifyDeliveries({ redis, prefix });
     let finish!: () => void;
-    const first = deliveries.once("wh-slow", () => new Promise<void>((resolve) => (finish = resolve)));
-    await new Promise((r) => setTimeout(r, 20));
+    let started!: () => void;
+    const working = new Promise<void>((resolve) => (started = resolve));
+    const first = deliveries.once("wh-slow", () => (started(), new Promise<void>((resolve) => (finish = resolve))));
+    // The first delivery's work has begun, so its claim is taken.
+    await working;
     expect(await deliveries.once("wh-slow", async () => {})).toBe("in-progress");
     finish();
     expect(await first).toBe("handled");
@@ -64,12 +68,19 @@ describe("Shopify webhook deliveries, recognised by their marker", () => {
   });
 
   it("frees a delivery whose process died mid-work once the claim lapses", async () => {
-    const deliveries = createShopifyDeliveries({ redis, prefix, claimMs: 50 });
-    void deliveries.once("wh-crash", () => new Promise<void>(() => {})); // never finishes, like a killed process
-    await new Promise((r) => setTimeout(r, 10));
+    const claimMs = 1_000;
+    const deliveries = createShopifyDeliveries({ redis, prefix, claimMs });
+    let started!: () => void;
+    const working = new Promise<void>((resolve) => (started = resolve));
+    // Taken before the claim is: the claim cannot lapse earlier than claimMs after this.
+    const claimedAt = Date.now();
+    void deliveries.once("wh-crash", () => (started(), new Promise<void>(() => {}))); // never finishes, like a killed process
+    await working;
     expect(await deliveries.once("wh-crash", async () => {})).toBe("in-progress");
-    await new Promise((r) => setTimeout(r, 80));
-    expect(await deliveries.once("wh-crash", async () => {})).toBe("handled");
+    // Shopify's next retry runs the work once the claim has lapsed, and not before.
+    let ranAt = 0;
+    await waitFor("the lapsed claim to let the retry run", async () => (await deliveries.once("wh-crash", async () => void (ranAt = Date.now()))) === "handled");
+    expect(ranAt - claimedAt).toBeGreaterThanOrEqual(claimMs);
   });
 
   it("keeps the webhook id itself out of key names and remembers handled ones for three days", async () => {

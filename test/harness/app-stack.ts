@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { startFakeShopifyAdmin } from "../../sim/shopify-admin/server";
-import { createStoreFixture } from "../../sim/shopify-admin/fixtures";
+import { createStoreFixture, type StoreFixtureOptions } from "../../sim/shopify-admin/fixtures";
 import { freshDatabase } from "./database";
 import { freePort } from "./ports";
 import { startAppServer, startWorkerProcess, type RunningProcess } from "./processes";
@@ -28,17 +28,19 @@ export type AppStack = {
  * The real app as it runs in production (built Remix app under server.mjs, real worker process)
  * against a real SQLite file, real Redis and a fake Shopify Admin API over HTTP.
  */
-export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops = [TEST_SHOP], extraEnv = {} }: {
+export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops = [TEST_SHOP], extraEnv = {}, store = {} }: {
   label: string;
   redisUrl?: string;
   shops?: string[];
   extraEnv?: Record<string, string>;
+  /** Options for every shop's fixture store, e.g. a fixed `now` for a test that pins dates. */
+  store?: Omit<StoreFixtureOptions, "shopDomain">;
 }): Promise<AppStack> {
-  // Stores dated from today: the fake, like Shopify, shows only the last 60 days of orders.
+  // Stores dated from today by default: the fake, like Shopify, shows only the last 60 days of orders.
   const fakeAdmin = await startFakeShopifyAdmin({
     port: 0,
     apiSecret: TEST_API_SECRET,
-    stores: Object.fromEntries(shops.map((shop, i) => [shop, createStoreFixture({ shopDomain: shop, seed: i + 1, now: new Date() })])),
+    stores: Object.fromEntries(shops.map((shop, i) => [shop, createStoreFixture({ shopDomain: shop, seed: i + 1, now: new Date(), ...store })])),
   });
   const database = await freshDatabase(label);
   const port = await freePort();

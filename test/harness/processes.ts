@@ -11,6 +11,8 @@ export type RunningProcess = {
 };
 
 const TSX = resolve("node_modules/tsx/dist/cli.mjs");
+/** How long a started process may take to print what the test waits for. */
+const STARTUP_DEADLINE_MS = 90_000;
 
 /** Starts a real child process with exactly the given environment (plus PATH and HOME). */
 export function startProcess(args: string[], env: Record<string, string | undefined>): RunningProcess {
@@ -29,7 +31,9 @@ export function startProcess(args: string[], env: Record<string, string | undefi
     child,
     output: () => output,
     exited: () => exit,
-    async waitForOutput(pattern, timeoutMs = 20_000) {
+    // A safety net, not a measure: on a loaded machine (load average 25 on two cores, seen here) a
+    // worker took over 20 s just to load; what a test proves is that it got ready, not how fast.
+    async waitForOutput(pattern, timeoutMs = STARTUP_DEADLINE_MS) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(output)) {
         if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before printing ${pattern}:\n${output}`);

@@ -7,7 +7,6 @@ import { databaseProvider, sqliteFilePath } from "../../app/db/adapter.server";
 import { QUEUES } from "../../app/queues/jobs";
 import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import type { AppStack } from "./app-stack";
-import { SHARED_REDIS_URL } from "./redis";
 import { waitFor } from "./wait";
 
 /** Everything the app keeps, read the way someone holding the disk or the Redis server would. */
@@ -17,7 +16,7 @@ export type RedisEntry = { key: string; type: string; values: string[]; ttlMs: n
 
 /** Every key under the stack's prefix with every value it holds, whatever the type. */
 export async function dumpRedis(stack: AppStack): Promise<RedisEntry[]> {
-  const redis = new Redis(SHARED_REDIS_URL);
+  const redis = new Redis(stack.env.REDIS_URL);
   try {
     const entries: RedisEntry[] = [];
     let cursor = "0";
@@ -57,15 +56,15 @@ export function plainTextHits(entries: RedisEntry[], needles: string[]): string[
 
 const SEALED = /(?:s2\.\d+|v\d+)\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*/g;
 
-/** The fields whose ciphertexts the app keeps in Redis (sealed events in job data, cached look-ups, exports). */
-const REDIS_FIELDS = [SECRET_FIELDS.oscarEvent, SECRET_FIELDS.customerCache, SECRET_FIELDS.dataExport];
+/** The fields whose ciphertexts the app keeps in Redis (sealed events in job data, cached look-ups, exports, kept unreadable events). */
+const REDIS_FIELDS = [SECRET_FIELDS.oscarEvent, SECRET_FIELDS.customerCache, SECRET_FIELDS.dataExport, SECRET_FIELDS.unexpectedOscarEvent];
 
 /** Opens a ciphertext sealed for one of the shops and fields; throws when none fits (so nothing is silently skipped). */
-function openForAny(keyring: EncryptionKeyring, sealed: string, shops: string[], fields: string[]): string {
+function openForAny(keyring: EncryptionKeyring, sealed: string, shops: string[], fields: string[]): { shop: string; plaintext: string } {
   for (const shop of shops) {
     for (const field of fields) {
       try {
-        return decryptSecret(keyring, sealed, { shop, field });
+        return { shop, plaintext: decryptSecret(keyring, sealed, { shop, field }) };
       } catch {
         // another shop or field: try the next
       }
@@ -75,14 +74,14 @@ function openForAny(keyring: EncryptionKeyring, sealed: string, shops: string[],
 }
 
 /**
- * Every encrypted value found in Redis (alone or inside job data), opened: what the app can still read.
- * `shops`: every shop the test used, since each ciphertext opens only for its own shop.
+ * Every encrypted value found in Redis (alone or inside job data), opened: what the app can still read,
+ * with the shop it was sealed for. `shops`: every shop the test used, since each ciphertext opens only for its own shop.
  */
-export function openSealedValues(entries: RedisEntry[], keyring: EncryptionKeyring, shops: string[]): { key: string; plaintext: string }[] {
-  const opened: { key: string; plaintext: string }[] = [];
+export function openSealedValues(entries: RedisEntry[], keyring: EncryptionKeyring, shops: string[]): { key: string; shop: string; plaintext: string }[] {
+  const opened: { key: string; shop: string; plaintext: string }[] = [];
   for (const { key, values } of entries) {
     for (const value of values) {
-      for (const sealed of value.match(SEALED) ?? []) opened.push({ key, plaintext: openForAny(keyring, sealed, shops, REDIS_FIELDS) });
+      for (const sealed of value.match(SEALED) ?? []) opened.push({ key, ...openForAny(keyring, sealed, shops, REDIS_FIELDS) });
     }
   }
   return opened;
@@ -109,9 +108,48 @@ export async function dumpTables(db: PrismaClient): Promise<Record<string, strin
   return tables;
 }
 
+/** A customer of one shop, by everything that identifies them. */
+export type CustomerIdentifiers = {
+  shop: string;
+  /** Only this customer of this shop has them (numeric id, GID, conversation and order ids): looked for everywhere. */
+  unique: string[];
+  /**
+   * A customer of another shop may have them too (the same email, name or phone, order names that
+   * every shop numbers from #1001): looked for in what belongs to `shop`, and in Redis's plain text.
+   */
+  shared: string[];
+};
+
+/**
+ * Where the customer is still stored, one line per find: every row of every table (the shop's rows
+ * for shared identifiers), the raw bytes of the database, every Redis key name and value under the
+ * stack's prefix in plain text (BullMQ job hashes, lists, sets, sorted sets, streams included), and
+ * every ciphertext in Redis opened. Empty means erased; a customer who was not erased must be found
+ * by the same scan (so a scan that looks nowhere cannot pass).
+ */
+export async function customerTraces(stack: AppStack, keyring: EncryptionKeyring, shops: string[], customer: CustomerIdentifiers): Promise<string[]> {
+  const all = [...customer.unique, ...customer.shared];
+  const found: string[] = [];
+  for (const [table, json] of Object.entries(await dumpTables(stack.db))) {
+    for (const row of JSON.parse(json) as Record<string, unknown>[]) {
+      const text = JSON.stringify(row);
+      const ownShop = row.shop === customer.shop || row.domain === customer.shop;
+      for (const id of ownShop ? all : customer.unique) if (text.includes(id)) found.push(`${id} in a row of ${table}`);
+    }
+  }
+  const bytes = databaseBytes(stack);
+  for (const id of customer.unique) if (bytes.includes(id)) found.push(`${id} in the database's bytes`);
+  const redis = await dumpRedis(stack);
+  found.push(...plainTextHits(redis, all).map((hit) => `${hit} (Redis, plain text)`));
+  for (const { key, shop, plaintext } of openSealedValues(redis, keyring, shops)) {
+    for (const id of shop === customer.shop ? all : customer.unique) if (plaintext.includes(id)) found.push(`${id} sealed in ${key}`);
+  }
+  return found;
+}
+
 /** Opens each queue of the app under the stack's prefix (the tests' window onto BullMQ). */
 export function openQueues(stack: AppStack): { queues: Queue[]; close(): Promise<void> } {
-  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: { url: SHARED_REDIS_URL }, prefix: stack.env.REDIS_PREFIX }));
+  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: { url: stack.env.REDIS_URL }, prefix: stack.env.REDIS_PREFIX }));
   return { queues, close: async () => void (await Promise.all(queues.map((q) => q.close()))) };
 }
 

@@ -21,7 +21,7 @@ describe("onboarding and settings in a real browser (sandbox)", () => {
   let oscarUrl: string;
 
   beforeAll(async () => {
-    run = await startSandbox("admin-browser", ["--fresh-shop"], 60_000);
+    run = await startSandbox("admin-browser", ["--fresh-shop"], 170_000);
     ({ process: sandbox, appUrl, oscarUrl } = run);
     browser = await launchBrowser();
     page = await newDesktopPage(browser);
