@@ -36,7 +36,7 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
       REDIS_PREFIX: prefix,
     });
     // The last line it prints, after every URL.
-    await sandbox.waitForOutput(/Press Ctrl\+C to stop/, 120_000);
+    await sandbox.waitForOutput(/Press Ctrl\+C to stop/, 170_000);
     const printed = (pattern: RegExp) => {
       const found = pattern.exec(sandbox.output())?.[1];
       if (!found) throw new Error(`the sandbox did not print ${pattern}:\n${sandbox.output()}`);
@@ -49,7 +49,7 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
       inbox: printed(/Agent inbox[^:]*: (\S+)/),
     };
     browser = await launchBrowser();
-  }, 180_000);
+  }, 200_000);
 
   // What each page showed when a test ended, kept for whoever reads a failure.
   const pages: Page[] = [];
