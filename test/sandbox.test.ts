@@ -27,7 +27,7 @@ describe("npm run sandbox", () => {
     const output = sandbox.output();
     expect(output).toContain(`Admin home (signed in as oscar-sandbox.myshopify.com): ${appUrl}/sandbox`);
     expect(output).toMatch(/Storefront with the chat widget: http:\/\/127\.0\.0\.1:\d+\/products\/\S+/);
-    expect(output).toContain(`Agent inbox (Oscar's side of the chats): ${run.oscarUrl}/inbox\n`);
+    expect(output).toContain(`Agent inbox (what Oscar's agents see, Slack messages too): ${run.oscarUrl}/inbox\n`);
   });
 
   it("finishes setup through the app's own pages: 5 of 5, with the account's first widget, the embed on and the bot's knowledge synced", () => {
