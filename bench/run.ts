@@ -7,6 +7,7 @@
  *                                       .cache/bench/README.quick.md unless --write is given
  *   npm run bench -- --only ingest      one bench (repeatable); writes only under .cache/bench/
  *   npm run bench -- --write            write bench/README.md whatever the mode
+ *   npm run bench -- --skip ingest      leave one bench out (repeatable), named in the output as left out
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +21,7 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.flatMap((arg, i) => (arg === "--only" && args[i + 1] ? [args[i + 1]!.replace(/\.ts$/, "")] : []));
 const write = args.includes("--write");
+const skip = args.flatMap((arg, i) => (arg === "--skip" && args[i + 1] ? [args[i + 1]!.replace(/\.ts$/, "")] : []));
 // A hung bench is a crash, not a wait without end: far above each bench's own length.
 const benchTimeoutMs = (quick ? 4 : 30) * 60_000;
 
@@ -36,6 +38,7 @@ function discoverBenches(): { runnable: BenchModule[]; skipped: string[] } {
     const exportsRun = /^export\s+(async\s+function\s+run\b|function\s+run\b|const\s+run\b)/m.test(source);
     if (!exportsRun) skipped.push(`${name} (no run export yet)`);
     else if (only.length && !only.includes(name)) skipped.push(`${name} (not in --only)`);
+    else if (skip.includes(name)) skipped.push(`${name} (left out with --skip: its goals are not checked in this run)`);
     else runnable.push({ name, file, about: docComment(source) });
   }
   return { runnable, skipped };
@@ -114,7 +117,7 @@ console.log(`\n=== Summary (${summary.mode}, ${Math.round(summary.seconds)} s)`)
 for (const outcome of outcomes) console.log(formatReport(outcome.report));
 
 // A quick or partial run must never silently replace the full figures in the committed README.
-const readmePath = write || (!quick && only.length === 0) ? resolve("bench/README.md") : resolve(".cache/bench", quick ? "README.quick.md" : "README.partial.md");
+const readmePath = write || (!quick && only.length === 0 && skip.length === 0) ? resolve("bench/README.md") : resolve(".cache/bench", quick ? "README.quick.md" : "README.partial.md");
 const existing = existsSync(readmePath) ? readFileSync(readmePath, "utf8") : "";
 writeFileSync(readmePath, replaceGenerated(existing, renderRun(summary)));
 console.log(`\nWrote ${readmePath}`);
