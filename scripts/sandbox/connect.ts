@@ -13,7 +13,8 @@ import type { SlackReceiver } from "../../sim/slack/receiver";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
 import { startStorefront } from "../../test/storefront/storefront-site";
 
-const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+/** A browser's user agent: the Shopify library answers bots (curl, node) on admin pages with 410. */
+export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
 /**
  * Installs the sandbox shop through the sandbox sign-in (the session-token exchange a merchant's

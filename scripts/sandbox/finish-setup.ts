@@ -5,8 +5,8 @@ import { APP_EMBED_HANDLE } from "../../app/services/theme-embed.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
 import { setAppEmbed } from "../../sim/shopify-admin/themes";
+import { BROWSER_UA } from "./connect";
 
-const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 const HOME_ROUTE = "routes/app._index";
 
 export type FinishSetupDeps = {

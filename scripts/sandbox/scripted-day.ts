@@ -8,6 +8,7 @@ import { signShopperIdentity } from "../../app/storefront/identity.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
 import type { SlackReceiver } from "../../sim/slack/receiver";
+import { BROWSER_UA } from "./connect";
 
 export type ScriptedDayDeps = {
   appUrl: string;
@@ -37,7 +38,7 @@ async function until<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 4
 async function analyticsFor(deps: ScriptedDayDeps, query: string): Promise<DashboardView> {
   const token = mintSessionToken({ apiKey: deps.apiKey, apiSecret: deps.apiSecret, shop: deps.shop });
   const response = await fetch(`${deps.appUrl}/app/analytics?${query}${query ? "&" : ""}_data=routes%2Fapp.analytics`, {
-    headers: { Authorization: `Bearer ${token}`, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" },
+    headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_UA },
   });
   if (!response.ok) throw new Error(`the analytics page answered ${response.status}`);
   return ((await response.json()) as { view: DashboardView }).view;
