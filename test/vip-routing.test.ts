@@ -97,4 +97,42 @@ describe("VIP routing from the Shopify customer, in either event order", () => {
     expect(oscar.inspect.labels(chat.conversationId)).toEqual(["vip"]);
     expect((await record(chat.conversationId)).shopifyCustomerId).toBe(maya.id.split("/").pop());
   });
+
+  describe("with an urgent agent as well as a VIP agent", () => {
+    const assignee = (conversationId: string) => oscar.inspect.assignments(conversationId).at(-1)?.assigneeId;
+    beforeAll(async () => {
+      await saveEscalationRules(stack.db, TEST_SHOP, { ...DEFAULT_ESCALATION_RULES, vipTotalSpent: 1000, vipAgentId: agents[1], urgentAgentId: agents[0] });
+    });
+
+    // Oscar may deliver a VIP's messages out of order, and a job that waited may run after a later
+    // message's: the urgent agent keeps the conversation whichever message is handled first.
+    it.each([
+      ["the ordinary message first", (chat: { ordinary: unknown; urgent: unknown }) => [chat.ordinary, chat.urgent]],
+      ["the urgent message first", (chat: { ordinary: unknown; urgent: unknown }) => [chat.urgent, chat.ordinary]],
+    ] as const)("gives a VIP's urgent conversation to the urgent agent, %s", async (_order, order) => {
+      const maya = customer(0);
+      const chat = events.openChat({ email: maya.email, name: maya.firstName, message: "Hi there", customAttributes: signedInAs(maya) });
+      await events.deliverInOrder(chat.created);
+      const ordinary = events.shopperWrites(chat, "Do you ship to Canada?");
+      const urgent = events.shopperWrites(chat, "I think there is fraud on my card");
+      await events.deliverInOrder(...(order({ ordinary, urgent }) as Array<{ type: string; data: unknown }>));
+
+      expect(oscar.inspect.labels(chat.conversationId).sort()).toEqual(["urgent", "vip"]);
+      expect(assignee(chat.conversationId)).toBe(agents[0]);
+    });
+
+    it("does not take a conversation back from the agent who took it when the shopper writes more urgent words", async () => {
+      const liam = customer(1);
+      const chat = events.openChat({ email: liam.email, name: liam.firstName, message: "This is fraud", customAttributes: signedInAs(liam) });
+      await events.deliverInOrder(chat.created, chat.message);
+      expect(assignee(chat.conversationId)).toBe(agents[0]);
+
+      // A teammate takes it over in Oscar's inbox; the shopper, still worried, writes again.
+      oscar.scenario.agentAssigned(chat.conversationId, agents[2]);
+      await events.deliverInOrder(events.shopperWrites(chat, "Please hurry, it looks like fraud"));
+
+      expect(oscar.inspect.assignments(chat.conversationId).map((a) => a.assigneeId)).toEqual([agents[0], agents[2]]);
+      expect(oscar.inspect.labels(chat.conversationId)).toEqual(["urgent"]);
+    });
+  });
 });

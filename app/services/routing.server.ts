@@ -73,6 +73,12 @@ const customerName = (contact: { name?: string | null } | undefined) => contact?
  * message.created → the shop's escalation rules: urgent keywords and VIP customers each get their
  * label, their agent and a Slack alert. Labels are sets and assignments are checked before they are
  * repeated; the alert goes out once per conversation and kind.
+ *
+ * Each rule assigns once per conversation, decided from what the app recorded, not from which
+ * message happens to be handled last: Oscar delivers out of order and a job that waited may run after
+ * a later message's. The first urgent message gives the conversation to the urgent agent; the VIP
+ * agent gets it only if no urgent agent has, and only on the first VIP message. Later messages never
+ * take it back from whoever has it now (a teammate who took it over in Oscar's inbox keeps it).
  */
 export async function routeMessage(
   deps: RoutingDeps,
@@ -89,21 +95,26 @@ export async function routeMessage(
   const customer = await customerForRouting(deps, shop, contact);
   const vip = vipReason(customer, deps.rules);
   const context = { conversationId, customer: customerName(contact), orderSummary: orderSummaryOf(customer) };
+  if (!urgent.length && !vip) return { urgent, vip };
 
+  // What earlier messages of this conversation already routed (urgentAt/vipAt are set once routed).
+  const routed = await ensureConversationRecord(deps.db, shop, conversationId);
+  const urgentAgent = deps.rules.urgentAgentId;
+  const urgentAgentHasIt = Boolean(urgentAgent) && (Boolean(routed.urgentAt) || urgent.length > 0);
   if (urgent.length) {
     await deps.oscar.addLabels(conversationId, [deps.rules.urgentLabel]);
-    if (deps.rules.urgentAgentId) await deps.oscar.assignConversation(conversationId, deps.rules.urgentAgentId, { checkFirst: retrying });
+    if (urgentAgent && !routed.urgentAt) await deps.oscar.assignConversation(conversationId, urgentAgent, { checkFirst: retrying });
     await oncePerConversation(deps, shop, conversationId, "urgentAt", () => alertSlack(deps, "urgent", urgentAlert(context, urgent, text)));
   }
   if (vip) {
     await deps.oscar.addLabels(conversationId, [deps.rules.vipLabel]);
-    // An urgent agent already took it: the urgent rule wins the assignment.
-    if (deps.rules.vipAgentId && !(urgent.length && deps.rules.urgentAgentId)) {
+    // The urgent rule wins the assignment, whichever message was handled first.
+    if (deps.rules.vipAgentId && !routed.vipAt && !urgentAgentHasIt) {
       await deps.oscar.assignConversation(conversationId, deps.rules.vipAgentId, { checkFirst: retrying });
     }
     await oncePerConversation(deps, shop, conversationId, "vipAt", () => alertSlack(deps, "vip", vipAlert(context, vip, text)));
   }
-  if (urgent.length || vip) deps.logger.info({ shop, conversationId, urgent: urgent.length > 0, vip: Boolean(vip) }, "conversation routed");
+  deps.logger.info({ shop, conversationId, urgent: urgent.length > 0, vip: Boolean(vip) }, "conversation routed");
   return { urgent, vip };
 }
 

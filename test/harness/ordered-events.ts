@@ -46,6 +46,12 @@ export async function orderedOscarEvents(stack: AppStack, oscar: OscarSimulator,
         message: { type: "message.created", data: { conversation_id: conversationId, message: { id: messageId, content: message, message_type: "incoming", private: false }, contact } },
       };
     },
+    /** The same shopper writes again in an open chat: the message.created event, to deliver when the test chooses. */
+    shopperWrites(chat: { conversationId: string; message: { data: { contact: unknown } } }, message: string) {
+      const { messageId } = oscar.scenario.shopperWrites(chat.conversationId, message);
+      const { contact } = chat.message.data;
+      return { type: "message.created", data: { conversation_id: chat.conversationId, message: { id: messageId, content: message, message_type: "incoming", private: false }, contact } };
+    },
     deliver,
     processed,
     /** Delivers the events one after another, each handled completely before the next arrives. */
