@@ -350,6 +350,8 @@ describe("agent order commands", () => {
     await waitForOscarWorkSettled(stack, oscar);
     const previews = appNotes(conversationId).filter((n) => n.content?.startsWith("**Order command preview**"));
     expect(previews).toHaveLength(1);
+    // The app's own notes came back as message.created too, and none was taken for a command: the enrichment note and the preview, no more.
+    expect(appNotes(conversationId)).toHaveLength(2);
     expect(await stack.db.orderAction.count({ where: { shop: TEST_SHOP, conversationId } })).toBe(1);
     expect(snapshot()).toBe(before);
   });
