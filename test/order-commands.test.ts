@@ -324,7 +324,7 @@ describe("agent order commands", () => {
     });
   });
 
-  it("previews a redelivered command note once, and acts only on confirmation", async () => {
+  it("previews a redelivered command note once, acts only on confirmation, and once for a redelivered confirmation", async () => {
     await settings();
     const maya = customer("Maya");
     const order = recentOrdersOf(maya)[0];
@@ -332,21 +332,25 @@ describe("agent order commands", () => {
     const target = await oscarWebhookTarget(stack.db, stack.appUrl, TEST_SHOP);
     const identity = signShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, customerId: numeric(maya.id), email: maya.email, now: new Date() });
     // The same note (one message id) delivered twice by Oscar, as two deliveries with their own event ids.
-    const delivery = (eventId: string) =>
+    const delivery = (eventId: string, messageId: string, content: string) =>
       JSON.stringify({
         id: eventId,
         type: "message.created",
         data: {
           conversation_id: conversationId,
-          message: { id: "msg_redelivered_1", content: `/refund ${order.name} 4.00`, message_type: "outgoing", private: true, sender: { type: "agent", id: ada, name: "Ada" } },
+          message: { id: messageId, content, message_type: "outgoing", private: true, sender: { type: "agent", id: ada, name: "Ada" } },
           contact: { id: "contact_x", email: maya.email, custom_attributes: { oscar_identity: identity, user_id: numeric(maya.id) } },
         },
       });
+    const deliverTwice = async (messageId: string, content: string) => {
+      for (const eventId of [`evt_${messageId}_a`, `evt_${messageId}_b`]) {
+        const response = await deliverOscarEvent(target.url, delivery(eventId, messageId, content), { secret: target.secret });
+        expect(response.status).toBeLessThan(300);
+      }
+    };
     const before = snapshot();
-    for (const eventId of ["evt_redelivery_a", "evt_redelivery_b"]) {
-      const response = await deliverOscarEvent(target.url, delivery(eventId), { secret: target.secret });
-      expect(response.status).toBeLessThan(300);
-    }
+    const refundedBefore = amountOf(order.totalRefundedSet);
+    await deliverTwice("msg_redelivered_command", `/refund ${order.name} 4.00`);
     await waitForOscarWorkSettled(stack, oscar);
     const previews = appNotes(conversationId).filter((n) => n.content?.startsWith("**Order command preview**"));
     expect(previews).toHaveLength(1);
@@ -354,5 +358,13 @@ describe("agent order commands", () => {
     expect(appNotes(conversationId)).toHaveLength(2);
     expect(await stack.db.orderAction.count({ where: { shop: TEST_SHOP, conversationId } })).toBe(1);
     expect(snapshot()).toBe(before);
+
+    // The confirmation, delivered twice as well: one refund, one result note, no "already used".
+    await deliverTwice("msg_redelivered_confirm", `/confirm ${codeIn(rendered(previews[0].content ?? ""))}`);
+    await waitForOscarWorkSettled(stack, oscar);
+    expect(amountOf(order.totalRefundedSet)).toBeCloseTo(refundedBefore + 4, 2);
+    const afterPreview = appNotes(conversationId).slice(2).map((n) => rendered(n.content ?? ""));
+    expect(afterPreview).toHaveLength(1);
+    expect(afterPreview[0]).toContain(`**Done:** **Refund ${money(4)} on order ${order.name}**`);
   });
 });
