@@ -79,6 +79,27 @@ describe("agent order commands", () => {
   /** A note as the agent reads it: markdown's backslash escapes (every value the app quotes has them) rendered. */
   const rendered = (markdown: string) => markdown.replace(/\\([!-/:-@[-`{-~])/g, "$1");
 
+  const signedInAttributes = (c: CustomerFixture) => ({
+    oscar_identity: signShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, customerId: numeric(c.id), email: c.email, now: new Date() }),
+    user_id: numeric(c.id),
+  });
+
+  /** An agent's note as Oscar delivers it, signed, to the real ingest route, with the contact as given. */
+  async function deliverAgentNote(conversationId: string, messageId: string, content: string, customAttributes: Record<string, unknown>, eventId = `evt_${messageId}`) {
+    const target = await oscarWebhookTarget(stack.db, stack.appUrl, TEST_SHOP);
+    const body = JSON.stringify({
+      id: eventId,
+      type: "message.created",
+      data: {
+        conversation_id: conversationId,
+        message: { id: messageId, content, message_type: "outgoing", private: true, sender: { type: "agent", id: ada, name: "Ada" } },
+        contact: { id: "contact_x", email: null, custom_attributes: customAttributes },
+      },
+    });
+    const response = await deliverOscarEvent(target.url, body, { secret: target.secret });
+    expect(response.status).toBeLessThan(300);
+  }
+
   const codeIn = (preview: string) => /\/confirm ([A-Z0-9]{6})/.exec(preview)?.[1] ?? "";
 
   beforeAll(async () => {
@@ -214,6 +235,16 @@ describe("agent order commands", () => {
     expect(orderActionsOf(store()).notifications.filter((n) => n.kind === "shipping_update" && n.orderId === order.id)).toHaveLength(mailsBefore + 1);
   });
 
+  it("acts for the customer the conversation was matched to after the shopper's sign-in lapsed", async () => {
+    await settings();
+    const maya = customer("Maya");
+    const conversationId = await conversationWith(maya);
+    // The shopper has left: the note's event carries the contact without any identity.
+    await deliverAgentNote(conversationId, "msg_identity_lapsed", `/refund ${recentOrdersOf(maya)[0].name} 1.00`, {});
+    await waitForOscarWorkSettled(stack, oscar);
+    expect(rendered(appNotes(conversationId)[1]?.content ?? "")).toContain(`Refund ${money(1)} on order ${recentOrdersOf(maya)[0].name}`);
+  });
+
   it("lists what this shop allows on /help", async () => {
     await settings({ enabledCommands: ["refund", "discount"], maxRefundAmount: "40.00", maxDiscountPercent: 15 });
     const conversationId = await conversationWith(customer("Maya"));
@@ -225,6 +256,30 @@ describe("agent order commands", () => {
   });
 
   describe("refuses, with a clear note and no change in the store", () => {
+    it("a conversation with a shopper who only typed a customer's email (not signed in)", async () => {
+      await settings();
+      const maya = customer("Maya");
+      // Her contact carries no storefront identity now (a null clears the attribute).
+      const { conversationId } = oscar.scenario.shopperOpensConversation({ email: maya.email, name: "Maya?", customAttributes: { oscar_identity: null, user_id: null } });
+      await waitFor("the enrichment note", () => appNotes(conversationId).length === 1);
+      const before = snapshot();
+      const answer = await agentNote(conversationId, `/refund ${recentOrdersOf(maya)[0].name} 1.00`);
+      expect(answer).toContain("This conversation is not matched to a signed-in customer of the store");
+      expect(snapshot()).toBe(before);
+    });
+
+    it("a note whose event carries another signed-in customer than the one the conversation was matched to", async () => {
+      await settings();
+      const maya = customer("Maya");
+      const liam = customer("Liam");
+      const conversationId = await conversationWith(maya);
+      const before = snapshot();
+      await deliverAgentNote(conversationId, "msg_other_identity", `/refund ${recentOrdersOf(liam)[0].name} 1.00`, signedInAttributes(liam));
+      await waitForOscarWorkSettled(stack, oscar);
+      expect(rendered(appNotes(conversationId)[1]?.content ?? "")).toContain("This conversation is not matched to a signed-in customer of the store");
+      expect(snapshot()).toBe(before);
+    });
+
     it("an agent who is not on the shop's list", async () => {
       await settings();
       const liam = customer("Liam");
@@ -329,24 +384,9 @@ describe("agent order commands", () => {
     const maya = customer("Maya");
     const order = recentOrdersOf(maya)[0];
     const conversationId = await conversationWith(maya);
-    const target = await oscarWebhookTarget(stack.db, stack.appUrl, TEST_SHOP);
-    const identity = signShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, customerId: numeric(maya.id), email: maya.email, now: new Date() });
     // The same note (one message id) delivered twice by Oscar, as two deliveries with their own event ids.
-    const delivery = (eventId: string, messageId: string, content: string) =>
-      JSON.stringify({
-        id: eventId,
-        type: "message.created",
-        data: {
-          conversation_id: conversationId,
-          message: { id: messageId, content, message_type: "outgoing", private: true, sender: { type: "agent", id: ada, name: "Ada" } },
-          contact: { id: "contact_x", email: maya.email, custom_attributes: { oscar_identity: identity, user_id: numeric(maya.id) } },
-        },
-      });
     const deliverTwice = async (messageId: string, content: string) => {
-      for (const eventId of [`evt_${messageId}_a`, `evt_${messageId}_b`]) {
-        const response = await deliverOscarEvent(target.url, delivery(eventId, messageId, content), { secret: target.secret });
-        expect(response.status).toBeLessThan(300);
-      }
+      for (const suffix of ["a", "b"]) await deliverAgentNote(conversationId, messageId, content, signedInAttributes(maya), `evt_${messageId}_${suffix}`);
     };
     const before = snapshot();
     const refundedBefore = amountOf(order.totalRefundedSet);

@@ -15,7 +15,8 @@
  *
  * Every command is off until the merchant turns it on; only agents on the shop's list may use any;
  * maxRefundAmount / maxDiscountPercent null means none at all. Orders must belong to the
- * conversation's signed-in customer (a storefront identity this app signed), never to a typed email.
+ * conversation's signed-in customer (a storefront identity this app signed, as enrichment matched it
+ * or as the note's event carries it), never to a typed email.
  * notifyCustomer (Settings) decides whether Shopify emails the customer about cancels and refunds.
  *
  * Safety: a command note is previewed once (unique sourceMessageId); a code is random-looking but
@@ -39,6 +40,7 @@ import {
   type OrderCommandKind,
   type OrderCommandSettings,
 } from "../models/order-commands.server";
+import { findConversationRecord } from "../models/conversation-record.server";
 import { findShop } from "../models/shop.server";
 import type { OscarClient } from "../oscar/client.server";
 import { MessageSenderSchema, OscarIdSchema, type OscarWebhookEventOf } from "../oscar/contract";
@@ -163,7 +165,7 @@ async function preview(ctx: CommandContext, command: OrderCommand, allowed: bool
   const existing = await orderActionForNote(deps.db, shop, messageId);
   if (existing) return repeatAnswer(ctx, existing);
 
-  const customerGid = verifiedCustomerGid(ctx);
+  const customerGid = await conversationCustomerGid(ctx);
   const base = {
     conversationId,
     sourceMessageId: messageId,
@@ -207,9 +209,18 @@ function sendRecordedAnswer(ctx: CommandContext, action: OrderAction, checkFirst
   return ctx.answer(previewNote(JSON.parse(action.plan) as OrderCommandPlan, code, action.expiresAt), checkFirst);
 }
 
-function verifiedCustomerGid(ctx: CommandContext): string | null {
+/**
+ * The conversation's verified customer: the one enrichment matched from a signed storefront identity
+ * (kept on the conversation's record, so an agent can act after the shopper's 30-minute identity
+ * lapsed), or the identity the note's event carries. Two different signed customers: neither.
+ */
+async function conversationCustomerGid(ctx: CommandContext): Promise<string | null> {
   const verification = ctx.deps.verifyIdentity(ctx.contact ?? {});
-  return verification.verified ? verification.customerGid : null;
+  const signedNow = verification.verified ? verification.customerGid : null;
+  const record = await findConversationRecord(ctx.deps.db, ctx.shop, ctx.conversationId);
+  const matched = record?.enrichmentOutcome === "customer" && record.shopifyCustomerId ? `gid://shopify/Customer/${record.shopifyCustomerId}` : null;
+  if (signedNow && matched && signedNow !== matched) return null;
+  return signedNow ?? matched;
 }
 
 async function requireScopes(ctx: CommandContext, kind: OrderCommandKind) {
@@ -228,7 +239,7 @@ async function planCommand(ctx: CommandContext, command: OrderCommand, customerG
   const { settings } = ctx;
   if (!settings.enabledCommands.includes(command.kind)) throw new Refusal(`The merchant has not turned on /${command.kind} (Settings → Order commands).`);
   await requireScopes(ctx, command.kind);
-  if (!customerGid) throw new Refusal("This conversation's shopper is not signed in to the store, so the app cannot tell whose orders are theirs. Commands act only for a signed-in customer.");
+  if (!customerGid) throw new Refusal("This conversation is not matched to a signed-in customer of the store, so the app cannot tell whose orders are theirs. Commands act only for a signed-in customer.");
   const graphql = await ctx.deps.adminGraphql();
   try {
     if (command.kind === "discount") {
