@@ -253,6 +253,9 @@ describe("agent order commands", () => {
     expect(help).toContain("refunds up to 40.00");
     expect(help).toContain("/discount 10%` (up to 15%)");
     expect(help).not.toContain("/cancel");
+    const before = snapshot();
+    expect(await agentNote(conversationId, `/cancel ${recentOrdersOf(customer("Maya"))[0].name}`)).toContain("The merchant has not turned on /cancel");
+    expect(snapshot()).toBe(before);
   });
 
   describe("refuses, with a clear note and no change in the store", () => {

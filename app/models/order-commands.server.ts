@@ -98,6 +98,7 @@ export type NewOrderAction = {
   sourceMessageId: string;
   agentId: string;
   command: OrderCommandKind;
+  /** The customer's GID ("gid://shopify/Customer/123"): export and erasure look rows up by it. */
   shopifyCustomerId: string | null;
   orderId: string | null;
   orderName: string | null;
