@@ -1,5 +1,6 @@
 import type { OrderAction, PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { isUniqueConstraintViolation } from "../db/client.server";
 
 /**
  * Agent order commands: what each shop allows (OrderCommandSettings) and what agents did with them
@@ -114,7 +115,7 @@ export async function recordOrderCommand(db: PrismaClient, shop: string, action:
   try {
     return await db.orderAction.create({ data: { shop, ...action } });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") return null;
+    if (isUniqueConstraintViolation(error)) return null;
     throw error;
   }
 }
