@@ -15,6 +15,7 @@ import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import { DEFAULT_SIM_API_KEY, startOscarSimulator } from "../sim/oscar/server";
 import { createStoreFixture } from "../sim/shopify-admin/fixtures";
+import { recordGrantedScopes } from "../app/services/access-scopes.server";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
 import { startSlackReceiver } from "../sim/slack/receiver";
 import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
@@ -177,7 +178,12 @@ async function main() {
   const storefront = await startSandboxStorefront({ oscar, apiKey: DEFAULT_SIM_API_KEY, appUrl, shop, apiSecret, store, widgetId: () => store.metafields.find((m) => m.namespace === "oscar_chat" && m.key === "widget_id")?.value });
   let scenarioOk = true;
   if (db && !args.has("--no-scenario")) {
-    scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
+    // The merchant approving an optional scope: Shopify grants it, and app/scopes_update tells the app.
+    const grantScopes = async (scopes: string[]) => {
+      fakeAdmin.setGrantedScopes(scopes, shop);
+      await recordGrantedScopes(db!, shop, scopes);
+    };
+    scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, grantScopes, print: (line) => console.log(line) });
   }
 
   const progress = setup ? await setupProgress(setup) : null;

@@ -41,7 +41,7 @@ describe("npm run sandbox", () => {
     expect(output).toContain("installed and connected to Oscar");
     expect(output).toMatch(/Timeline done: (\d+) of \1 steps succeeded/);
     expect(output).not.toContain("✗");
-    for (const step of ["asks where the order is", "(VIP) writes", "urgent refund message", "hands the refund chat to a human", "resolves", "places an order after her chat", "The analytics page counts today"]) {
+    for (const step of ["asks where the order is", "(VIP) writes", "urgent refund message", "hands the refund chat to a human", "from a private note, after a preview", "resolves", "places an order after her chat", "The analytics page counts today"]) {
       expect(output).toContain(step);
     }
   });

@@ -1,5 +1,6 @@
 import type { OrderAction, PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { isUniqueConstraintViolation } from "../db/client.server";
 
 /**
  * Agent order commands: what each shop allows (OrderCommandSettings) and what agents did with them
@@ -87,4 +88,63 @@ export function orderActionsOfCustomer(db: PrismaClient, shop: string, shopifyCu
 /** customers/redact: the customer's actions go with the rest of their data. */
 export async function eraseOrderActionsOfCustomer(db: PrismaClient, shop: string, shopifyCustomerId: string): Promise<number> {
   return (await db.orderAction.deleteMany({ where: { shop, shopifyCustomerId } })).count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine's writes (app/services/order-commands.server.ts). A row is created once per command
+// note (unique sourceMessageId) and moves previewed → confirmed → done | failed, or previewed → expired.
+
+export type NewOrderAction = {
+  conversationId: string;
+  sourceMessageId: string;
+  agentId: string;
+  command: OrderCommandKind;
+  /** The customer's GID ("gid://shopify/Customer/123"): export and erasure look rows up by it. */
+  shopifyCustomerId: string | null;
+  orderId: string | null;
+  orderName: string | null;
+  codeHash: string | null;
+  plan: string | null;
+  status: "previewed" | "refused";
+  outcome: string | null;
+  expiresAt: Date | null;
+};
+
+/** The command's row; null when this note already has one (a redelivery, or another worker got there first). */
+export async function recordOrderCommand(db: PrismaClient, shop: string, action: NewOrderAction): Promise<OrderAction | null> {
+  try {
+    return await db.orderAction.create({ data: { shop, ...action } });
+  } catch (error) {
+    if (isUniqueConstraintViolation(error)) return null;
+    throw error;
+  }
+}
+
+export function orderActionForNote(db: PrismaClient, shop: string, sourceMessageId: string): Promise<OrderAction | null> {
+  return db.orderAction.findUnique({ where: { shop_sourceMessageId: { shop, sourceMessageId } } });
+}
+
+export function orderActionForCode(db: PrismaClient, shop: string, codeHash: string): Promise<OrderAction | null> {
+  return db.orderAction.findUnique({ where: { shop_codeHash: { shop, codeHash } } });
+}
+
+/**
+ * previewed → confirmed, only while the code is live and only once: of any number of confirmations
+ * (redeliveries, workers), exactly one gets `true`, in one conditional UPDATE.
+ */
+export async function confirmOrderAction(db: PrismaClient, shop: string, id: string, by: { agentId: string; messageId: string; at: Date }): Promise<boolean> {
+  const { count } = await db.orderAction.updateMany({
+    where: { id, shop, status: "previewed", expiresAt: { gt: by.at } },
+    data: { status: "confirmed", confirmedAt: by.at, confirmedBy: by.agentId, confirmMessageId: by.messageId },
+  });
+  return count === 1;
+}
+
+/** A preview whose time ran out is marked so on the audit page (never from any other status). */
+export async function expireOrderAction(db: PrismaClient, shop: string, id: string, at: Date): Promise<void> {
+  await db.orderAction.updateMany({ where: { id, shop, status: "previewed", expiresAt: { lte: at } }, data: { status: "expired" } });
+}
+
+export async function finishOrderAction(db: PrismaClient, shop: string, id: string, result: { status: "done" | "failed"; outcome: string; at: Date }): Promise<void> {
+  await db.orderAction.updateMany({ where: { id, shop, status: "confirmed" }, data: { status: result.status, outcome: result.outcome, completedAt: result.at } });
 }

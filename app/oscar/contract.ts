@@ -300,6 +300,9 @@ export const ConversationAssignedEventSchema = z.looseObject({
   }),
 });
 
+/** **assumed**: `{ type: "agent", id, name }` for an agent; other types (contact, bot) may appear. */
+export const MessageSenderSchema = z.looseObject({ type: z.string(), id: OscarIdSchema.optional(), name: z.string().nullish() });
+
 export const MessageCreatedEventSchema = z.looseObject({
   id: EventIdSchema,
   type: z.literal("message.created"),
@@ -310,6 +313,11 @@ export const MessageCreatedEventSchema = z.looseObject({
       content: z.string().nullable(),
       message_type: z.string(),
       private: z.boolean().optional(),
+      /**
+       * **assumed**, like Chatwoot's message_created: who wrote it. An agent's message names the agent;
+       * the app's own messages (posted with the API key) name no agent, so they are never an agent's command.
+       */
+      sender: MessageSenderSchema.optional(),
     }),
     contact: EventContactSchema.optional(),
   }),

@@ -2,11 +2,13 @@ import { createHmac, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import { saveOrderCommandSettings } from "../../app/models/order-commands.server";
 import type { DashboardView } from "../../app/routes/app.analytics/types";
 import { mintSessionToken } from "../../app/sandbox/session-token.server";
 import { signShopperIdentity } from "../../app/storefront/identity.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
+import { DEFAULT_GRANTED_SCOPES } from "../../sim/shopify-admin/server";
 import type { SlackReceiver } from "../../sim/slack/receiver";
 import { BROWSER_UA } from "./connect";
 
@@ -19,6 +21,8 @@ export type ScriptedDayDeps = {
   oscar: OscarSimulator;
   slack: SlackReceiver;
   store: StoreFixture;
+  /** The merchant grants optional scopes (Shopify's side and the app's record of it). */
+  grantScopes: (scopes: string[]) => Promise<void>;
   print: (line: string) => void;
 };
 
@@ -111,6 +115,24 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
     await until("the escalation", async () => (await record(sofiaConversation))?.botEscalatedAt);
     const assignments = oscar.inspect.assignments(sofiaConversation);
     return [`assigned (round robin) to agent ${assignments.at(-1)?.assigneeId ?? "?"}`, ...slackSince(slackBefore)].join("\n");
+  });
+
+  await step(`An agent refunds ${maya.displayName} from a private note, after a preview`, async () => {
+    // What the merchant would do in Settings → Order commands: refunds on, up to 50.00, for the first agent.
+    const [agent] = oscar.inspect.accounts()[0].agentIds;
+    await deps.grantScopes([...DEFAULT_GRANTED_SCOPES, "write_orders"]);
+    await saveOrderCommandSettings(db, shop, { enabledCommands: ["refund"], allowedAgentIds: [agent], maxRefundAmount: "50.00", maxDiscountPercent: null, notifyCustomer: true });
+    const order = deps.store.orders.filter((o) => o.customerId === maya.id).sort((a, b) => b.processedAt.localeCompare(a.processedAt))[0];
+    const answers = () => oscar.inspect.notes(mayaConversation).filter((n) => n.content_type === "markdown").map((n) => String(n.content ?? ""));
+    const before = answers().length;
+    oscar.scenario.agentWritesNote(mayaConversation, `/refund ${order.name} 5.00`, agent);
+    const preview = await until("the preview", () => answers()[before]);
+    const code = /\/confirm ([A-Z0-9]{6})/.exec(preview)?.[1];
+    if (!code) throw new Error("the preview gave no confirmation code");
+    oscar.scenario.agentWritesNote(mayaConversation, `/confirm ${code}`, agent);
+    const result = await until("the result", () => answers()[before + 1]);
+    if (!result.startsWith("**Done:**")) throw new Error(`the refund was not carried out: ${result.split("\n")[0]}`);
+    return [`agent ${agent}: /refund ${order.name} 5.00 → preview with code ${code}`, `agent ${agent}: /confirm ${code} → ${result.split("\n")[0].replace(/\\/g, "")}`, `order ${order.name} refunded in the store: ${order.totalRefundedSet.shopMoney.amount} ${order.currencyCode}`].join("\n");
   });
 
   await step(`An agent resolves ${liam.displayName}'s chat`, async () => {

@@ -124,6 +124,8 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     }) => state.shopperOpensConversation({ ...input, workspaceId: input.workspaceId ?? firstWorkspaceId() }),
     shopperWrites: (conversationId: string, content: string, at?: number) => state.shopperWrites(conversationId, content, at),
     agentReplies: (conversationId: string, content: string, at?: number) => state.agentReplies(conversationId, content, at),
+    /** A private note from the named agent, as written in Oscar's inbox (its message.created names the agent). */
+    agentWritesNote: (conversationId: string, content: string, agentId: string, at?: number) => state.agentWritesNote(conversationId, content, agentId, at),
     botEscalates: (conversationId: string, reason: string, at?: number) => state.botEscalates(conversationId, reason, at),
     agentAssigned: (conversationId: string, agentId?: string, at?: number) => state.agentAssigned(conversationId, agentId, at),
     agentResolves: (conversationId: string, resolution?: { csatScore?: number; at?: number }) => state.agentResolves(conversationId, resolution),

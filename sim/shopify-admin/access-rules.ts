@@ -24,6 +24,19 @@ const SCOPES_BY_TYPE: Record<string, readonly string[]> = {
   ShopPolicy: ["read_legal_policies", "write_legal_policies"],
 };
 
+/**
+ * Scope each mutation the fake models needs (each mutation's page on shopify.dev, "Requires … access
+ * scope"): orders' writes need write_orders, discounts write_discounts. Assumption: tracking updates
+ * need one of the fulfillment-order write scopes, as Shopify's other fulfillment mutations do.
+ */
+const SCOPES_BY_MUTATION: Record<string, readonly string[]> = {
+  orderCancel: ["write_orders"],
+  refundCreate: ["write_orders"],
+  orderUpdate: ["write_orders"],
+  discountCodeBasicCreate: ["write_discounts"],
+  fulfillmentTrackingInfoUpdate: ["write_merchant_managed_fulfillment_orders", "write_assigned_fulfillment_orders", "write_third_party_fulfillment_orders"],
+};
+
 /** Shopify's documentation link for scope errors (https://shopify.dev/changelog/new-error-messages-for-graphql-operations-without-necessary-access-scopes). */
 const SCOPES_DOCUMENTATION = "https://shopify.dev/api/usage/access-scopes";
 const PROTECTED_DATA_DOCUMENTATION = "https://shopify.dev/docs/apps/launch/protected-customer-data";
@@ -85,6 +98,11 @@ function accessDenied(message: string, extensions: Record<string, unknown>): Gra
  * (assumption: the wording "This app is not approved to access the X object" / "to use the X field").
  */
 export function deniedField(info: GraphQLResolveInfo, access: AccessContext): GraphQLError | null {
+  const mutationScopes = info.parentType === info.schema.getMutationType() ? SCOPES_BY_MUTATION[info.fieldName] : undefined;
+  if (mutationScopes && !mutationScopes.some((scope) => access.grantedScopes.includes(scope))) {
+    const requiredAccess = `\`${mutationScopes[0]}\` access scope.`;
+    return accessDenied(`Access denied for ${info.fieldName} field. Required access: ${requiredAccess}`, { documentation: SCOPES_DOCUMENTATION, requiredAccess });
+  }
   const resource = nodeTypeOf(getNamedType(info.returnType));
   const scopes = SCOPES_BY_TYPE[resource];
   if (scopes && !scopes.some((scope) => access.grantedScopes.includes(scope))) {

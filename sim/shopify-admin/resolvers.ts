@@ -30,6 +30,7 @@ import type {
 import { gid, legacyIdOf } from "./gid";
 import { jsonValueOf, metafieldsOf, metafieldsSet, resolveNamespace, type MetafieldsSetInput } from "./metafields";
 import { moneyV2, sumAmounts } from "./money";
+import { discountCodeBasicCreate, fulfillmentTrackingInfoUpdate, orderCancel, orderUpdate, refundCreate, suggestedRefund } from "./order-actions";
 import { placeholderFor } from "./placeholders";
 import { resourceSearchFor } from "./resource-search";
 import { customerOf, findNode, ordersOf, productOf } from "./store-lookup";
@@ -137,7 +138,16 @@ const QUERY_ROOT: Record<string, Resolve> = {
   currentBulkOperation: (_s, _a, ctx) => currentBulkOperation(ctx),
 };
 
+/** The orders a request may act on: those it may read (an order outside its window does not exist for it). */
+const orderFinder = (ctx: ResolveContext) => (id: unknown) => byId(visibleOrders(ctx.store.orders, ctx), id);
+const actionContext = (ctx: ResolveContext) => ({ store: ctx.store, now: ctx.now });
+
 const MUTATION_ROOT: Record<string, Resolve> = {
+  orderCancel: (_s, args, ctx) => orderCancel(actionContext(ctx), args, orderFinder(ctx)),
+  refundCreate: (_s, args, ctx, info) => refundCreate(actionContext(ctx), args, info, orderFinder(ctx)),
+  orderUpdate: (_s, args, ctx) => orderUpdate(actionContext(ctx), args, orderFinder(ctx)),
+  discountCodeBasicCreate: (_s, args, ctx) => discountCodeBasicCreate(actionContext(ctx), args),
+  fulfillmentTrackingInfoUpdate: (_s, args, ctx) => fulfillmentTrackingInfoUpdate(actionContext(ctx), args, orderFinder(ctx)),
   metafieldsSet: (_s, { metafields }, ctx) => metafieldsSet(ctx.store, metafields as MetafieldsSetInput[], new Date(ctx.now())),
   bulkOperationRunQuery: (_s, { query }, ctx, info) =>
     runBulkQuery(info.schema, String(query), ctx, (document, bulkCtx) =>
@@ -189,6 +199,7 @@ const BY_TYPE: Record<string, Record<string, Resolve>> = {
     fullyPaid: on<OrderFixture>((o) => PAID_UP.has(o.displayFinancialStatus)),
     unpaid: on<OrderFixture>((o) => o.displayFinancialStatus === "PENDING"),
     confirmed: () => true,
+    suggestedRefund: on<OrderFixture>((o, args, { store }) => suggestedRefund(store, o, args)),
   },
   Fulfillment: {
     order: on<FulfillmentFixture>((f, _a, ctx) => byId(visibleOrders(ctx.store.orders, ctx), f.orderId)),

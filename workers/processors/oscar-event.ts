@@ -15,6 +15,7 @@ import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
 import type { CustomerLookup } from "../../app/services/customer-lookup.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
+import { handleOrderCommandNote, looksLikeOrderCommand } from "../../app/services/order-commands.server";
 import { answerOrderStatus } from "../../app/services/order-status.server";
 import { handleBotEscalation, nextRoundRobinAgent, routeMessage } from "../../app/services/routing.server";
 import { findVerifiedCustomer } from "../../app/services/shopper-customer.server";
@@ -84,7 +85,8 @@ async function defer(job: Job, token: string | undefined, payload: JobPayload<"o
  * message no rule reads (a note, an agent's or the bot's reply: routing and order-status answers
  * look only at what the shopper writes). Booking budget for those would leave it unused: the app's
  * own enrichment note comes back as a message.created, and at 0.5 each a busy shop got only 80 % of
- * its key's 300 a minute (measured: 229, test/reliability/oscar-rate-limit.ts).
+ * its key's 300 a minute (measured: 229, test/reliability/oscar-rate-limit.ts). The exception is a
+ * private note that reads as an order command (/refund, /confirm …): it is answered with one note.
  */
 export function expectedOscarRequests(event: OscarWebhookEvent): number {
   switch (event.type) {
@@ -92,6 +94,7 @@ export function expectedOscarRequests(event: OscarWebhookEvent): number {
       return 2; // the note and the contact's attributes
     case "message.created": {
       const { message } = event.data;
+      if (looksLikeOrderCommand(message)) return 1; // the preview, the result or the reason for refusing
       return message.message_type === "incoming" && !message.private ? 0.5 : 0; // a label, an assignment or an order-status answer, for some
     }
     case "bot.escalated":
@@ -158,6 +161,14 @@ function handleOscarEvent(deps: OscarEventDeps) {
           verifiedCustomer: (contact: unknown) => findVerifiedCustomer(shopperDeps, shop, contact),
           logger,
         };
+        // A private note is for agents only: routing and order-status answers read what shoppers write.
+        if (event.type === "message.created" && event.data.message.private) {
+          return handleOrderCommandNote(
+            { db: deps.db, oscar: routing.oscar, adminGraphql: shopperDeps.adminGraphql, verifyIdentity: shopperDeps.verifyIdentity, appSecret: deps.appSecret, now: () => new Date(), logger },
+            shop,
+            event,
+          );
+        }
         if (event.type === "message.created") {
           await routeMessage(routing, shop, event, { retrying });
           return answerOrderStatus(
