@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
+import { ORDER_COMMAND_OPTIONAL_SCOPES } from "../app/services/order-command-access";
 import { DEFAULT_SIM_API_KEY, startOscarSimulator } from "../sim/oscar/server";
 import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
@@ -119,6 +120,8 @@ async function main() {
     host: "127.0.0.1",
     apiSecret,
     stores: { [shop]: store },
+    // As shopify.app.toml declares them; finish-setup grants write_orders as a merchant turning refunds on would.
+    declaredScopes: { optional: [...ORDER_COMMAND_OPTIONAL_SCOPES] },
   });
   log(`fake Shopify Admin API at ${fakeAdmin.url} (store ${shop})`);
   const slack = await startSlackReceiver({ port: slackPort });

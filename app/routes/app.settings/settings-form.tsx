@@ -6,6 +6,7 @@ import { OscarIdPicker } from "../../components/oscar-id-picker";
 import type { OscarChoiceList } from "../../services/oscar-choices.server";
 import { initialFormState, sameFormState, toFormData, type SettingsFormState } from "./form-state";
 import { ORDER_DATA_CHOICES, SLACK_ALERTS } from "./labels";
+import { OrderCommandsSection } from "./order-commands-section";
 import { OscarConnectionSection } from "./oscar-connection-section";
 import { SlackAlertField } from "./slack-alert-field";
 import type { SettingsData } from "./types";
@@ -146,6 +147,14 @@ function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: Settin
               />
             </FormLayout>
           </Card>
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection
+          id="order-commands"
+          title="Order actions from the inbox"
+          description="Let the agents you choose cancel, refund or change an order from a private note in Oscar, after a preview they confirm. Everything is off until you turn it on."
+        >
+          <OrderCommandsSection data={data.orderCommands} agents={agents} currencyCode={data.currencyCode} />
         </Layout.AnnotatedSection>
       </Layout>
     </>
