@@ -88,3 +88,16 @@ export function orderActionsOfCustomer(db: PrismaClient, shop: string, shopifyCu
 export async function eraseOrderActionsOfCustomer(db: PrismaClient, shop: string, shopifyCustomerId: string): Promise<number> {
   return (await db.orderAction.deleteMany({ where: { shop, shopifyCustomerId } })).count;
 }
+
+/**
+ * The privacy webhooks' view: a customer's actions are those naming their Shopify id, and those in
+ * their conversations (a command in a conversation whose customer was not verified names no id).
+ */
+export function orderActionsOfCustomerOrConversations(db: PrismaClient, shop: string, shopifyCustomerId: string, conversationIds: string[]): Promise<OrderAction[]> {
+  return db.orderAction.findMany({ where: { shop, OR: [{ shopifyCustomerId }, { conversationId: { in: conversationIds } }] }, orderBy: { createdAt: "asc" } });
+}
+
+export async function eraseOrderActionsOfConversations(db: PrismaClient, shop: string, conversationIds: string[]): Promise<number> {
+  if (conversationIds.length === 0) return 0;
+  return (await db.orderAction.deleteMany({ where: { shop, conversationId: { in: conversationIds } } })).count;
+}

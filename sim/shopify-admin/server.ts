@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
-import { FULLY_APPROVED, grantOptional, revokeOptional, type DeclaredScopes, type ProtectedCustomerDataAccess } from "./access-rules";
+import { FULLY_APPROVED, grantOptional, revokeOptional, ScopeChangeRefused, type DeclaredScopes, type ProtectedCustomerDataAccess } from "./access-rules";
 import { answerAccessTokenRequest, createAccessTokenRegistry } from "./access-tokens";
 import { answerGraphqlRequest, type GraphqlRequestBody } from "./admin-graphql";
 import { bulkOperationFile } from "./bulk-operations";
@@ -162,6 +162,22 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
         tokens,
         clock,
       });
+    }
+
+    // Sandbox only (not a Shopify endpoint): the merchant's answer in the permission dialog, which in
+    // Shopify happens in the admin's own UI, then reaches the app as app/scopes_update.
+    if (path === "/_sandbox/optional-scopes") {
+      const change = JSON.parse(raw) as { grant?: string[]; revoke?: string[] };
+      try {
+        let now: readonly string[] = grantedTo(shop);
+        if (change.grant?.length) now = grantOptional(now, change.grant, declaredScopes);
+        if (change.revoke?.length) now = revokeOptional(now, change.revoke, declaredScopes);
+        setGrantedScopes(now, shop);
+        return { status: 200, body: { granted: now } };
+      } catch (error) {
+        if (error instanceof ScopeChangeRefused) return { status: 422, body: { error: error.message } };
+        throw error;
+      }
     }
 
     const version = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path)?.[1];

@@ -33,15 +33,26 @@ function toFormData(state: FormState): FormData {
   return form;
 }
 
+export type OrderCommandFetchers = { save: ReturnType<typeof useFetcher<Answer>>; turnOn: ReturnType<typeof useFetcher<Answer>> };
+
 /**
- * Order actions agents may take from a private note in Oscar's inbox. Saved on its own (not with the
- * page's save bar) because turning a command on may need Shopify's permission dialog first.
+ * The section's form submissions. Held by a component the settings form's remount (after every
+ * reload of the page's data) leaves alone, so a save's answer (the scopes to ask for) survives it.
  */
-export function OrderCommandsSection({ data, agents, currencyCode }: { data: OrderCommandsData; agents: OscarChoiceList; currencyCode: string | null }) {
+export function useOrderCommandFetchers(): OrderCommandFetchers {
   const save = useFetcher<Answer>({ key: "order-commands-save" });
   const turnOn = useFetcher<Answer>({ key: "order-commands-turn-on" });
   useResultToast(save.data);
   useResultToast(turnOn.data);
+  return { save, turnOn };
+}
+
+/**
+ * Order actions agents may take from a private note in Oscar's inbox. Saved on its own (not with the
+ * page's save bar) because turning a command on may need Shopify's permission dialog first.
+ */
+export function OrderCommandsSection({ data, agents, currencyCode, fetchers }: { data: OrderCommandsData; agents: OscarChoiceList; currencyCode: string | null; fetchers: OrderCommandFetchers }) {
+  const { save, turnOn } = fetchers;
   const [state, setState] = useState(() => initialState(data));
   // Start again from what was saved (a command waiting for access comes back off).
   useEffect(() => setState(initialState(data)), [data]);
