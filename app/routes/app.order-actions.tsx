@@ -6,7 +6,10 @@ import { commandLabel, commandWord, STATUS_LABELS } from "../components/order-co
 import { pageTitle } from "../components/page-title";
 import prisma from "../db.server";
 import { listOrderActions, ORDER_ACTION_STATUSES, type OrderActionStatus } from "../models/order-commands.server";
+import { findConnection } from "../models/oscar-connection.server";
 import { findShop } from "../models/shop.server";
+import { loadOscarChoices } from "../services/oscar-choices.server";
+import { oscarChoicesDeps } from "../services/settings-context.server";
 import { formatShopTime } from "../services/shop-time";
 import { authenticate } from "../shopify.server";
 
@@ -27,12 +30,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [shop, rows] = await Promise.all([findShop(prisma, session.shop), listOrderActions(prisma, session.shop, { take: PAGE_SIZE + 1, cursor })]);
   const timeZone = shop?.ianaTimezone ?? null;
   const page = rows.slice(0, PAGE_SIZE);
+  // Agents by name where Oscar lists them ("Ada (agent_1)"); otherwise by the id Oscar sent.
+  const agents = page.length && (await findConnection(prisma, session.shop)) ? (await loadOscarChoices(oscarChoicesDeps, session.shop, ["agents"])).agents : null;
+  const agentName = (id: string | null) => (id && agents?.listed ? (agents.choices.find((c) => c.id === id)?.label ?? id) : id);
   const earlier = cursor && trail.success ? trail.data : [];
   return {
     actions: page.map((row) => ({
       id: row.id,
       agentId: row.agentId,
+      agent: agentName(row.agentId),
       confirmedBy: row.confirmedBy,
+      confirmedByName: agentName(row.confirmedBy),
       command: row.command,
       orderName: row.orderName,
       status: (ORDER_ACTION_STATUSES as readonly string[]).includes(row.status) ? (row.status as OrderActionStatus) : null,
@@ -81,10 +89,10 @@ export default function OrderActions() {
                       </IndexTable.Cell>
                       <IndexTable.Cell>
                         <BlockStack gap="050">
-                          <Text as="span">{action.agentId}</Text>
+                          <Text as="span">{action.agent}</Text>
                           {action.confirmedBy && action.confirmedBy !== action.agentId ? (
                             <Text as="span" tone="subdued" variant="bodySm">
-                              confirmed by {action.confirmedBy}
+                              confirmed by {action.confirmedByName}
                             </Text>
                           ) : null}
                         </BlockStack>

@@ -4,7 +4,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeViolations, findAccessibilityViolations } from "../harness/axe";
 import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "../harness/browser";
+import { startOscarSimulator, type OscarSimulator } from "../../sim/oscar/server";
+import { startSlackReceiver, type SlackReceiver } from "../../sim/slack/receiver";
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "../harness/app-stack";
+import { connectShopToOscar } from "../harness/support-scenario";
 
 /**
  * The Order actions page in Chromium, signed in through the sandbox sign-in: the empty state that
@@ -12,6 +15,7 @@ import { installShop, startAppStack, TEST_SHOP, type AppStack } from "../harness
  */
 
 const OTHER_SHOP = "oscar-audit-neighbour.myshopify.com";
+const OSCAR_KEY = "osk_audit_page_key_3003";
 const STATUSES = ["done", "refused", "failed", "expired", "previewed", "confirmed"] as const;
 const START = Date.parse("2026-12-01T09:00:00Z");
 /** What the command engine reports for each status (its wording is the engine's; the page shows it as is). */
@@ -23,13 +27,21 @@ const OUTCOMES: Partial<Record<(typeof STATUSES)[number], (i: number) => string>
 
 describe("the Order actions page (audit of agents' order commands)", () => {
   let stack: AppStack;
+  let oscar: OscarSimulator;
+  let slack: SlackReceiver;
+  let agents: string[];
   let browser: Browser;
   let page: Page;
   let errors: Array<{ text: string; url: string }>;
 
   beforeAll(async () => {
-    stack = await startAppStack({ label: "order-actions-audit", shops: [TEST_SHOP, OTHER_SHOP], extraEnv: { SANDBOX_MODE: "true", SANDBOX_SHOP: TEST_SHOP } });
+    oscar = await startOscarSimulator({ apiKeys: [OSCAR_KEY] });
+    slack = await startSlackReceiver();
+    stack = await startAppStack({ label: "order-actions-audit", shops: [TEST_SHOP, OTHER_SHOP], extraEnv: { SANDBOX_MODE: "true", SANDBOX_SHOP: TEST_SHOP, OSCAR_API_BASE: oscar.baseUrl } });
     await installShop(stack, TEST_SHOP);
+    // Connected, so the page names agents as Oscar lists them (Ada, Grace, Linus).
+    await connectShopToOscar(stack, oscar, slack, TEST_SHOP, OSCAR_KEY);
+    agents = oscar.accountFor(OSCAR_KEY).agentIds;
     await installShop(stack, OTHER_SHOP);
     await stack.db.shop.update({ where: { domain: TEST_SHOP }, data: { currencyCode: "EUR", ianaTimezone: "Europe/Berlin" } });
     browser = await launchBrowser();
@@ -41,6 +53,8 @@ describe("the Order actions page (audit of agents' order commands)", () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
+    await oscar?.close();
+    await slack?.close();
   });
 
   const expectAccessible = async () => {
@@ -69,8 +83,9 @@ describe("the Order actions page (audit of agents' order commands)", () => {
           shop: TEST_SHOP,
           conversationId: `conv_${i}`,
           sourceMessageId: `note_${i}`,
-          agentId: i % 2 ? "agent_maria" : "agent_tom",
-          confirmedBy: status === "done" && i % 4 === 0 ? "agent_lead" : null,
+          // The newest by an agent who has since left the Oscar account: shown by id.
+          agentId: i === 29 ? "agent_gone" : i % 2 ? agents[0] : agents[1],
+          confirmedBy: status === "done" && i % 4 === 0 ? agents[2] : null,
           command: i === 29 ? "address" : "refund",
           orderName: `#${1000 + i}`,
           orderId: `gid://shopify/Order/${5000 + i}`,
@@ -97,7 +112,10 @@ describe("the Order actions page (audit of agents' order commands)", () => {
     expect(await page.locator("img[src=x]").count()).toBe(0);
     // Times in the shop's time zone (Berlin, UTC+1): the newest was written at 09:29 UTC.
     await page.getByText("Dec 1, 2026, 10:29 AM").first().waitFor();
-    await page.getByText("confirmed by agent_lead").first().waitFor();
+    await page.getByText(`confirmed by Linus (${agents[2]})`).first().waitFor();
+    await page.getByText(`Ada (${agents[0]})`).first().waitFor();
+    await page.getByText(`Grace (${agents[1]})`).first().waitFor();
+    await page.getByText("agent_gone", { exact: true }).waitFor();
     await page.getByText("Above your largest refund (EUR 50.00)").first().waitFor();
     expect(await page.getByText("#9999").count()).toBe(0);
     await expectAccessible();
