@@ -101,3 +101,8 @@ export async function eraseOrderActionsOfConversations(db: PrismaClient, shop: s
   if (conversationIds.length === 0) return 0;
   return (await db.orderAction.deleteMany({ where: { shop, conversationId: { in: conversationIds } } })).count;
 }
+
+/** Whether a row id (a page cursor from the browser) is this shop's; another shop's id pages nothing. */
+export async function isOrderActionOfShop(db: PrismaClient, shop: string, id: string): Promise<boolean> {
+  return (await db.orderAction.count({ where: { shop, id } })) === 1;
+}

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { commandLabel, commandWord, STATUS_LABELS } from "../components/order-command-labels";
 import { pageTitle } from "../components/page-title";
 import prisma from "../db.server";
-import { listOrderActions, ORDER_ACTION_STATUSES, type OrderActionStatus } from "../models/order-commands.server";
+import { isOrderActionOfShop, listOrderActions, ORDER_ACTION_STATUSES, type OrderActionStatus } from "../models/order-commands.server";
 import { findConnection } from "../models/oscar-connection.server";
 import { findShop } from "../models/shop.server";
 import { loadOscarChoices } from "../services/oscar-choices.server";
@@ -26,7 +26,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const params = new URL(request.url).searchParams;
   const after = Cursor.safeParse(params.get("after"));
   const trail = Trail.safeParse((params.get("trail") ?? "").split(",").filter(Boolean));
-  const cursor = after.success ? after.data : undefined;
+  // A cursor that is not one of this shop's rows starts from the newest, as if none was given.
+  const cursor = after.success && (await isOrderActionOfShop(prisma, session.shop, after.data)) ? after.data : undefined;
   const [shop, rows] = await Promise.all([findShop(prisma, session.shop), listOrderActions(prisma, session.shop, { take: PAGE_SIZE + 1, cursor })]);
   const timeZone = shop?.ianaTimezone ?? null;
   const page = rows.slice(0, PAGE_SIZE);

@@ -8,6 +8,7 @@ import { startOscarSimulator, type OscarSimulator } from "../../sim/oscar/server
 import { startSlackReceiver, type SlackReceiver } from "../../sim/slack/receiver";
 import { installShop, startAppStack, TEST_SHOP, type AppStack } from "../harness/app-stack";
 import { connectShopToOscar } from "../harness/support-scenario";
+import { loadRoute } from "../settings/admin-requests";
 
 /**
  * The Order actions page in Chromium, signed in through the sandbox sign-in: the empty state that
@@ -130,5 +131,14 @@ describe("the Order actions page (audit of agents' order commands)", () => {
     await page.getByText("/address #1029").waitFor();
     expect(await commandsOnScreen()).toEqual(first);
     expect(errors.filter((e) => e.url.startsWith(stack.appUrl) || e.url === "pageerror")).toEqual([]);
+  });
+
+  it("pages only through this shop's rows: another shop's row id as the cursor shows the newest page", async () => {
+    const foreign = await stack.db.orderAction.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
+    const { status, body } = await loadRoute<{ actions: Array<{ orderName: string }>; previous: unknown }>(stack, TEST_SHOP, `/app/order-actions?after=${foreign.id}`, "routes/app.order-actions");
+    expect(status).toBe(200);
+    expect(body.actions.map((a) => a.orderName).slice(0, 2)).toEqual(["#1029", "#1028"]);
+    expect(body.actions.map((a) => a.orderName)).not.toContain("#9999");
+    expect(body.previous).toBeNull();
   });
 });
