@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrderCommandSettings } from "../../app/models/order-commands.server";
+import { startOscarSimulator, type OscarSimulator } from "../../sim/oscar/server";
 import { DEFAULT_GRANTED_SCOPES } from "../../sim/shopify-admin/server";
+import { startSlackReceiver, type SlackReceiver } from "../../sim/slack/receiver";
 import { BROWSER_UA, installShop, startAppStack, TEST_API_KEY, TEST_SHOP, type AppStack } from "../harness/app-stack";
 import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "../harness/shopify-webhooks";
+import { connectShopToOscar } from "../harness/support-scenario";
 import { loadRoute, postForm, SETTINGS, sessionToken } from "./admin-requests";
 
 /**
@@ -12,6 +15,7 @@ import { loadRoute, postForm, SETTINGS, sessionToken } from "./admin-requests";
 
 const SHOP_A = TEST_SHOP;
 const SHOP_B = "oscar-order-actions-neighbour.myshopify.com";
+const KEY_B = "osk_order_actions_b_4004";
 
 type SettingsData = { orderCommands: { settings: { enabledCommands: string[]; allowedAgentIds: string[]; maxRefundAmount: string | null }; access: { granted: string[] | null } } };
 
@@ -27,15 +31,23 @@ const orderActions = (fields: Record<string, string | string[]> = {}) => ({
 
 describe("order actions in Settings, with Shopify's optional scopes", () => {
   let stack: AppStack;
+  let oscar: OscarSimulator;
+  let slack: SlackReceiver;
 
   beforeAll(async () => {
-    stack = await startAppStack({ label: "order-commands-settings", shops: [SHOP_A, SHOP_B] });
+    oscar = await startOscarSimulator({ apiKeys: [KEY_B] });
+    slack = await startSlackReceiver();
+    stack = await startAppStack({ label: "order-commands-settings", shops: [SHOP_A, SHOP_B], extraEnv: { OSCAR_API_BASE: oscar.baseUrl } });
     await installShop(stack, SHOP_A);
     await installShop(stack, SHOP_B);
+    // Shop B is connected to Oscar, which lists its agents; shop A is not, so its agent ids are typed.
+    await connectShopToOscar(stack, oscar, slack, SHOP_B, KEY_B);
   });
 
   afterAll(async () => {
     await stack?.close();
+    await oscar?.close();
+    await slack?.close();
   });
 
   const saved = (shop: string) => loadOrderCommandSettings(stack.db, shop);
@@ -110,6 +122,17 @@ describe("order actions in Settings, with Shopify's optional scopes", () => {
     const again = await postForm(stack, SHOP_A, SETTINGS.path, SETTINGS.id, orderActions({ "orderCommands.enabled": ["refund"] }));
     expect(again.body).toMatchObject({ ok: true, waitingForAccess: ["refund"], scopesToRequest: ["write_orders"] });
     expect((await saved(SHOP_A)).enabledCommands).toEqual([]);
+  });
+
+  it("accepts only agents Oscar lists for a connected account, as a stale page or a forged form may name others", async () => {
+    const [agent] = oscar.accountFor(KEY_B).agentIds;
+    const forged = await postForm(stack, SHOP_B, SETTINGS.path, SETTINGS.id, orderActions({ "orderCommands.agents": `${agent}\nagent_someone_else` }));
+    expect(forged.status).toBe(422);
+    expect(forged.body.errors).toEqual({ "orderCommands.agents": "Oscar doesn't list an agent “agent_someone_else” for your account; choose one of your agents from the list." });
+    expect(await stack.db.orderCommandSettings.count({ where: { shop: SHOP_B } })).toBe(0);
+    const listed = await postForm(stack, SHOP_B, SETTINGS.path, SETTINGS.id, orderActions({ "orderCommands.agents": agent }));
+    expect(listed.status).toBe(200);
+    expect((await saved(SHOP_B)).allowedAgentIds).toEqual([agent]);
   });
 
   it("refuses to take back a required scope, as Shopify does", () => {
