@@ -13,13 +13,14 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
+import { ORDER_COMMAND_OPTIONAL_SCOPES } from "../app/services/order-command-access";
 import { DEFAULT_SIM_API_KEY, startOscarSimulator } from "../sim/oscar/server";
 import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { recordGrantedScopes } from "../app/services/access-scopes.server";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
 import { startSlackReceiver } from "../sim/slack/receiver";
 import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
-import { finishSetup, setupProgress, type FinishSetupDeps } from "./sandbox/finish-setup";
+import { finishSetup, SANDBOX_MAX_REFUND, setupProgress, type FinishSetupDeps } from "./sandbox/finish-setup";
 import { HISTORY_DAYS, playOscarHistory, writeAppHistory } from "./sandbox/history";
 import { playScriptedDay } from "./sandbox/scripted-day";
 
@@ -120,6 +121,8 @@ async function main() {
     host: "127.0.0.1",
     apiSecret,
     stores: { [shop]: store },
+    // As shopify.app.toml declares them; finish-setup grants write_orders as a merchant turning refunds on would.
+    declaredScopes: { optional: [...ORDER_COMMAND_OPTIONAL_SCOPES] },
   });
   log(`fake Shopify Admin API at ${fakeAdmin.url} (store ${shop})`);
   const slack = await startSlackReceiver({ port: slackPort });
@@ -173,6 +176,7 @@ async function main() {
     const setupStarted = Date.now();
     const finished = await finishSetup(setup);
     log(`widget ${finished.widgetId} picked from the account's widgets, app embed on in “${finished.themeName}”, bot ${finished.botId} learned the store (${finished.sourcesSent} sources sent) in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
+    log(`refunds from the inbox on for agent ${finished.refunds.agentId}, up to ${SANDBOX_MAX_REFUND} (${finished.refunds.granted.length ? `${finished.refunds.granted.join(", ")} granted in the permission dialog` : "access already granted"})`);
   }
   // The storefront renders the widget the app wrote to the store's app-data metafield, as Shopify's theme would.
   const storefront = await startSandboxStorefront({ oscar, apiKey: DEFAULT_SIM_API_KEY, appUrl, shop, apiSecret, store, widgetId: () => store.metafields.find((m) => m.namespace === "oscar_chat" && m.key === "widget_id")?.value });
@@ -193,6 +197,7 @@ async function main() {
   if (progress) log(`Setup complete: ${progress.done} of ${progress.total} steps done${progress.missing.length ? ` (still to do: ${progress.missing.join(", ")})` : ""}`);
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
   if (!freshShop) log(`Analytics (the past weeks and today): ${appUrl}/sandbox?page=analytics`);
+  if (!freshShop) log(`Order actions (every order command agents wrote): ${appUrl}/sandbox?page=order-actions`);
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })} (signed in as ${storefront.shopperName}; the chat is the Oscar simulator's widget)`);
   log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
   log(`Agent inbox (what Oscar's agents see, Slack messages too): ${oscar.url}/inbox`);

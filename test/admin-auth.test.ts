@@ -99,5 +99,10 @@ describe("embedded admin authentication and install", () => {
       const response = await fetch(`${stack.appUrl}${path}`, { headers: { "User-Agent": BROWSER_UA }, redirect: "manual" });
       expect(response.status, path).toBe(404);
     }
+    // The sandbox's permission dialog cannot grant anything outside the sandbox.
+    const grant = await fetch(`${stack.appUrl}/sandbox/grant-scopes`, { method: "POST", headers: { "User-Agent": BROWSER_UA, "Content-Type": "application/json" }, body: JSON.stringify({ scopes: ["write_orders"] }) });
+    expect(grant.status).toBe(404);
+    await grant.body?.cancel();
+    expect(stack.fakeAdmin.grantedScopesOf(TEST_SHOP)).not.toContain("write_orders");
   });
 });

@@ -1,6 +1,6 @@
 // Every Admin GraphQL operation the app sends must be valid against Shopify's published 2026-10
 // schema: a renamed or removed field fails here, offline, instead of in a merchant's store.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GraphQLSchema } from "graphql";
@@ -25,6 +25,13 @@ describe(`the app's Admin GraphQL operations against Shopify's ${ADMIN_API_VERSI
       problemsWith(schema, operation).map((problem) => `${operation.file}:${operation.line} ${operation.name ?? "(unnamed)"}: ${problem}`),
     );
     expect(problems).toEqual([]);
+  });
+
+  it("validates the scopes query the app library sends for the app (Settings' order actions call scopes.query)", () => {
+    const file = join(import.meta.dirname, "../node_modules/@shopify/shopify-app-remix/dist/esm/server/authenticate/admin/scope/client/fetch-scopes-details.mjs");
+    const document = /`(#graphql[\s\S]*?)`/.exec(readFileSync(file, "utf8"))?.[1];
+    expect(document).toContain("optionalAccessScopes");
+    expect(problemsWith(schema, { file: "shopify-app-remix scopes.query", line: 1, name: "FetchAccessScopes", document: document! })).toEqual([]);
   });
 
   it("names every operation, so logs and the fake Admin API can tell them apart", () => {

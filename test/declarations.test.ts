@@ -2,6 +2,8 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { ORDER_COMMAND_KINDS } from "../app/models/order-commands.server";
+import { ORDER_COMMAND_OPTIONAL_SCOPES, SCOPE_PURPOSE, SCOPES_FOR_COMMAND } from "../app/services/order-command-access";
 import { declarationProblems, readAppToml, storefrontProxyCalls, type DeclarationFiles } from "./harness/declarations";
 import { SHOPIFY_WEBHOOK_PATHS } from "./harness/shopify-webhooks";
 
@@ -31,6 +33,26 @@ describe("shopify.app.toml declares what the storefront and Shopify reach", () =
     const toml = readAppToml(REAL.toml) as { app_proxy?: unknown; access_scopes?: { scopes?: string } };
     expect(toml.app_proxy).toEqual({ url: "https://example.com/proxy", prefix: "apps", subpath: "oscar-chat" });
     expect(toml.access_scopes?.scopes?.split(",")).toContain("write_app_proxy");
+  });
+
+  it("declares every scope an order command needs as optional, none of them required, and says why in the README", () => {
+    const toml = readAppToml(REAL.toml) as { access_scopes?: { scopes?: string; optional_scopes?: unknown } };
+    const required = toml.access_scopes?.scopes?.split(",") ?? [];
+    // The CLI's app-access schema: optional_scopes is an array of scope handles.
+    expect(toml.access_scopes?.optional_scopes).toEqual(["write_orders", "write_discounts", "write_merchant_managed_fulfillment_orders"]);
+    expect(toml.access_scopes?.optional_scopes).toEqual([...ORDER_COMMAND_OPTIONAL_SCOPES]);
+    // Asked for at install, an order command's scope would reach every shop, with every command off.
+    for (const scope of ORDER_COMMAND_OPTIONAL_SCOPES) expect(required).not.toContain(scope);
+    // No write access at install at all beyond the app proxy Shopify requires.
+    expect(required.filter((scope) => scope.startsWith("write_"))).toEqual(["write_app_proxy"]);
+    // Each command needs a declared scope, each declared scope is needed by a command.
+    expect(Object.keys(SCOPES_FOR_COMMAND).sort()).toEqual([...ORDER_COMMAND_KINDS].sort());
+    expect([...new Set(Object.values(SCOPES_FOR_COMMAND).flat())].sort()).toEqual([...ORDER_COMMAND_OPTIONAL_SCOPES].sort());
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    for (const scope of ORDER_COMMAND_OPTIONAL_SCOPES) {
+      expect(SCOPE_PURPOSE[scope]).toBeTruthy();
+      expect(readme).toContain(`\`${scope}\``);
+    }
   });
 
   it("fails on a copy of the toml without the [app_proxy] section", () => {

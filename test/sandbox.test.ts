@@ -34,6 +34,8 @@ describe("npm run sandbox", () => {
     const output = sandbox.output();
     expect(output).toMatch(/widget wgt_1 picked from the account's widgets, app embed on in “Dawn”, bot bot_1 learned the store \([1-9]\d* sources sent\)/);
     expect(output).toContain("Setup complete: 5 of 5 steps done\n");
+    // Refunds from the inbox, turned on in Settings after the permission dialog granted write_orders.
+    expect(output).toMatch(/refunds from the inbox on for agent \S+, up to 50\.00 \(write_orders granted in the permission dialog\)/);
   });
 
   it("plays the scripted day with every step succeeding and prints its timeline", () => {

@@ -49,7 +49,33 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     // must not see the scenario still settling.
     await oscar.webhooksIdle();
     await waitForQueuesIdle(stack);
+    for (const [shop, scenario] of [[SHOP_A, a], [SHOP_B, b]] as const) {
+      await recordOrderAction(shop, scenario.maya, { verified: true });
+      // A command in her conversation before she was verified names no customer, but is hers.
+      await recordOrderAction(shop, scenario.maya, { verified: false });
+      await recordOrderAction(shop, scenario.liam, { verified: true });
+    }
   });
+
+  /** An agent's order command on the customer's first order, as the command engine records it. */
+  async function recordOrderAction(shop: string, customer: SupportScenario["maya"], { verified }: { verified: boolean }) {
+    const order = stack.fakeAdmin.store(shop).orders.find((o) => o.customerId === `gid://shopify/Customer/${customer.id}`)!;
+    await stack.db.orderAction.create({
+      data: {
+        shop,
+        conversationId: customer.conversationId,
+        sourceMessageId: `note-${customer.id}-${verified}`,
+        agentId: "agent_1",
+        command: "refund",
+        shopifyCustomerId: verified ? `gid://shopify/Customer/${customer.id}` : null,
+        orderId: order.id,
+        orderName: order.name,
+        plan: JSON.stringify({ amount: "12.00", currencyCode: "EUR", notifyCustomer: true }),
+        status: verified ? "done" : "expired",
+        outcome: verified ? `Refunded EUR 12.00 on ${order.name}` : null,
+      },
+    });
+  }
 
   afterAll(async () => {
     await stack?.close();
@@ -206,6 +232,13 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     expect(data.queuedEvents.map((e) => e.type)).toEqual(expect.arrayContaining(["bot.escalated", "conversation.created", "message.created"]));
     expect(data.queuedEvents.every((e) => (e.event as { data: { conversation_id: string } }).data.conversation_id === a.maya.conversationId)).toBe(true);
     expect(data.cachedShopifyCustomer).toMatchObject({ displayName: a.maya.name });
+    // Both order commands in her conversation (the one before she was verified too), none of Liam's.
+    const mayaOrder = stack.fakeAdmin.store(SHOP_A).orders.find((o) => o.customerId === `gid://shopify/Customer/${a.maya.id}`)!;
+    expect(data.orderActions?.map((x) => [x.conversationId, x.command, x.orderName, x.status])).toEqual([
+      [a.maya.conversationId, "refund", mayaOrder.name, "done"],
+      [a.maya.conversationId, "refund", mayaOrder.name, "expired"],
+    ]);
+    expect(data.orderActions?.[0]).toMatchObject({ agentId: "agent_1", orderId: mayaOrder.id, outcome: `Refunded EUR 12.00 on ${mayaOrder.name}`, plan: { amount: "12.00", currencyCode: "EUR" } });
 
     // A retry (same webhook id) and a duplicate (a new webhook id, the same X-Shopify-Event-Id) are
     // recognised: the export is not prepared a second time.
@@ -247,6 +280,7 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     // Maya of shop A is nowhere: records, queued events, cached look-up, the earlier export.
     expect(once.events.filter(mayaA)).toEqual([]);
     expect(await stack.db.conversationRecord.count({ where: { shop: SHOP_A, OR: [{ shopifyCustomerId: a.maya.id }, { conversationId: a.maya.conversationId }] } })).toBe(0);
+    expect(await stack.db.orderAction.count({ where: { shop: SHOP_A, OR: [{ shopifyCustomerId: `gid://shopify/Customer/${a.maya.id}` }, { conversationId: a.maya.conversationId }] } })).toBe(0);
     expect(once.redis.map((e) => e.key)).not.toContain(cacheKeyOf(SHOP_A, a.maya.email));
     expect(openSealedValues(once.redis, keyring, [SHOP_A, SHOP_B, SHOP_C]).filter((o) => o.plaintext.includes(a.maya.conversationId))).toEqual([]);
     expect((await downloadExport(SHOP_A, "/data-exports/4242")).status).toBe(404);
@@ -261,6 +295,9 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     expect(once.events.filter((e) => !mayaA(e))).toEqual(before.filter((e) => !mayaA(e)));
     expect(await stack.db.conversationRecord.count({ where: { shop: SHOP_A, conversationId: a.liam.conversationId } })).toBe(1);
     expect(await stack.db.conversationRecord.count({ where: { shop: SHOP_B } })).toBe(2);
+    // Liam's order command stays; shop B's three stay.
+    expect(await stack.db.orderAction.count({ where: { shop: SHOP_A, conversationId: a.liam.conversationId } })).toBe(1);
+    expect(await stack.db.orderAction.count({ where: { shop: SHOP_B } })).toBe(3);
     const keys = once.redis.map((e) => e.key);
     for (const [shop, email] of [[SHOP_A, a.liam.email], [SHOP_B, b.maya.email], [SHOP_B, b.liam.email]]) expect(keys).toContain(cacheKeyOf(shop, email));
   });

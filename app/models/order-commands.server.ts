@@ -148,3 +148,21 @@ export async function expireOrderAction(db: PrismaClient, shop: string, id: stri
 export async function finishOrderAction(db: PrismaClient, shop: string, id: string, result: { status: "done" | "failed"; outcome: string; at: Date }): Promise<void> {
   await db.orderAction.updateMany({ where: { id, shop, status: "confirmed" }, data: { status: result.status, outcome: result.outcome, completedAt: result.at } });
 }
+
+/**
+ * The privacy webhooks' view: a customer's actions are those naming their Shopify id, and those in
+ * their conversations (a command in a conversation whose customer was not verified names no id).
+ */
+export function orderActionsOfCustomerOrConversations(db: PrismaClient, shop: string, shopifyCustomerId: string, conversationIds: string[]): Promise<OrderAction[]> {
+  return db.orderAction.findMany({ where: { shop, OR: [{ shopifyCustomerId }, { conversationId: { in: conversationIds } }] }, orderBy: { createdAt: "asc" } });
+}
+
+export async function eraseOrderActionsOfConversations(db: PrismaClient, shop: string, conversationIds: string[]): Promise<number> {
+  if (conversationIds.length === 0) return 0;
+  return (await db.orderAction.deleteMany({ where: { shop, conversationId: { in: conversationIds } } })).count;
+}
+
+/** Whether a row id (a page cursor from the browser) is this shop's; another shop's id pages nothing. */
+export async function isOrderActionOfShop(db: PrismaClient, shop: string, id: string): Promise<boolean> {
+  return (await db.orderAction.count({ where: { shop, id } })) === 1;
+}

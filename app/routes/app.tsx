@@ -32,6 +32,7 @@ export default function App() {
         </Link>
         <Link to="/app/analytics">Analytics</Link>
         <Link to="/app/knowledge">Knowledge</Link>
+        <Link to="/app/order-actions">Order actions</Link>
         <Link to="/app/settings">Settings</Link>
         <Link to="/app/failed-jobs">Failed jobs</Link>
       </NavMenu>

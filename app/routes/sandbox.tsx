@@ -7,7 +7,7 @@ import { adminHostParam, mintSessionToken } from "../sandbox/session-token.serve
  * The admin pages `/sandbox?page=<page>` may open; anything else opens the home page. Other parameters
  * go on to the page (`&period=custom&from=…&to=…` on analytics), as a link inside the admin would carry them.
  */
-const PAGES = new Set(["analytics", "settings", "knowledge", "failed-jobs"]);
+const PAGES = new Set(["analytics", "settings", "knowledge", "failed-jobs", "order-actions"]);
 
 // Sandbox sign-in: opens an embedded page as the sandbox shop, as the Shopify admin would.
 export const loader = async ({ request }: LoaderFunctionArgs) => {

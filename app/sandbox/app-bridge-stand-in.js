@@ -89,6 +89,23 @@
     idToken: idToken,
     toast: { show: showToast, hide: function () {} },
     loading: function () {},
+    // Shopify's permission dialog for optional scopes; here the browser's own confirm() is the
+    // merchant's answer, and the sandbox route grants them in the fake Admin API.
+    scopes: {
+      request: function (scopes) {
+        var allowed = window.confirm("Oscar Chat asks for more access to your store: " + scopes.join(", ") + ". Allow?");
+        if (!allowed) return Promise.resolve({ result: "declined-all", detail: null });
+        return nativeFetch("/sandbox/grant-scopes", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ scopes: scopes }),
+        }).then(function (r) {
+          if (!r.ok) throw new Error("the permission request was refused (" + r.status + ")");
+          return r.json();
+        }).then(function (detail) { return { result: "granted-all", detail: detail }; });
+      },
+    },
     saveBar: {
       show: function (id) { var bar = saveBar(id); return bar ? bar.show() : Promise.resolve(); },
       hide: function (id) { var bar = saveBar(id); return bar ? bar.hide() : Promise.resolve(); },

@@ -11,9 +11,8 @@ describe("what the privacy webhooks know about the app's data", () => {
     expect(identifying.sort()).toEqual([
       "ConversationRecord.shopifyCustomerId", // customers/redact deletes the rows; shop/redact deletes all of the shop's
       "EscalationRules.vipCustomerTags", // the merchant's tag names, which identify no one; shop/redact deletes the row
-      // An agent's order command (its plan may hold the new shipping address): customers/redact deletes the customer's; shop/redact all of the shop's
-      "OrderAction.shopifyCustomerId",
-      "OrderCommandSettings.notifyCustomer", // a setting, which identifies no one; shop/redact deletes the row
+      "OrderAction.shopifyCustomerId", // customers/redact deletes the customer's order commands (and those in their conversations); shop/redact all of the shop's
+      "OrderCommandSettings.notifyCustomer", // a yes/no setting, which identifies no one; shop/redact deletes the row
       // Staff members' online sessions: deleted on uninstall and shop/redact.
       "Session.email",
       "Session.emailVerified",

@@ -4,12 +4,13 @@ import { z } from "zod";
 import type { Logger } from "../logger.server";
 import { JOBS } from "../queues/jobs";
 import { customerOrders, deleteCustomerOrders } from "../models/shop-order.server";
+import { eraseOrderActionsOfConversations, eraseOrderActionsOfCustomer, orderActionsOfCustomerOrConversations, type OrderAction } from "../models/order-commands.server";
 import { ALL_STATES, belongsToShop, namedForShop, type JobRemoval, type StoredJob } from "../queues/job-removal.server";
 import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 import { DeliveryNotFinishedError } from "../webhooks/shopify-deliveries.server";
 import { forgetCachedCustomer, forgetCachedCustomers, readCachedCustomer } from "./customer-lookup.server";
 import { forgetUnexpectedOscarEvents } from "./unexpected-oscar-events.server";
-import { DATA_EXPORT_TTL_SECONDS, type CustomerDataExport, type DataExportStore } from "./data-exports.server";
+import { DATA_EXPORT_TTL_SECONDS, type CustomerDataExport, type DataExportStore, type OrderActionExport } from "./data-exports.server";
 import { failedJobIndexKey } from "./failed-jobs.server";
 
 /**
@@ -73,6 +74,9 @@ const SHOP_TABLES = {
 
 const normalEmail = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
 
+/** Order commands name the customer by GID, as the Admin API does (conversation records keep the number). */
+const customerGid = (customer: ShopifyCustomerRef) => `gid://shopify/Customer/${customer.id}`;
+
 type OpenedEvent = { job: StoredJob; type: string; receivedAt: number; conversationId: string | null; email: string | null; event: unknown };
 
 /** Opens a queued Oscar event; one that cannot be read (a retired key) can be read by no one and is skipped. */
@@ -125,6 +129,31 @@ const noteDescription = (record: ConversationRecord) =>
     ? "Private note, marked not verified: the Shopify customer with the email the shopper typed, their profile link, order count, total spent, tags and recent orders with tracking."
     : "Private note: no Shopify customer matched the contact's email.";
 
+/** The stored plan is JSON the app wrote; one it cannot read is exported as the text it is. */
+function planOf(plan: string | null): unknown {
+  if (plan === null) return null;
+  try {
+    return JSON.parse(plan);
+  } catch {
+    return plan;
+  }
+}
+
+const orderActionExport = (a: OrderAction): OrderActionExport => ({
+  conversationId: a.conversationId,
+  agentId: a.agentId,
+  command: a.command,
+  orderId: a.orderId,
+  orderName: a.orderName,
+  plan: planOf(a.plan),
+  status: a.status,
+  outcome: a.outcome,
+  createdAt: a.createdAt.toISOString(),
+  confirmedAt: iso(a.confirmedAt),
+  confirmedBy: a.confirmedBy,
+  completedAt: iso(a.completedAt),
+});
+
 /** customers/data_request: gathers the customer's data into an export the merchant downloads. */
 export async function exportCustomerData(
   deps: ComplianceDeps,
@@ -157,17 +186,18 @@ export async function exportCustomerData(
       currencyCode: o.currencyCode,
       placedAt: o.placedAt.toISOString(),
     })),
+    orderActions: (await orderActionsOfCustomerOrConversations(deps.db, shop, customerGid(customer), held.conversations)).map(orderActionExport),
     oscarNotes: held.records.filter((r) => r.enrichedAt).map((r) => ({ conversationId: r.conversationId, description: noteDescription(r) })),
     oscarContactAttributes: [
       ...(held.records.some((r) => r.enrichmentOutcome === "customer") ? ENRICHMENT_CONTACT_ATTRIBUTES : []),
       ...(held.records.some((r) => r.botEscalatedAt) ? ESCALATION_CONTACT_ATTRIBUTES : []),
     ],
     queuedEvents: held.events.map((e) => ({ state: e.job.state, type: e.type, receivedAt: new Date(e.receivedAt).toISOString(), event: e.event })),
-    cachedShopifyCustomer: await readCachedCustomer(deps.redis, deps.prefix, deps.keyring, shop, { email: held.email, customerGid: `gid://shopify/Customer/${customer.id}` }),
+    cachedShopifyCustomer: await readCachedCustomer(deps.redis, deps.prefix, deps.keyring, shop, { email: held.email, customerGid: customerGid(customer) }),
   };
   await deps.exports.save(data);
   // Counts only: what the export holds stays out of the logs.
-  deps.logger.info({ shop, dataRequestId, conversations: data.conversations.length, queuedEvents: data.queuedEvents.length }, "customer data export prepared");
+  deps.logger.info({ shop, dataRequestId, conversations: data.conversations.length, orderActions: data.orderActions?.length, queuedEvents: data.queuedEvents.length }, "customer data export prepared");
   return { conversations: data.conversations.length, queuedEvents: data.queuedEvents.length };
 }
 
@@ -182,11 +212,17 @@ export async function redactCustomer(
   const rows = await deps.db.conversationRecord.deleteMany({
     where: { shop, OR: [{ shopifyCustomerId: customer.id }, { conversationId: { in: held.conversations } }] },
   });
+  // Order commands naming the customer, those in their conversations (unverified at the time), and
+  // those on an order Shopify names (placed as a guest).
+  const actions =
+    (await eraseOrderActionsOfCustomer(deps.db, shop, customerGid(customer))) +
+    (await eraseOrderActionsOfConversations(deps.db, shop, held.conversations)) +
+    (await deps.db.orderAction.deleteMany({ where: { shop, orderId: { in: orderIds.map((id) => `gid://shopify/Order/${id}`) } } })).count;
   // The customer's orders kept for assisted revenue, and any order Shopify names (placed as a guest).
   const orders = await deleteCustomerOrders(deps.db, shop, customer.id, orderIds);
-  await forgetCachedCustomer(deps.redis, deps.prefix, shop, { email: held.email, customerGid: `gid://shopify/Customer/${customer.id}` });
+  await forgetCachedCustomer(deps.redis, deps.prefix, shop, { email: held.email, customerGid: customerGid(customer) });
   await deps.exports.remove(shop, (data) => data.customer.shopifyCustomerId === customer.id || (held.email !== null && normalEmail(data.customer.email) === held.email));
-  deps.logger.info({ shop, conversations: rows.count, orders: orders.count, jobs: removed, running: running.length }, "customer redacted");
+  deps.logger.info({ shop, conversations: rows.count, orders: orders.count, orderActions: actions, jobs: removed, running: running.length }, "customer redacted");
   if (running.length) throw new DeliveryNotFinishedError(`${running.length} of the customer's jobs are running; they are removed on the next delivery.`);
   return { conversations: rows.count, jobs: removed, orders: orders.count };
 }

@@ -23,6 +23,21 @@ export type ConversationExport = {
   resolvedAt: string | null;
 };
 
+export type OrderActionExport = {
+  conversationId: string;
+  agentId: string;
+  command: string;
+  orderId: string | null;
+  orderName: string | null;
+  plan: unknown;
+  status: string;
+  outcome: string | null;
+  createdAt: string;
+  confirmedAt: string | null;
+  confirmedBy: string | null;
+  completedAt: string | null;
+};
+
 export type CustomerDataExport = {
   topic: "customers/data_request";
   shop: string;
@@ -34,6 +49,11 @@ export type CustomerDataExport = {
   conversations: ConversationExport[];
   /** The customer's orders the app keeps for assisted revenue (id, total, time). */
   orders: { orderId: string; totalPrice: string; currencyCode: string; placedAt: string }[];
+  /**
+   * Order commands agents wrote in this customer's conversations (who, what, when, result), with the
+   * preview's plan as the app stored it. Confirmation codes are never stored, so none appear.
+   */
+  orderActions?: OrderActionExport[];
   /** Private notes the app wrote in Oscar Chat with this customer's Shopify details; their text lives in Oscar. */
   oscarNotes: { conversationId: string; description: string }[];
   /** Attributes the app set on this customer's Oscar Chat contact; the values live in Oscar. */

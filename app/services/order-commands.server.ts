@@ -48,21 +48,13 @@ import { AdminAccessDenied, type AdminGraphql } from "../shopify/admin-graphql.s
 import type { ContactVerification } from "../storefront/verify-contact.server";
 import { CODE_ALPHABET, CODE_LENGTH, parseOrderCommandNote, type OrderCommand } from "./order-command-parse";
 import { helpNote, previewNote, refusalNote, resultNote, usageNote, type OrderCommandPlan } from "./order-command-notes";
+import { hasAccessFor, SCOPES_FOR_COMMAND } from "./order-command-access";
 import * as shopify from "./order-command-shopify.server";
 
 /** How long a preview's code can be confirmed. */
 export const CONFIRMATION_MINUTES = 5;
 /** How long a discount code made by /discount stays usable. */
 const DISCOUNT_DAYS = 30;
-
-/** The scope each command needs; any one of a list will do. */
-export const ORDER_COMMAND_SCOPES: Record<OrderCommandKind, readonly string[]> = {
-  cancel: ["write_orders"],
-  refund: ["write_orders"],
-  address: ["write_orders"],
-  discount: ["write_discounts"],
-  "resend-tracking": ["write_merchant_managed_fulfillment_orders", "write_assigned_fulfillment_orders", "write_third_party_fulfillment_orders"],
-};
 
 export type OrderCommandDeps = {
   db: PrismaClient;
@@ -225,11 +217,11 @@ async function conversationCustomerGid(ctx: CommandContext): Promise<string | nu
 
 async function requireScopes(ctx: CommandContext, kind: OrderCommandKind) {
   const granted = ((await findShop(ctx.deps.db, ctx.shop))?.scopes ?? "").split(",").map((s) => s.trim());
-  const needed = ORDER_COMMAND_SCOPES[kind];
-  if (!needed.some((scope) => granted.includes(scope))) throw new Refusal(missingScope(needed));
+  // The same map Settings asks Shopify for (optional scopes), so what is granted is what is checked.
+  if (!hasAccessFor(kind, granted)) throw new Refusal(missingScope(SCOPES_FOR_COMMAND[kind]));
 }
 
-const missingScope = (needed: readonly string[]) => `The merchant has not granted the app ${needed[0]}, which this command needs (Settings → Order commands asks Shopify for it).`;
+const missingScope = (needed: readonly string[]) => `The merchant has not granted the app ${needed[0]}, which this command needs (Settings → Order actions from the inbox asks Shopify for it).`;
 
 /** Cents, for comparing amounts exactly. */
 const cents = (amount: string) => Math.round(Number(amount) * 100);
@@ -291,7 +283,7 @@ async function planCommand(ctx: CommandContext, command: OrderCommand, customerG
       }
     }
   } catch (error) {
-    if (error instanceof AdminAccessDenied && error.denied.some((d) => d.reason === "access-scope")) throw new Refusal(missingScope(ORDER_COMMAND_SCOPES[command.kind]));
+    if (error instanceof AdminAccessDenied && error.denied.some((d) => d.reason === "access-scope")) throw new Refusal(missingScope(SCOPES_FOR_COMMAND[command.kind]));
     throw error;
   }
 }
@@ -344,7 +336,7 @@ async function act(ctx: CommandContext, action: OrderAction, resumed: boolean): 
     result = await carryOut(await deps.adminGraphql(), plan, action);
   } catch (error) {
     if (error instanceof Refusal) result = { ok: false, reasons: [error.reason] };
-    else if (error instanceof AdminAccessDenied && error.denied.some((d) => d.reason === "access-scope")) result = { ok: false, reasons: [missingScope(ORDER_COMMAND_SCOPES[plan.kind])] };
+    else if (error instanceof AdminAccessDenied && error.denied.some((d) => d.reason === "access-scope")) result = { ok: false, reasons: [missingScope(SCOPES_FOR_COMMAND[plan.kind])] };
     else throw error;
   }
   const outcome = resultNote(plan, result);

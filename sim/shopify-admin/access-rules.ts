@@ -138,3 +138,36 @@ export function visibleOrders(orders: readonly OrderFixture[], access: AccessCon
   const since = access.now() - ORDER_WINDOW_DAYS * DAY_MS;
   return orders.filter((order) => Date.parse(order.createdAt) >= since);
 }
+
+/**
+ * The scopes the app's configuration declares (https://shopify.dev/docs/apps/build/authentication-authorization/app-installation/manage-access-scopes):
+ * `required` are granted at install and cannot be taken back; `optional` can only be requested after
+ * install, and the merchant may grant, decline or later revoke them.
+ */
+export type DeclaredScopes = { required: readonly string[]; optional: readonly string[] };
+
+/** Thrown when an app asks for, or gives back, a scope its configuration does not allow it to. */
+export class ScopeChangeRefused extends Error {}
+
+/**
+ * The scopes granted after the merchant approved `requested`. Only declared optional scopes can be
+ * requested after install (Shopify's grant screen refuses others).
+ */
+export function grantOptional(granted: readonly string[], requested: readonly string[], declared: DeclaredScopes): string[] {
+  const undeclared = requested.filter((scope) => !declared.optional.includes(scope) && !declared.required.includes(scope));
+  if (undeclared.length) throw new ScopeChangeRefused(`${undeclared.join(", ")} is not declared in the app's optional_scopes`);
+  return [...new Set([...granted, ...requested])];
+}
+
+/**
+ * The scopes granted after `revoked` were taken back. Assumption from appRevokeAccessScopes'
+ * documented errors (CANNOT_REVOKE_REQUIRED_SCOPES, CANNOT_REVOKE_UNDECLARED_SCOPES): only optional
+ * scopes can be revoked.
+ */
+export function revokeOptional(granted: readonly string[], revoked: readonly string[], declared: DeclaredScopes): string[] {
+  const required = revoked.filter((scope) => declared.required.includes(scope));
+  if (required.length) throw new ScopeChangeRefused(`${required.join(", ")} is required and cannot be revoked`);
+  const undeclared = revoked.filter((scope) => !declared.optional.includes(scope));
+  if (undeclared.length) throw new ScopeChangeRefused(`${undeclared.join(", ")} is not declared in the app's optional_scopes`);
+  return granted.filter((scope) => !revoked.includes(scope));
+}

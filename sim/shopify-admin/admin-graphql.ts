@@ -2,7 +2,7 @@
 // (errors come back with HTTP 200), charge the shop's cost bucket (THROTTLED when it cannot pay),
 // execute against fixture data, and report the cost in `extensions.cost`.
 import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
-import type { ProtectedCustomerDataAccess } from "./access-rules";
+import type { DeclaredScopes, ProtectedCustomerDataAccess } from "./access-rules";
 import { estimateQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
 import type { StoreFixture } from "./fixtures";
 import { resolveField, resolveType, type ResolveContext, type SearchWarning } from "./resolvers";
@@ -24,6 +24,8 @@ export type GraphqlContext = {
   bucket: CostBucket;
   /** The scopes of the token the request came with. */
   grantedScopes: readonly string[];
+  /** What the app's configuration declares: `scopes` (required at install) and `optional_scopes`. */
+  declaredScopes: DeclaredScopes;
   protectedData: ProtectedCustomerDataAccess;
   apiKey: string;
   clock: () => number;
@@ -82,6 +84,7 @@ export async function answerGraphqlRequest(request: GraphqlRequestBody, context:
   const resolveContext: ResolveContext = {
     store: context.store,
     grantedScopes: context.grantedScopes,
+    declaredScopes: context.declaredScopes,
     protectedData: context.protectedData,
     apiKey: context.apiKey,
     now: context.clock,

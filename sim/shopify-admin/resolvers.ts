@@ -12,7 +12,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLTypeResolver,
 } from "graphql";
-import { deniedField, visibleDisplayName, visibleOrders, type ProtectedCustomerDataAccess } from "./access-rules";
+import { deniedField, visibleDisplayName, visibleOrders, type DeclaredScopes, type ProtectedCustomerDataAccess } from "./access-rules";
 import { bulkOperationStatus, currentBulkOperation, runBulkQuery } from "./bulk-operations";
 import { filterBySearch, paginate, type ConnectionArgs, type PaginateOptions } from "./connections";
 import { actualCostOfField, isConnectionType } from "./cost";
@@ -42,6 +42,7 @@ export type SearchWarning = { path: (string | number)[]; query: string; field: s
 export type ResolveContext = {
   store: StoreFixture;
   grantedScopes: readonly string[];
+  declaredScopes: DeclaredScopes;
   /** What the app was approved for in the Partner Dashboard. */
   protectedData: ProtectedCustomerDataAccess;
   apiKey: string;
@@ -89,6 +90,8 @@ const allVariants = (store: StoreFixture) => store.products.flatMap((product) =>
 
 type Identifier = { id?: string | null; emailAddress?: string | null; phoneNumber?: string | null; handle?: string | null };
 
+const accessScopes = (handles: readonly string[]) => handles.map((handle) => ({ handle, description: `Access to ${handle.replace(/_/g, " ")}` }));
+
 const QUERY_ROOT: Record<string, Resolve> = {
   shop: (_s, _a, { store }) => store.shop,
   customers: (_s, _a, { store }) => store.customers,
@@ -134,6 +137,8 @@ const QUERY_ROOT: Record<string, Resolve> = {
   node: (_s, { id }, ctx, info) => nodeFor(ctx, String(id), info),
   nodes: (_s, { ids }, ctx, info) => (ids as string[]).map((id) => nodeFor(ctx, id, info)),
   currentAppInstallation: (_s, _a, { store }) => store.appInstallation,
+  // Without an id, the app making the request (the query the app library's scopes API sends).
+  app: (_s, { id }, { store }) => (id === undefined || id === null || id === store.appInstallation.app.id ? store.appInstallation.app : null),
   bulkOperation: (_s, { id }, ctx) => bulkOperationStatus(ctx, String(id)),
   currentBulkOperation: (_s, _a, ctx) => currentBulkOperation(ctx),
 };
@@ -241,10 +246,13 @@ const BY_TYPE: Record<string, Record<string, Resolve>> = {
     files: on<ThemeFixture>((t, { filenames }) => t.files.filter((f) => !Array.isArray(filenames) || filenames.includes(f.filename))),
   },
   AppInstallation: {
-    accessScopes: (_s, _a, { grantedScopes }) => grantedScopes.map((handle) => ({ handle, description: `Access to ${handle.replace(/_/g, " ")}` })),
+    accessScopes: (_s, _a, { grantedScopes }) => accessScopes(grantedScopes),
   },
   App: {
     apiKey: (_s, _a, { apiKey }) => apiKey,
+    requestedAccessScopes: (_s, _a, { declaredScopes }) => accessScopes(declaredScopes.required),
+    optionalAccessScopes: (_s, _a, { declaredScopes }) => accessScopes(declaredScopes.optional),
+    installation: (_s, _a, { store }) => store.appInstallation,
   },
 };
 

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
-import { FULLY_APPROVED, type ProtectedCustomerDataAccess } from "./access-rules";
+import { FULLY_APPROVED, grantOptional, revokeOptional, ScopeChangeRefused, type DeclaredScopes, type ProtectedCustomerDataAccess } from "./access-rules";
 import { answerAccessTokenRequest, createAccessTokenRegistry } from "./access-tokens";
 import { answerGraphqlRequest, type GraphqlRequestBody } from "./admin-graphql";
 import { bulkOperationFile } from "./bulk-operations";
@@ -31,6 +31,11 @@ export type FakeShopifyAdminOptions = {
   stores: Record<string, StoreFixture>;
   /** Scopes every token is issued with; DEFAULT_GRANTED_SCOPES (no read_all_orders: a 60-day order window) by default. */
   grantedScopes?: string[];
+  /**
+   * The app configuration's `scopes` and `optional_scopes` (what `app { requestedAccessScopes optionalAccessScopes }`
+   * answers, and what grantOptionalScopes accepts). By default the granted scopes are required and nothing is optional.
+   */
+  declaredScopes?: { required?: string[]; optional?: string[] };
   /** Protected customer data the app is approved for; level 2 with every field by default. */
   protectedCustomerData?: ProtectedCustomerDataAccess;
   /** Let GraphQL calls through with any non-empty access token (for tests that skip token exchange). */
@@ -68,6 +73,12 @@ export type FakeShopifyAdmin = {
   issueAccessToken(shopDomain: string, scopes?: readonly string[]): string;
   /** The merchant approved other scopes: new and live tokens carry them (every shop's, or one shop's). */
   setGrantedScopes(scopes: readonly string[], shopDomain?: string): void;
+  /** The scopes the shop has granted now. */
+  grantedScopesOf(shopDomain: string): readonly string[];
+  /** The merchant granted optional scopes in Shopify's dialog; throws for a scope the app did not declare. Returns the scopes now granted. */
+  grantOptionalScopes(shopDomain: string, scopes: readonly string[]): string[];
+  /** The merchant (or the app) took optional scopes back; throws for a required or undeclared scope. Returns the scopes now granted. */
+  revokeOptionalScopes(shopDomain: string, scopes: readonly string[]): string[];
   /** What the Partner Dashboard approved for protected customer data, from the next request on. */
   setProtectedCustomerData(access: ProtectedCustomerDataAccess): void;
   /** Reconfigures one shop's bucket, or every shop's when no shop is named. */
@@ -115,6 +126,10 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
   const schema = options.schema ?? (await loadAdminSchema());
   const clock = options.clock ?? Date.now;
   let grantedScopes: readonly string[] = options.grantedScopes ?? DEFAULT_GRANTED_SCOPES;
+  const declaredScopes: DeclaredScopes = { required: options.declaredScopes?.required ?? grantedScopes, optional: options.declaredScopes?.optional ?? [] };
+  /** Shops whose merchant changed what they grant; the others grant `grantedScopes`. */
+  const grantedByShop = new Map<string, readonly string[]>();
+  const grantedTo = (shop: string) => grantedByShop.get(shop) ?? grantedScopes;
   let protectedData = options.protectedCustomerData ?? FULLY_APPROVED;
   const logger = options.logger;
   const stores = new Map(Object.entries(options.stores).map(([domain, store]) => [domain.toLowerCase(), store]));
@@ -143,10 +158,26 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
         shop: store.shop,
         apiKey: options.apiKey,
         apiSecret: options.apiSecret,
-        grantedScopes,
+        grantedScopes: grantedTo(shop),
         tokens,
         clock,
       });
+    }
+
+    // Sandbox only (not a Shopify endpoint): the merchant's answer in the permission dialog, which in
+    // Shopify happens in the admin's own UI, then reaches the app as app/scopes_update.
+    if (path === "/_sandbox/optional-scopes") {
+      const change = JSON.parse(raw) as { grant?: string[]; revoke?: string[] };
+      try {
+        let now: readonly string[] = grantedTo(shop);
+        if (change.grant?.length) now = grantOptional(now, change.grant, declaredScopes);
+        if (change.revoke?.length) now = revokeOptional(now, change.revoke, declaredScopes);
+        setGrantedScopes(now, shop);
+        return { status: 200, body: { granted: now } };
+      } catch (error) {
+        if (error instanceof ScopeChangeRefused) return { status: 422, body: { error: error.message } };
+        throw error;
+      }
     }
 
     const version = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path)?.[1];
@@ -164,7 +195,8 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       store,
       bucket: buckets.get(shop)!,
       // A token the fake did not issue (acceptAnyToken) carries the scopes currently granted.
-      grantedScopes: tokens.scopesOf(token) ?? grantedScopes,
+      grantedScopes: tokens.scopesOf(token) ?? grantedTo(shop),
+      declaredScopes,
       protectedData,
       apiKey: options.apiKey ?? "",
       clock,
@@ -232,6 +264,13 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
   });
   const address = server.address() as AddressInfo;
   origin = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  function setGrantedScopes(scopes: readonly string[], shopDomain?: string) {
+    if (!shopDomain) {
+      grantedScopes = [...scopes];
+      grantedByShop.clear();
+    } else grantedByShop.set(shopDomain.toLowerCase(), [...scopes]);
+    for (const shop of shopDomain ? [shopDomain.toLowerCase()] : [...stores.keys()]) tokens.regrant(shop, scopes);
+  }
   const bucketOf = (shopDomain: string) => {
     const bucket = buckets.get(shopDomain.toLowerCase());
     if (!bucket) throw new Error(`The fake Shopify Admin has no store ${shopDomain}`);
@@ -246,13 +285,21 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       if (!store) throw new Error(`The fake Shopify Admin has no store ${shopDomain}`);
       return store;
     },
-    issueAccessToken(shopDomain, scopes = grantedScopes) {
+    issueAccessToken(shopDomain, scopes = grantedTo(shopDomain.toLowerCase())) {
       bucketOf(shopDomain);
       return tokens.issue(shopDomain.toLowerCase(), "offline", undefined, scopes);
     },
-    setGrantedScopes(scopes, shopDomain) {
-      if (!shopDomain) grantedScopes = [...scopes];
-      for (const shop of shopDomain ? [shopDomain.toLowerCase()] : [...stores.keys()]) tokens.regrant(shop, scopes);
+    setGrantedScopes,
+    grantedScopesOf: (shopDomain) => grantedTo(shopDomain.toLowerCase()),
+    grantOptionalScopes(shopDomain, scopes) {
+      const now = grantOptional(grantedTo(shopDomain.toLowerCase()), scopes, declaredScopes);
+      setGrantedScopes(now, shopDomain);
+      return now;
+    },
+    revokeOptionalScopes(shopDomain, scopes) {
+      const now = revokeOptional(grantedTo(shopDomain.toLowerCase()), scopes, declaredScopes);
+      setGrantedScopes(now, shopDomain);
+      return now;
     },
     setProtectedCustomerData(access) {
       protectedData = access;

@@ -27,6 +27,7 @@ const PAGES: Array<{ name: string; path: string; title: string; ready: (page: Pa
   { name: "knowledge", path: "/sandbox?page=knowledge", title: "Knowledge · Oscar Chat", ready: (page) => page.getByText("Last sync", { exact: false }).first().waitFor() },
   { name: "settings", path: "/sandbox?page=settings", title: "Settings · Oscar Chat", ready: (page) => page.getByText("Escalation rules").first().waitFor() },
   { name: "failed jobs", path: "/sandbox?page=failed-jobs", title: "Failed jobs · Oscar Chat", ready: (page) => page.getByText("No failed jobs").waitFor() },
+  { name: "order actions", path: "/sandbox?page=order-actions", title: "Order actions · Oscar Chat", ready: (page) => page.locator("h1", { hasText: "Order actions" }).waitFor() },
 ];
 
 describe("admin pages are accessible (axe-core, WCAG 2 A and AA, in Chromium)", () => {

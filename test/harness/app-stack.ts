@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { ORDER_COMMAND_OPTIONAL_SCOPES } from "../../app/services/order-command-access";
 import { startFakeShopifyAdmin } from "../../sim/shopify-admin/server";
 import { createStoreFixture, type StoreFixtureOptions } from "../../sim/shopify-admin/fixtures";
 import { freshDatabase } from "./database";
@@ -40,6 +41,8 @@ export async function startAppStack({ label, redisUrl = SHARED_REDIS_URL, shops 
   const fakeAdmin = await startFakeShopifyAdmin({
     port: 0,
     apiSecret: TEST_API_SECRET,
+    // As shopify.app.toml declares them: order commands' scopes are optional, granted by none at install.
+    declaredScopes: { optional: [...ORDER_COMMAND_OPTIONAL_SCOPES] },
     stores: Object.fromEntries(shops.map((shop, i) => [shop, createStoreFixture({ shopDomain: shop, seed: i + 1, now: new Date(), ...store })])),
   });
   const database = await freshDatabase(label);

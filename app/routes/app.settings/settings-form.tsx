@@ -6,6 +6,7 @@ import { OscarIdPicker } from "../../components/oscar-id-picker";
 import type { OscarChoiceList } from "../../services/oscar-choices.server";
 import { initialFormState, sameFormState, toFormData, type SettingsFormState } from "./form-state";
 import { ORDER_DATA_CHOICES, SLACK_ALERTS } from "./labels";
+import { OrderCommandsSection, useOrderCommandFetchers, type OrderCommandFetchers } from "./order-commands-section";
 import { OscarConnectionSection } from "./oscar-connection-section";
 import { SlackAlertField } from "./slack-alert-field";
 import type { SettingsData } from "./types";
@@ -23,13 +24,16 @@ export function SettingsForm({ data, saveFetcher, errors }: { data: SettingsData
   const initial = useMemo(() => initialFormState(data), [data]);
   const [saves, setSaves] = useState(0);
   const answer = saveFetcher.state === "idle" ? saveFetcher.data : undefined;
+  const orderCommandFetchers = useOrderCommandFetchers();
   useEffect(() => {
     if (answer?.ok) setSaves((n) => n + 1);
   }, [answer]);
-  return <SettingsFormBody key={`${saves}:${JSON.stringify(data)}`} data={data} initial={initial} saveFetcher={saveFetcher} errors={errors} />;
+  return <SettingsFormBody key={`${saves}:${JSON.stringify(data)}`} data={data} initial={initial} saveFetcher={saveFetcher} errors={errors} orderCommandFetchers={orderCommandFetchers} />;
 }
 
-function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: SettingsData; initial: SettingsFormState; saveFetcher: SaveFetcher; errors: Errors }) {
+type BodyProps = { data: SettingsData; initial: SettingsFormState; saveFetcher: SaveFetcher; errors: Errors; orderCommandFetchers: OrderCommandFetchers };
+
+function SettingsFormBody({ data, initial, saveFetcher, errors, orderCommandFetchers }: BodyProps) {
   const [state, setState] = useState(initial);
   const set = <K extends keyof SettingsFormState>(key: K) => (value: SettingsFormState[K]) => setState((s) => ({ ...s, [key]: value }));
   /** A text field's value, change handler and error, by its form name. */
@@ -146,6 +150,14 @@ function SettingsFormBody({ data, initial, saveFetcher, errors }: { data: Settin
               />
             </FormLayout>
           </Card>
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection
+          id="order-commands"
+          title="Order actions from the inbox"
+          description="Let the agents you choose cancel, refund or change an order from a private note in Oscar, after a preview they confirm. Everything is off until you turn it on."
+        >
+          <OrderCommandsSection data={data.orderCommands} agents={agents} currencyCode={data.currencyCode} fetchers={orderCommandFetchers} />
         </Layout.AnnotatedSection>
       </Layout>
     </>
