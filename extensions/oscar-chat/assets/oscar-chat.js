@@ -80,6 +80,25 @@
     requestIdentity().then(finish);
   }
 
+  // "Get help with this order" (customer account) opens the store with #oscar-order-help=<token>: the
+  // app's signed identity for that customer and order. Taken out of the address bar at once (not kept
+  // in a bookmark or a shared link); the worker, not this script, decides what it proves.
+  function orderHelp() {
+    var match = /(?:^#|&)oscar-order-help=([A-Za-z0-9_.-]{1,2048})(?:&|$)/.exec(w.location.hash);
+    if (!match) return null;
+    try {
+      w.history.replaceState(null, "", w.location.pathname + w.location.search);
+    } catch {
+      // the chat still opens; the fragment never reaches a server either way
+    }
+    try {
+      var claims = JSON.parse(atob(match[1].split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+      return { identity: { user_id: String(claims.sub), oscar_identity: match[1] }, order: String(claims.onm) };
+    } catch {
+      return null;
+    }
+  }
+
   function loadWidget() {
     var script = d.createElement("script");
     script.async = true;
@@ -108,6 +127,21 @@
     else if (data.oscarChat === "flow") chat("startFlow", { flow_id: data.flow, context: JSON.parse(data.context) });
     else chat("open");
   });
+
+  var help = orderHelp();
+  if (help) {
+    // This page's identity is the hand-off's: asking the app proxy would replace it before the chat starts.
+    started = 1;
+    try {
+      store.setItem(identifiedKey, "1");
+    } catch {
+      // refused: a logged-out page clears regardless
+    }
+    deliverIdentity(help.identity);
+    loadWidget();
+    chat("open", { message: (settings.orderHelpMessage || "{order}").split("{order}").join(help.order) });
+    return;
+  }
 
   for (i = 0; i < interactions.length; i++) w.addEventListener(interactions[i], start, { capture: true, passive: true });
   // Idle means settled: 3 s after load (the page's own post-load work and the shopper's first look come
