@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { config } from "../config.server";
 import { jsonResponse } from "../http/json.server";
@@ -29,6 +29,15 @@ const claims = z.object({
 const rateLimit = createStorefrontRateLimiter({ redis: producerRedis, prefix: config().redis.prefix });
 
 /**
+ * Remix sends OPTIONS to the loader: the library answers the extension's CORS preflight there (the block
+ * runs on Shopify's origin). Anything else that is not a POST is told to use one.
+ */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { cors } = await authenticate.public.customerAccount(request);
+  return cors(jsonResponse({ error: "Use POST." }, { status: 405, headers: { ...PRIVATE, Allow: "POST" } }));
+};
+
+/**
  * POST /customer-account/order-help from the "Get help with this order" block on the order status
  * page, with the customer account session token as Bearer. Answers a short-lived signed hand-off for the
  * storefront's chat, only for the signed-in customer's own order in the shop the token names. The shop
@@ -43,7 +52,6 @@ export const action = async ({ request, context }: ActionFunctionArgs) => {
   const audiences = token.success ? [token.data.aud].flat() : [];
   if (!token.success || !audiences.includes(config().shopify.apiKey)) return answer({ error: "This session token is not for this app." }, 401);
   const { dest: shop, sub } = token.data;
-  if (request.method !== "POST") return answer({ error: "Use POST." }, 405);
   // Not signed in (pre-authenticated order status page): nothing about any order is shared.
   if (!sub) return answer({ error: "Sign in to get help with this order.", reason: "not-signed-in" }, 403);
   const parsed = body.safeParse(await request.json().catch(() => null));

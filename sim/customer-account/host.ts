@@ -67,14 +67,17 @@ function translations(locale: string): Record<string, string> {
   return JSON.parse(readFileSync(join(LOCALES_DIR, file), "utf8")) as Record<string, string>;
 }
 
-// The Polaris components the block uses, drawn plainly. Properties as the block sets them (Preact sets a
-// property when the element has it, so each is an accessor that redraws).
+// The Polaris components the block uses, drawn plainly. Each prop is an accessor that redraws and an
+// observed attribute: Preact sets a property when the element has one, except a few such as href,
+// which it always sets as an attribute.
 const COMPONENTS = `
 const sheet = "*{box-sizing:border-box}:host{display:block;font:15px/1.5 system-ui,sans-serif;color:#1a1a1a}";
 class Base extends HTMLElement {
   constructor() { super(); this.attachShadow({ mode: "open" }); this.props = {}; }
   connectedCallback() { this.draw(); }
+  attributeChangedCallback(name, _old, value) { this.props[name] = value; if (this.isConnected) this.draw(); }
   static define(name, props) {
+    Object.defineProperty(this, "observedAttributes", { get: () => props });
     for (const prop of props) Object.defineProperty(this.prototype, prop, { get() { return this.props[prop]; }, set(v) { this.props[prop] = v; this.draw(); } });
     customElements.define(name, this);
   }
