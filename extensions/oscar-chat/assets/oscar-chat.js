@@ -80,25 +80,6 @@
     requestIdentity().then(finish);
   }
 
-  // "Get help with this order" (customer account) opens the store with #oscar-order-help=<token>: the
-  // app's signed identity for that customer and order. Taken out of the address bar at once (not kept
-  // in a bookmark or a shared link); the worker, not this script, decides what it proves.
-  function orderHelp() {
-    var match = /(?:^#|&)oscar-order-help=([A-Za-z0-9_.-]{1,2048})(?:&|$)/.exec(w.location.hash);
-    if (!match) return null;
-    try {
-      w.history.replaceState(null, "", w.location.pathname + w.location.search);
-    } catch {
-      // the chat still opens; the fragment never reaches a server either way
-    }
-    try {
-      var claims = JSON.parse(atob(match[1].split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
-      return { identity: { user_id: String(claims.sub), oscar_identity: match[1] }, order: String(claims.onm) };
-    } catch {
-      return null;
-    }
-  }
-
   function loadWidget() {
     var script = d.createElement("script");
     script.async = true;
@@ -128,19 +109,11 @@
     else chat("open");
   });
 
-  var help = orderHelp();
-  if (help) {
-    // This page's identity is the hand-off's: asking the app proxy would replace it before the chat starts.
-    started = 1;
-    try {
-      store.setItem(identifiedKey, "1");
-    } catch {
-      // refused: a logged-out page clears regardless
-    }
-    deliverIdentity(help.identity);
-    loadWidget();
-    chat("open", { message: (settings.orderHelpMessage || "{order}").split("{order}").join(help.order) });
-    return;
+  // From "Get help with this order": oscar-order-help.js starts the chat, so "started" holds its script.
+  if (/oscar-order-help=/.test(w.location.hash)) {
+    started = d.createElement("script");
+    started.src = settings.orderHelp;
+    return d.head.appendChild(started);
   }
 
   for (i = 0; i < interactions.length; i++) w.addEventListener(interactions[i], start, { capture: true, passive: true });
