@@ -16,6 +16,8 @@ import { waitFor } from "../harness/wait";
 import { startStorefront, type Storefront } from "./storefront-site";
 
 const OSCAR_KEY = "osk_test_order_help_0001";
+/** A second store with the app installed: its customers and orders are not the test shop's. */
+const OTHER_SHOP = "another-maple-store.myshopify.com";
 const numeric = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 
 /**
@@ -37,7 +39,7 @@ describe("get help with this order, from the order status page to the agent's no
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    stage = await startConnectedStack({ label: "order-help", oscarKey: OSCAR_KEY, worker: true, oscarOptions: { delivery: "calm" } });
+    stage = await startConnectedStack({ label: "order-help", oscarKey: OSCAR_KEY, worker: true, oscarOptions: { delivery: "calm" }, otherShops: [OTHER_SHOP] });
     ({ oscar, stack } = stage);
     const store = stack.fakeAdmin.store(TEST_SHOP);
     const [first, second] = store.customers;
@@ -176,6 +178,20 @@ describe("get help with this order, from the order status page to the agent's no
       const text = await response.text();
       expect(text).not.toContain(mayasOrder.name);
       expect(text).not.toContain("token\":");
+    });
+
+    it("looks the order up only in the shop the session token names", async () => {
+      // Maya's customer and order ids, presented by a session token from another store that has the app.
+      const response = await ask(mayasOrder.id, tokenFor({ shop: OTHER_SHOP }));
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain("token\":");
+      // The same route serves that store's own customer, with a hand-off that is good only for that store.
+      const theirs = stack.fakeAdmin.store(OTHER_SHOP).orders.filter((o) => o.customerId).sort((a, b) => b.processedAt.localeCompare(a.processedAt))[0];
+      const answer = await ask(theirs.id, tokenFor({ shop: OTHER_SHOP, customerGid: theirs.customerId! }));
+      expect(answer.status).toBe(200);
+      const { token } = (await answer.json()) as { token: string };
+      expect(verifyShopperIdentity({ secret: TEST_API_SECRET, token, shop: OTHER_SHOP, now: new Date() })).toMatchObject({ verified: true, order: { name: theirs.name } });
+      expect(verifyShopperIdentity({ secret: TEST_API_SECRET, token, shop: TEST_SHOP, now: new Date() })).toEqual({ verified: false, reason: "bad-signature" });
     });
 
     it("refuses another customer's order and an unknown one alike", async () => {
