@@ -118,6 +118,8 @@ describe("get help with this order, from the order status page to the agent's no
     const note = await noteOf(conversation.id);
     expect(note).toContain("Signed-in customer");
     expect(note).toContain(`Asking about order [\\${mayasOrder.name}](https://admin.shopify.com/store/${TEST_SHOP.replace(".myshopify.com", "")}/orders/${numeric(mayasOrder.id)})`);
+    // The contact is updated after the note: read it once the enrichment is recorded.
+    await waitFor("the enrichment recorded", async () => (await stack.db.conversationRecord.findFirst({ where: { shop: TEST_SHOP, conversationId: conversation.id } }))?.enrichedAt, 30_000);
     const contact = oscar.inspect.contact(conversation.contactId);
     expect(contact.custom_attributes.shopify_identity).toBe("verified");
     expect(contact.custom_attributes.user_id).toBe(numeric(maya.id));

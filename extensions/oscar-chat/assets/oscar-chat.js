@@ -109,10 +109,11 @@
     else chat("open");
   });
 
-  // From "Get help with this order": oscar-order-help.js starts the chat, so "started" holds its script.
+  // From "Get help with this order": oscar-order-help.js identifies, then the chat loads.
   if (/oscar-order-help=/.test(w.location.hash)) {
     started = d.createElement("script");
     started.src = settings.orderHelp;
+    started.onload = loadWidget;
     return d.head.appendChild(started);
   }
 

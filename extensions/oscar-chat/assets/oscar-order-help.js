@@ -1,8 +1,9 @@
 // "Get help with this order" (the customer account extension extensions/order-help) opens the store with
 // #oscar-order-help=<token>: the app's signed identity for one customer, naming the order they asked about.
-// oscar-chat.js loads this file only then, instead of asking the app proxy for the page's identity. The
-// token is taken out of the address bar at once (no bookmark or shared link keeps it); what it proves is
-// decided by the app's worker, which checks its signature, never by this script.
+// oscar-chat.js loads this file only then, instead of asking the app proxy for the page's identity, and
+// loads the chat once it has run. The token is taken out of the address bar at once (no bookmark or
+// shared link keeps it); what it proves is decided by the app's worker, which checks its signature,
+// never by this script.
 (function (w, d) {
   var root = d.getElementById("oscar-chat");
   var help = /[#&]oscar-order-help=([\w.-]{1,2048})(?:&|$)/.exec(w.location.hash);
@@ -30,14 +31,4 @@
   var stub = w.OscarChat;
   (stub.q = stub.q || []).unshift(["identify", identity]);
   stub("open", { message: order ? (settings.orderHelpMessage || "{order}").split("{order}").join(order) : "" });
-
-  var script = d.createElement("script");
-  script.async = true;
-  script.src = settings.loader;
-  script.setAttribute("data-widget-id", settings.widgetId);
-  script.onload = function () {
-    var launcher = root.querySelector(".oscar-chat-launcher");
-    if (launcher) launcher.remove();
-  };
-  d.head.appendChild(script);
 })(window, document);
