@@ -44,7 +44,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
  * comes from the token alone, never from the request.
  */
 export const action = async ({ request, context }: ActionFunctionArgs) => {
-  // Answers the CORS preflight itself, and a missing or invalid session token with 401.
+  // A missing or invalid session token is answered with 401 by the library.
   const { sessionToken, cors } = await authenticate.public.customerAccount(request);
   const answer = (payload: unknown, status = 200, headers: Record<string, string> = {}) => cors(jsonResponse(payload, { status, headers: { ...PRIVATE, ...headers } }));
 
