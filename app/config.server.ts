@@ -40,6 +40,8 @@ const configSchema = z.object({
   }).default("info"),
   SANDBOX_MODE: bool,
   SANDBOX_SHOP: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "must be a myshopify.com domain such as oscar-sandbox.myshopify.com").default("oscar-sandbox.myshopify.com"),
+  // The sandbox's stand-in for Shopify's customer accounts (sim/customer-account/host.ts), where /sandbox?page=order-status leads.
+  SANDBOX_ORDER_STATUS_URL: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}\/?$/, "must be http://127.0.0.1:<port> (the sandbox's customer accounts stand-in)").optional(),
   SHOPIFY_ADMIN_API_ORIGIN: url("http://127.0.0.1:4100 (a local fake of the Shopify Admin API)").optional(),
   WORKER_LOCK_MS: z.coerce.number({ error: "must be a number of milliseconds from 1000 to 600000" }).int().min(1_000, "must be at least 1000 (ms)").max(600_000, "must be at most 600000 (ms)").default(30_000),
   JOB_ATTEMPTS: z.coerce.number({ error: "must be a whole number from 1 to 50" }).int("must be a whole number from 1 to 50").min(1, "must be at least 1").max(50, "must be at most 50").default(8),
@@ -60,7 +62,7 @@ export type Config = {
   oscarApiBase: string;
   logLevel: string;
   /** The sandbox shop, present only when SANDBOX_MODE is on (never in production). */
-  sandbox: { shop: string } | null;
+  sandbox: { shop: string; orderStatusUrl?: string } | null;
   workerConcurrency: number;
   /** How often a queued job (an Oscar event, a shop sync) is tried, and the first retry's delay (doubling), before it is a dead letter. */
   jobRetry: { attempts: number; backoffMs: number };
@@ -108,7 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: { url: c.REDIS_URL, prefix: c.REDIS_PREFIX },
     oscarApiBase: c.OSCAR_API_BASE.replace(/\/$/, ""),
     logLevel: c.LOG_LEVEL,
-    sandbox: c.SANDBOX_MODE ? { shop: c.SANDBOX_SHOP } : null,
+    sandbox: c.SANDBOX_MODE ? { shop: c.SANDBOX_SHOP, ...(c.SANDBOX_ORDER_STATUS_URL ? { orderStatusUrl: c.SANDBOX_ORDER_STATUS_URL } : {}) } : null,
     workerConcurrency: c.WORKER_CONCURRENCY,
     jobRetry: { attempts: c.JOB_ATTEMPTS, backoffMs: c.JOB_BACKOFF_MS },
     workerLockMs: c.WORKER_LOCK_MS,

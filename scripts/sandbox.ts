@@ -18,7 +18,9 @@ import { DEFAULT_SIM_API_KEY, startOscarSimulator } from "../sim/oscar/server";
 import { createStoreFixture } from "../sim/shopify-admin/fixtures";
 import { recordGrantedScopes } from "../app/services/access-scopes.server";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
+import { startCustomerAccountHost } from "../sim/customer-account/host";
 import { startSlackReceiver } from "../sim/slack/receiver";
+import { buildOrderStatusExtension } from "./build-order-status-extension";
 import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
 import { finishSetup, SANDBOX_MAX_REFUND, setupProgress, type FinishSetupDeps } from "./sandbox/finish-setup";
 import { HISTORY_DAYS, playOscarHistory, writeAppHistory } from "./sandbox/history";
@@ -37,6 +39,8 @@ const adminPort = Number(env.SANDBOX_ADMIN_API_PORT ?? 4100);
 const oscarPort = Number(env.SANDBOX_OSCAR_PORT ?? 4200);
 // The Slack receiver's URL is printed for pasting, so any free port does.
 const slackPort = Number(env.SANDBOX_SLACK_PORT ?? 0);
+// Known before the app starts: /sandbox?page=order-status leads there.
+const accountPort = Number(env.SANDBOX_ACCOUNT_PORT ?? 4300);
 const shop = env.SANDBOX_SHOP ?? "oscar-sandbox.myshopify.com";
 const databaseFile = resolve(env.SANDBOX_DATABASE_FILE ?? "data/sandbox.sqlite");
 const redisUrl = env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -152,6 +156,7 @@ async function main() {
     REDIS_PREFIX: redisPrefix,
     SANDBOX_MODE: "true",
     SANDBOX_SHOP: shop,
+    SANDBOX_ORDER_STATUS_URL: `http://127.0.0.1:${accountPort}`,
     SHOPIFY_ADMIN_API_ORIGIN: fakeAdmin.url,
     OSCAR_API_BASE: oscar.baseUrl,
   };
@@ -180,6 +185,19 @@ async function main() {
   }
   // The storefront renders the widget the app wrote to the store's app-data metafield, as Shopify's theme would.
   const storefront = await startSandboxStorefront({ oscar, apiKey: DEFAULT_SIM_API_KEY, appUrl, shop, apiSecret, store, widgetId: () => store.metafields.find((m) => m.namespace === "oscar_chat" && m.key === "widget_id")?.value });
+  // The shopper's side of customer accounts: "Get help with this order" on her order status pages.
+  const shopper = store.customers[0];
+  const account = await startCustomerAccountHost({
+    shop,
+    shopName: store.shop.name,
+    apiKey: appEnv.SHOPIFY_API_KEY!,
+    apiSecret,
+    storefrontUrl: storefront.url,
+    customer: { id: shopper.id, name: shopper.displayName },
+    orders: store.orders.filter((o) => o.customerId === shopper.id).sort((a, b) => b.processedAt.localeCompare(a.processedAt)).map((o) => ({ id: o.id, name: o.name, processedAt: o.processedAt })),
+    bundlePath: await buildOrderStatusExtension({ appUrl, outfile: resolve(".cache/sandbox/order-help.js") }),
+    port: accountPort,
+  });
   let scenarioOk = true;
   if (db && !args.has("--no-scenario")) {
     // The merchant approving an optional scope: Shopify grants it, and app/scopes_update tells the app.
@@ -200,6 +218,7 @@ async function main() {
   if (!freshShop) log(`Order actions (every order command agents wrote): ${appUrl}/sandbox?page=order-actions`);
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })} (signed in as ${storefront.shopperName}; the chat is the Oscar simulator's widget)`);
   log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
+  log(`Order status page with "Get help with this order" (customer accounts stand-in, as ${shopper.displayName}): ${appUrl}/sandbox?page=order-status`);
   log(`Agent inbox (what Oscar's agents see, Slack messages too): ${oscar.url}/inbox`);
   if (freshShop) {
     log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
@@ -213,7 +232,7 @@ async function main() {
   const stop = async () => {
     for (const child of children) child.kill("SIGTERM");
     await db?.$disconnect();
-    await Promise.all([fakeAdmin.close(), oscar.close(), slack.close(), storefront.close()]);
+    await Promise.all([fakeAdmin.close(), oscar.close(), slack.close(), storefront.close(), account.close()]);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

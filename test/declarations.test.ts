@@ -6,6 +6,7 @@ import { ORDER_COMMAND_KINDS } from "../app/models/order-commands.server";
 import { ORDER_COMMAND_OPTIONAL_SCOPES, SCOPE_PURPOSE, SCOPES_FOR_COMMAND } from "../app/services/order-command-access";
 import { declarationProblems, readAppToml, storefrontProxyCalls, type DeclarationFiles } from "./harness/declarations";
 import { SHOPIFY_WEBHOOK_PATHS } from "./harness/shopify-webhooks";
+import { knownUiExtensionTargets, uiExtensionDirs, uiExtensionProblems } from "./harness/ui-extensions";
 
 const ROOT = join(import.meta.dirname, "..");
 const REAL: DeclarationFiles = { toml: join(ROOT, "shopify.app.toml"), extensionDir: join(ROOT, "extensions/oscar-chat"), appDir: join(ROOT, "app") };
@@ -98,5 +99,40 @@ describe("shopify.app.toml declares what the storefront and Shopify reach", () =
       (toml.webhooks?.subscriptions ?? []).flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])].map((topic) => [topic, s.uri])),
     );
     expect(SHOPIFY_WEBHOOK_PATHS).toEqual(declared);
+  });
+});
+
+describe("the UI extensions' tomls declare what Shopify and the host need", () => {
+  const extensionsDir = join(ROOT, "extensions");
+  const scratch = mkdtempSync(join(tmpdir(), "oscar-ui-extensions-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** A copy of extensions/order-help with `edit` applied to one of its files. */
+  function orderHelpCopy(name: string, file: string, edit: (text: string) => string): string {
+    const dir = join(scratch, name);
+    cpSync(join(extensionsDir, "order-help"), dir, { recursive: true });
+    const original = readFileSync(join(dir, file), "utf8");
+    const edited = edit(original);
+    expect(edited).not.toBe(original); // the edit really happened
+    writeFileSync(join(dir, file), edited);
+    return dir;
+  }
+
+  it("finds the order status block and has nothing to say about the real files", () => {
+    const dirs = uiExtensionDirs(extensionsDir);
+    expect(dirs.map((dir) => dir.slice(extensionsDir.length + 1))).toContain("order-help");
+    expect(knownUiExtensionTargets().has("customer-account.order-status.block.render")).toBe(true);
+    expect(dirs.flatMap((dir) => uiExtensionProblems(dir))).toEqual([]);
+  });
+
+  it("fails on a target Shopify does not have, a module that is not there and a key one locale lacks", () => {
+    const target = orderHelpCopy("target", "shopify.extension.toml", (toml) => toml.replace("customer-account.order-status.block.render", "customer-account.order-status.block.rendr"));
+    expect(uiExtensionProblems(target)).toEqual(["target: target customer-account.order-status.block.rendr is not one @shopify/ui-extensions declares"]);
+
+    const moduleMissing = orderHelpCopy("module", "shopify.extension.toml", (toml) => toml.replace("./src/OrderHelpBlock.tsx", "./src/HelpBlock.tsx"));
+    expect(uiExtensionProblems(moduleMissing)).toEqual(["module: module ./src/HelpBlock.tsx for customer-account.order-status.block.render does not exist"]);
+
+    const french = orderHelpCopy("locale", "locales/fr.json", (json) => json.replace(/\n {2}"signIn": "[^"]*",/, ""));
+    expect(uiExtensionProblems(french).sort()).toEqual(['locale: locales/fr.json has no "signIn"', 'locale: locales/fr.json has no "signIn" (en.default.json has it)'].sort());
   });
 });

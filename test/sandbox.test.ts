@@ -68,6 +68,24 @@ describe("npm run sandbox", () => {
     await screenshot(page, resolve("screenshots/sandbox-storefront.png"));
   });
 
+  it("opens the order status page from /sandbox?page=order-status, and its block opens the storefront chat with the order (screenshots/sandbox-order-status.png)", async () => {
+    expect(sandbox.output()).toContain(`Order status page with "Get help with this order" (customer accounts stand-in, as `);
+    const page = await newDesktopPage(browser);
+    await page.goto(`${appUrl}/sandbox?page=order-status`);
+    // The sandbox customer's newest order; the block inside it is the real extension, built for this app.
+    await page.getByRole("link", { name: /^Order #\d+$/ }).first().click();
+    const orderName = (await page.getByRole("heading", { level: 1 }).innerText()).replace(/^Order /, "");
+    const block = page.frameLocator('iframe[title="Get help with this order (app block)"]');
+    await block.getByRole("button", { name: "Get help with this order" }).click();
+    const openChat = block.getByRole("link", { name: "Open the chat" });
+    await openChat.waitFor({ timeout: 15_000 });
+    await screenshot(page, resolve("screenshots/sandbox-order-status.png"));
+    const [storefront] = await Promise.all([page.context().waitForEvent("page"), openChat.click()]);
+    const message = storefront.getByRole("dialog", { name: "Chat" }).getByRole("textbox", { name: "Message" });
+    await message.waitFor({ timeout: 30_000 });
+    await expect.poll(() => message.inputValue(), { timeout: 30_000 }).toBe(`I need help with order ${orderName}.`);
+  });
+
   it("opens the admin home in a real browser with the store's details and no console errors from the app", async () => {
     const page = await newDesktopPage(browser);
     const errors = recordConsoleErrors(page);

@@ -10,11 +10,17 @@ import { adminHostParam, mintSessionToken } from "../sandbox/session-token.serve
 const PAGES = new Set(["analytics", "settings", "knowledge", "failed-jobs", "order-actions"]);
 
 // Sandbox sign-in: opens an embedded page as the sandbox shop, as the Shopify admin would.
+// `page=order-status` opens the shopper's side instead: the "Get help with this order" block on the
+// order status page of the sandbox customer's orders (the customer accounts stand-in).
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = requireSandbox();
+  const { shop, orderStatusUrl } = requireSandbox();
   const { apiKey, apiSecret } = config().shopify;
   const asked = new URL(request.url).searchParams;
   const page = asked.get("page") ?? "";
+  if (page === "order-status") {
+    if (!orderStatusUrl) throw new Response("The customer accounts stand-in is not running: start the sandbox with npm run sandbox.", { status: 404 });
+    throw redirect(orderStatusUrl);
+  }
   const passedOn = [...asked].filter(([name]) => !["page", "embedded", "shop", "host", "id_token"].includes(name));
   const params = new URLSearchParams([...passedOn, ...Object.entries({
     embedded: "1",

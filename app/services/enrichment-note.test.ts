@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { olderOrdersHidden, withheldCustomerNote } from "./enrichment-note";
+import { olderOrdersHidden, orderInQuestionLine, withheldCustomerNote } from "./enrichment-note";
 
 const orders = (count: number) => ({ nodes: Array.from({ length: count }, () => ({}) as never) });
 
@@ -23,3 +23,13 @@ describe("what the agent note says Shopify did not show", () => {
     expect(olderOrdersHidden({ numberOfOrders: 9, orders: orders(5) })).toBe(false);
   });
 });
+
+describe("the line naming the order a customer asked about", () => {
+  it("links the order into the shop's admin, with its name as plain text whatever it holds", () => {
+    const order = { gid: "gid://shopify/Order/6100000000031", name: "#1031](https://evil.example) **now**" };
+    expect(orderInQuestionLine("maple-and-thread.myshopify.com", order)).toBe(
+      "🧾 **Asking about order [\\#1031\\]\\(https\\:\\/\\/evil\\.example\\) \\*\\*now\\*\\*](https://admin.shopify.com/store/maple-and-thread/orders/6100000000031)**, opened from the order status page in the customer's account.",
+    );
+  });
+});
+

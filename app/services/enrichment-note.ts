@@ -65,6 +65,15 @@ export function identityLine(verified: boolean): string {
     : "⚠️ **Not verified**: the shopper gave this email in the chat but is not signed in to the store. Confirm who they are before sharing order details.";
 }
 
+/**
+ * The line naming the order a signed-in shopper opened the chat from ("Get help with this order" on the
+ * order status page). Only ever built from an order-help identity the app signed after the Admin API
+ * said the order is this customer's; the name is record text, so it is escaped like any other.
+ */
+export function orderInQuestionLine(shop: string, order: { gid: string; name: string }): string {
+  return `🧾 **Asking about order ${adminLink(order.name, orderAdminUrl(shop, order.gid))}**, opened from the order status page in the customer's account.`;
+}
+
 export const NO_EMAIL_NOTE = "**Shopify:** this contact has no email address yet, so no Shopify customer could be matched.";
 export const NO_CUSTOMER_NOTE = "**Shopify:** no customer in this store has this contact's email address.";
 

@@ -4,7 +4,7 @@ import { claimMilestone, findConversationRecord } from "../models/conversation-r
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import type { OscarClient } from "../oscar/client.server";
 import { ProtectedDataDenied } from "../shopify/admin-graphql.server";
-import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE, withheldCustomerNote } from "./enrichment-note";
+import { customerAttributes, formatCustomerNote, identityLine, NO_CUSTOMER_NOTE, NO_EMAIL_NOTE, orderInQuestionLine, withheldCustomerNote } from "./enrichment-note";
 import { findShopperCustomer, type ShopperCustomerDeps } from "./shopper-customer.server";
 
 export type EnrichmentDeps = ShopperCustomerDeps & {
@@ -68,7 +68,9 @@ export async function enrichConversation(
   // merchant's staff, who could look the email up in the admin anyway, and the orders let them ask
   // questions only the real customer can answer. Nothing else trusts it: no contact attributes (the
   // shopper and Oscar's bot can read those) and no customer id on the record (assisted revenue).
-  await note(`${identityLine(verified)}\n\n${formatCustomerNote(shop, customer)}`);
+  // The order in question comes only from a signed-in identity minted for it (order-help.server.ts).
+  const asksAbout = shopper.kind === "signed-in" && shopper.order ? `\n\n${orderInQuestionLine(shop, shopper.order)}` : "";
+  await note(`${identityLine(verified)}${asksAbout}\n\n${formatCustomerNote(shop, customer)}`);
   if (!verified) {
     await deps.oscar.updateContact(contact.id, { shopify_identity: "unverified" });
     await claimMilestone(deps.db, shop, conversationId, "enrichedAt", now(), { enrichmentOutcome: "unverified-customer" });

@@ -15,11 +15,11 @@ function tokenFor(who: { customerId: string; email: string }, overrides: Partial
 describe("shopper identity tokens", () => {
   it("verify a token for the customer, email and shop it was signed for", () => {
     const token = tokenFor(maya);
-    expect(verifyShopperIdentity({ secret, shop, token, now, ...maya })).toEqual({ verified: true, customerId: maya.customerId });
+    expect(verifyShopperIdentity({ secret, shop, token, now, ...maya })).toEqual({ verified: true, customerId: maya.customerId, order: null });
     // The same claims in Shopify's other spellings still match.
     expect(
       verifyShopperIdentity({ secret, shop: shop.toUpperCase(), token, now, customerId: `gid://shopify/Customer/${maya.customerId}`, email: " Maya.Okafor@Example.com " }),
-    ).toEqual({ verified: true, customerId: maya.customerId });
+    ).toEqual({ verified: true, customerId: maya.customerId, order: null });
   });
 
   it("carry neither the email nor the name in readable form", () => {

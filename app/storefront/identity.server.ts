@@ -8,8 +8,11 @@ import { z } from "zod";
  *
  *   v1.<base64url(JSON payload)>.<base64url(HMAC-SHA256(shop key, "v1." + payload part))>
  *   payload: { shop, sub: numeric customer id, em: keyed hash of the email, iat, exp } (seconds)
+ *            and, for an order-help hand-off only, oid: numeric order id, onm: the order's name ("#1001")
  *
- * The email travels as a keyed hash so the token binds it without carrying it.
+ * The email travels as a keyed hash so the token binds it without carrying it. An order-help token is
+ * the same identity with the order it was minted for: the app checked, with the Admin API, that the
+ * order is that customer's (app/services/order-help.server.ts), so the worker can name it.
  */
 
 const VERSION = "v1";
@@ -29,8 +32,11 @@ export type ShopperIdentityRejection =
   | "customer-mismatch"
   | "email-mismatch";
 
+/** The order an order-help token was minted for: numeric id and the name shoppers and staff see. */
+export type SignedOrder = { id: string; name: string };
+
 export type ShopperIdentityVerification =
-  | { verified: true; customerId: string }
+  | { verified: true; customerId: string; order: SignedOrder | null }
   | { verified: false; reason: ShopperIdentityRejection };
 
 const payloadSchema = z.object({
@@ -39,6 +45,8 @@ const payloadSchema = z.object({
   em: z.string(),
   iat: z.number().int(),
   exp: z.number().int(),
+  oid: z.string().regex(/^\d{1,20}$/).optional(),
+  onm: z.string().max(255).optional(),
 });
 
 /**
@@ -57,6 +65,7 @@ export function signShopperIdentity({
   email,
   now,
   ttlSeconds = IDENTITY_TTL_SECONDS,
+  order,
 }: {
   /** The app secret (config().shopify.apiSecret); the shop's key is derived from it. */
   secret: string;
@@ -65,12 +74,23 @@ export function signShopperIdentity({
   email: string | null | undefined;
   now: Date;
   ttlSeconds?: number;
+  /** Only after the Admin API said this order is this customer's. */
+  order?: { id: string; name: string };
 }): string {
   const sub = numericCustomerId(customerId);
   if (!sub) throw new TypeError("A shopper identity needs a Shopify customer id.");
+  const oid = order ? numericOrderId(order.id) : undefined;
+  if (order && !oid) throw new TypeError("An order-help identity needs a Shopify order id.");
   const key = deriveIdentityKey(secret, shop);
   const iat = Math.floor(now.getTime() / 1000);
-  const payload = { shop: normalizeShop(shop), sub, em: emailBinding(key, email), iat, exp: iat + ttlSeconds };
+  const payload = {
+    shop: normalizeShop(shop),
+    sub,
+    em: emailBinding(key, email),
+    iat,
+    exp: iat + ttlSeconds,
+    ...(order ? { oid, onm: order.name } : {}),
+  };
   const body = `${VERSION}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
   return `${body}.${mac(key, body).toString("base64url")}`;
 }
@@ -117,7 +137,8 @@ export function verifyShopperIdentity({
     if (email !== undefined && email !== null && !sameBytes(Buffer.from(emailBinding(key, email)), Buffer.from(payload.em))) {
       return rejected("email-mismatch");
     }
-    return { verified: true, customerId: payload.sub };
+    const order = payload.oid && payload.onm !== undefined ? { id: payload.oid, name: payload.onm } : null;
+    return { verified: true, customerId: payload.sub, order };
   } catch {
     return rejected("malformed");
   }
@@ -128,6 +149,13 @@ export function numericCustomerId(id: unknown): string | null {
   if (typeof id === "number") return Number.isSafeInteger(id) && id > 0 ? String(id) : null;
   if (typeof id !== "string") return null;
   const match = /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec(id.trim());
+  return match ? match[1] : null;
+}
+
+/** "123" or "gid://shopify/Order/123" → "123"; anything else → null. */
+export function numericOrderId(id: unknown): string | null {
+  if (typeof id !== "string") return null;
+  const match = /^(?:gid:\/\/shopify\/Order\/)?(\d{1,20})$/.exec(id.trim());
   return match ? match[1] : null;
 }
 

@@ -38,7 +38,7 @@ describe("identifying the logged-in shopper from the Admin API", () => {
     // 30 minutes from now: 2026-11-24T12:30:00Z.
     expect(signed!.expiresAt).toBe(Date.parse("2026-11-24T12:30:00Z") / 1000);
     const verified = verifyShopperIdentity({ secret: appSecret, shop, now, token: identity.oscar_identity, customerId, email: identity.email });
-    expect(verified).toEqual({ verified: true, customerId });
+    expect(verified).toEqual({ verified: true, customerId, order: null });
     expect(verifyShopperIdentity({ secret: appSecret, shop, now: new Date("2026-11-24T12:30:00Z"), token: identity.oscar_identity, customerId }).verified).toBe(false);
     const liam = fake.store(shop).customers[1];
     expect(verifyShopperIdentity({ secret: appSecret, shop, now, token: identity.oscar_identity, email: liam.email }).verified).toBe(false);

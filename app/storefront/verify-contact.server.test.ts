@@ -13,7 +13,23 @@ const tokenOf = (who: { id: string; email: string }) => signShopperIdentity({ se
 describe("verifying an Oscar contact's identity", () => {
   it("trusts a contact whose identify came from the app for that customer", () => {
     const contact = { id: 91, name: "Maya Okafor", email: maya.email, custom_attributes: { user_id: maya.id, email: maya.email, oscar_identity: tokenOf(maya), total_orders: 7 } };
-    expect(verifyContactIdentity(deps, contact)).toEqual({ verified: true, customerId: maya.id, customerGid: `gid://shopify/Customer/${maya.id}` });
+    expect(verifyContactIdentity(deps, contact)).toEqual({ verified: true, customerId: maya.id, customerGid: `gid://shopify/Customer/${maya.id}`, order: null });
+  });
+
+  it("names the order an order-help identity was signed for, with the customer it was signed for", () => {
+    const order = { id: "gid://shopify/Order/6100000000031", name: "#1031" };
+    const token = signShopperIdentity({ secret: appSecret, shop, now, customerId: maya.id, email: maya.email, ttlSeconds: 900, order });
+    expect(verifyContactIdentity(deps, { custom_attributes: { user_id: maya.id, oscar_identity: token } })).toEqual({
+      verified: true,
+      customerId: maya.id,
+      customerGid: `gid://shopify/Customer/${maya.id}`,
+      order: { id: "6100000000031", name: "#1031", gid: order.id },
+    });
+    // The order is part of what is signed: the same token naming another order does not verify at all.
+    const [version, payload, mac] = token.split(".");
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    const edited = Buffer.from(JSON.stringify({ ...claims, oid: "6100000000099" })).toString("base64url");
+    expect(verifyContactIdentity(deps, { custom_attributes: { oscar_identity: `${version}.${edited}.${mac}` } })).toEqual({ verified: false, reason: "bad-signature" });
   });
 
   it("does not trust a shopper who identified with their own token but another customer's email", () => {

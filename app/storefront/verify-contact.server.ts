@@ -1,8 +1,14 @@
 import { z } from "zod";
-import { verifyShopperIdentity, type ShopperIdentityRejection } from "./identity.server";
+import { verifyShopperIdentity, type ShopperIdentityRejection, type SignedOrder } from "./identity.server";
 
 export type ContactVerification =
-  | { verified: true; customerId: string; customerGid: string }
+  | {
+      verified: true;
+      customerId: string;
+      customerGid: string;
+      /** The order the shopper came from the order status page to ask about (an order-help token), else null. */
+      order: (SignedOrder & { gid: string }) | null;
+    }
   | { verified: false; reason: ShopperIdentityRejection | "no-identity" };
 
 // Loose on purpose: webhook contacts come in many shapes, and a field of the wrong type is simply not a claim.
@@ -41,5 +47,10 @@ export function verifyContactIdentity(
     result = verifyShopperIdentity({ secret: appSecret, token, shop, now, customerId, email: emails[1] });
   }
   if (!result.verified) return result;
-  return { verified: true, customerId: result.customerId, customerGid: `gid://shopify/Customer/${result.customerId}` };
+  return {
+    verified: true,
+    customerId: result.customerId,
+    customerGid: `gid://shopify/Customer/${result.customerId}`,
+    order: result.order ? { ...result.order, gid: `gid://shopify/Order/${result.order.id}` } : null,
+  };
 }

@@ -82,6 +82,7 @@ export async function startSandboxStorefront(options: { oscar: OscarSimulator; a
   });
   return {
     shopperName: shopper.displayName,
+    url: storefront.url,
     pageUrl: storefront.pageUrl,
     close: () => storefront.close(),
   };

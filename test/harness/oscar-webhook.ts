@@ -63,19 +63,22 @@ export async function connectShopToOscar(stack: AppStack, oscarBaseUrl: string, 
  * The common stage of an end-to-end test: the Oscar simulator, the app (built, real processes) on a
  * fresh database, the test shop installed and connected to Oscar, and optionally a worker.
  */
-export async function startConnectedStack({ label, oscarKey, worker = true, extraEnv = {}, oscarOptions = {}, store }: {
+export async function startConnectedStack({ label, oscarKey, worker = true, extraEnv = {}, oscarOptions = {}, store, otherShops = [] }: {
   label: string;
   oscarKey: string;
   worker?: boolean;
   extraEnv?: Record<string, string>;
   oscarOptions?: Parameters<typeof import("../../sim/oscar/server").startOscarSimulator>[0];
   store?: Parameters<typeof import("./app-stack").startAppStack>[0]["store"];
+  /** More shops with a store in the fake Admin API, installed but not connected to Oscar. */
+  otherShops?: string[];
 }) {
   const { startOscarSimulator } = await import("../../sim/oscar/server");
   const { installShop, startAppStack, TEST_SHOP } = await import("./app-stack");
   const oscar = await startOscarSimulator({ apiKeys: [oscarKey], ...oscarOptions });
-  const stack = await startAppStack({ label, store, extraEnv: { OSCAR_API_BASE: oscar.baseUrl, ...extraEnv } });
+  const stack = await startAppStack({ label, store, shops: [TEST_SHOP, ...otherShops], extraEnv: { OSCAR_API_BASE: oscar.baseUrl, ...extraEnv } });
   await installShop(stack);
+  for (const shop of otherShops) await installShop(stack, shop);
   await connectShopToOscar(stack, oscar.baseUrl, oscarKey, TEST_SHOP);
   if (worker) await stack.startWorker();
   return {

@@ -11,12 +11,13 @@ export type SandboxRun = { process: RunningProcess; appUrl: string; oscarUrl: st
  * prefix; resolves once it prints "Sandbox ready". `stop` ends it and removes its Redis keys.
  */
 export async function startSandbox(label: string, args: string[], readyWithinMs: number): Promise<SandboxRun> {
-  const [port, adminPort, oscarPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, adminPort, oscarPort, accountPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const prefix = testRedisPrefix(label);
   const process = startTsxScript("scripts/sandbox.ts", ["--no-build", ...args], {
     PORT: String(port),
     SANDBOX_ADMIN_API_PORT: String(adminPort),
     SANDBOX_OSCAR_PORT: String(oscarPort),
+    SANDBOX_ACCOUNT_PORT: String(accountPort),
     SANDBOX_DATABASE_FILE: resolve(inject("runDir"), `${label}.sqlite`),
     REDIS_URL: SHARED_REDIS_URL,
     REDIS_PREFIX: prefix,

@@ -76,7 +76,7 @@ describe("the storefront's identity endpoint behind Shopify's app proxy", () => 
 
     const now = new Date();
     const token = identity.oscar_identity;
-    expect(verifyShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, token, now, customerId: maya.id, email: maya.email })).toEqual({ verified: true, customerId: maya.id });
+    expect(verifyShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, token, now, customerId: maya.id, email: maya.email })).toEqual({ verified: true, customerId: maya.id, order: null });
     expect(verifyShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, token, now, customerId: liam.id }).verified).toBe(false);
     expect(verifyShopperIdentity({ secret: TEST_API_SECRET, shop: TEST_SHOP, token, now, email: liam.email }).verified).toBe(false);
     expect(verifyShopperIdentity({ secret: TEST_API_SECRET, shop: "another-store.myshopify.com", token, now }).verified).toBe(false);

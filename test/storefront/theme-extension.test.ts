@@ -76,7 +76,7 @@ describe("the theme app extension as Shopify will check it", () => {
   });
 
   it("ships a script and a stylesheet under 2 KB each once gzipped", () => {
-    for (const asset of ["oscar-chat.js", "oscar-chat.css"]) {
+    for (const asset of ["oscar-chat.js", "oscar-order-help.js", "oscar-chat.css"]) {
       const gzipped = gzipSync(readFileSync(join(EXTENSION_DIR, "assets", asset))).length;
       expect(gzipped, asset).toBeLessThan(2048);
     }

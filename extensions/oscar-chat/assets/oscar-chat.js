@@ -109,6 +109,14 @@
     else chat("open");
   });
 
+  // From "Get help with this order": oscar-order-help.js identifies, then the chat loads.
+  if (/oscar-order-help=/.test(w.location.hash)) {
+    started = d.createElement("script");
+    started.src = settings.orderHelp;
+    started.onload = loadWidget;
+    return d.head.appendChild(started);
+  }
+
   for (i = 0; i < interactions.length; i++) w.addEventListener(interactions[i], start, { capture: true, passive: true });
   // Idle means settled: 3 s after load (the page's own post-load work and the shopper's first look come
   // first), then an idle moment; any interaction before that loads the chat at once. "Load the chat
