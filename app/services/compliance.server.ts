@@ -67,6 +67,8 @@ const SHOP_TABLES = {
   KnowledgeItem: (db, shop) => db.knowledgeItem.deleteMany({ where: { shop } }),
   KnowledgeSource: (db, shop) => db.knowledgeSource.deleteMany({ where: { shop } }),
   KnowledgeChange: (db, shop) => db.knowledgeChange.deleteMany({ where: { shop } }),
+  FlowTriggerFiring: (db, shop) => db.flowTriggerFiring.deleteMany({ where: { shop } }),
+  FlowActionRun: (db, shop) => db.flowActionRun.deleteMany({ where: { shop } }),
 } satisfies Record<Prisma.ModelName, (db: PrismaClient, shop: string) => Prisma.PrismaPromise<Prisma.BatchPayload>>;
 
 const normalEmail = (email: string | null | undefined) => email?.trim().toLowerCase() || null;

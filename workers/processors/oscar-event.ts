@@ -14,6 +14,7 @@ import { parseJobPayload, type JobPayload } from "../../app/queues/jobs";
 import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
 import type { CustomerLookup } from "../../app/services/customer-lookup.server";
+import { fireHandOffFlowTrigger, fireMessageFlowTriggers, fireResolvedFlowTrigger } from "../../app/services/conversation-flow-triggers.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
 import { answerOrderStatus } from "../../app/services/order-status.server";
 import { handleBotEscalation, nextRoundRobinAgent, routeMessage } from "../../app/services/routing.server";
@@ -138,6 +139,14 @@ function handleOscarEvent(deps: OscarEventDeps) {
       adminGraphql: () => deps.adminGraphqlFor(shop),
       verifyIdentity: (contact: unknown) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: receivedAt }, contact),
     };
+    // Shopify Flow triggers, sent after the event's own work (inside the conversation's lock), once per conversation and kind.
+    const flowTriggers = {
+      db: deps.db,
+      adminGraphql: shopperDeps.adminGraphql,
+      leaseMs: deps.lockMs,
+      verifiedCustomer: (contact: unknown) => findVerifiedCustomer(shopperDeps, shop, contact),
+      logger,
+    };
 
     switch (event.type) {
       case "conversation.created":
@@ -159,23 +168,27 @@ function handleOscarEvent(deps: OscarEventDeps) {
           logger,
         };
         if (event.type === "message.created") {
-          await routeMessage(routing, shop, event, { retrying });
-          return answerOrderStatus(
+          const routed = await routeMessage(routing, shop, event, { retrying });
+          await answerOrderStatus(
             { db: deps.db, oscar: routing.oscar, adminGraphql: shopperDeps.adminGraphql, verifyIdentity: shopperDeps.verifyIdentity, logger },
             shop,
             event,
             { retrying },
           );
+          return fireMessageFlowTriggers(flowTriggers, shop, event, routed);
         }
-        return handleBotEscalation(
+        await handleBotEscalation(
           { ...routing, nextAgent: (agents) => nextRoundRobinAgent(deps.redis, `${deps.redisPrefix}round-robin:${shop}`, agents) },
           shop,
           event,
         );
+        return fireHandOffFlowTrigger(flowTriggers, shop, event);
       }
       case "conversation.assigned":
-      case "conversation.resolved":
         return recordConversationOutcome({ db: deps.db }, shop, event);
+      case "conversation.resolved":
+        await recordConversationOutcome({ db: deps.db }, shop, event);
+        return fireResolvedFlowTrigger(flowTriggers, shop, event);
     }
   };
 }
