@@ -85,6 +85,8 @@ export type FakeShopifyAdmin = {
   setThrottle(settings: ThrottleSettings, shopDomain?: string): void;
   throttleStatus(shopDomain: string): ThrottleStatus;
   resetRequests(): void;
+  /** The next `count` requests naming this operation answer 503, as Shopify does in an outage (for retry tests). */
+  failNext(operationName: string, count: number): void;
   close(): Promise<void>;
 };
 
@@ -133,6 +135,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
   const tokens = createAccessTokenRegistry(clock, grantedScopes);
   const requests: AdminApiRequest[] = [];
   const flowTriggerCalls: FlowTriggerCall[] = [];
+  const outages = new Map<string, number>();
   const flowTriggers = { declarations: options.flowTriggers ?? readFlowTriggerDeclarations(APP_EXTENSIONS_DIR), record: (call: FlowTriggerCall) => void flowTriggerCalls.push(call) };
   let origin = "";
 
@@ -170,6 +173,13 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
     if (!authorised) return { status: 401, body: { errors: INVALID_TOKEN } };
 
     const body = parseGraphqlBody(raw, contentType);
+    const named = typeof body.query === "string" ? /\b(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1] : undefined;
+    const failures = named ? (outages.get(named) ?? 0) : 0;
+    if (named && failures > 0) {
+      outages.set(named, failures - 1);
+      record.operationName = named;
+      return { status: 503, body: { errors: "Service Unavailable" } };
+    }
     record.query = typeof body.query === "string" ? body.query : null;
     record.variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : null;
     const graphql = await answerGraphqlRequest(body, {
@@ -285,6 +295,9 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
     throttleStatus: (shopDomain) => bucketOf(shopDomain).status(),
     resetRequests() {
       requests.length = 0;
+    },
+    failNext(operationName, count) {
+      outages.set(operationName, count);
     },
     close() {
       return new Promise<void>((resolve, reject) => {
