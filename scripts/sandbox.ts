@@ -177,7 +177,7 @@ async function main() {
   const storefront = await startSandboxStorefront({ oscar, apiKey: DEFAULT_SIM_API_KEY, appUrl, shop, apiSecret, store, widgetId: () => store.metafields.find((m) => m.namespace === "oscar_chat" && m.key === "widget_id")?.value });
   let scenarioOk = true;
   if (db && !args.has("--no-scenario")) {
-    scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, print: (line) => console.log(line) });
+    scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, flowTriggerCalls: fakeAdmin.flowTriggerCalls, print: (line) => console.log(line) });
   }
 
   const progress = setup ? await setupProgress(setup) : null;
@@ -190,6 +190,7 @@ async function main() {
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })} (signed in as ${storefront.shopperName}; the chat is the Oscar simulator's widget)`);
   log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
   log(`Agent inbox (what Oscar's agents see, Slack messages too): ${oscar.url}/inbox`);
+  log(`Shopify Flow triggers the app sent (recorded by the fake Admin API): ${appUrl}/sandbox/flow-triggers`);
   if (freshShop) {
     log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
     log(`Slack webhook URL to paste in Settings (a local receiver): ${slack.webhookUrl("alerts")}`);

@@ -9,6 +9,8 @@ import type { RoutingOutcome } from "./routing.server";
 export type ConversationFlowTriggerDeps = FlowTriggerDeps & {
   /** The Shopify customer of a contact with a valid signed storefront identity, else null (as routing uses it). */
   verifiedCustomer: (contact: unknown) => Promise<ShopifyCustomer | null>;
+  /** The conversation's contact as Oscar has it (with the attributes the widget set), for events that carry less. */
+  oscarContact: (conversationId: string) => Promise<unknown>;
 };
 
 const legacyId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
@@ -18,13 +20,16 @@ const legacyId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
  * enrichment recorded from a signed identity. A typed email never names a customer to Flow. When
  * Shopify withholds the customer the trigger still fires, without one.
  */
-async function customerFor(deps: ConversationFlowTriggerDeps, shop: string, conversationId: string, contact: unknown): Promise<{ id: string | null; customer: ShopifyCustomer | null }> {
-  let customer: ShopifyCustomer | null = null;
-  try {
-    customer = contact ? await deps.verifiedCustomer(contact) : null;
-  } catch (error) {
-    if (!(error instanceof ProtectedDataDenied)) throw error;
-  }
+async function customerFor(deps: ConversationFlowTriggerDeps, shop: string, conversationId: string, contact: unknown, { askOscar = false } = {}): Promise<{ id: string | null; customer: ShopifyCustomer | null }> {
+  const verified = async (candidate: unknown) => {
+    try {
+      return candidate ? await deps.verifiedCustomer(candidate) : null;
+    } catch (error) {
+      if (!(error instanceof ProtectedDataDenied)) throw error;
+      return null;
+    }
+  };
+  const customer = (await verified(contact)) ?? (askOscar ? await verified(await deps.oscarContact(conversationId)) : null);
   if (customer) return { id: legacyId(customer.id), customer };
   return { id: (await findConversationRecord(deps.db, shop, conversationId))?.shopifyCustomerId ?? null, customer: null };
 }
@@ -46,10 +51,13 @@ export async function fireMessageFlowTriggers(deps: ConversationFlowTriggerDeps,
   if (routed.vip) await fireFlowTrigger(deps, shop, "vip", { conversationId, customerId, orderId, reason: routed.vip });
 }
 
-/** bot.escalated → "Bot handed a conversation to the team", with the bot's reason. */
+/**
+ * bot.escalated → "Bot handed a conversation to the team", with the bot's reason. The event's contact
+ * has only a name and email, so the signed identity is read from Oscar's contact, as the hand-off does.
+ */
 export async function fireHandOffFlowTrigger(deps: ConversationFlowTriggerDeps, shop: string, event: OscarWebhookEventOf<"bot.escalated">): Promise<void> {
   const { conversation_id: conversationId, contact, reason, last_message: lastMessage } = event.data;
-  const { id: customerId, customer } = await customerFor(deps, shop, conversationId, contact);
+  const { id: customerId, customer } = await customerFor(deps, shop, conversationId, contact, { askOscar: true });
   await fireFlowTrigger(deps, shop, "handedOff", { conversationId, customerId, orderId: orderNamedIn(customer, lastMessage), reason: reason?.trim() || "No reason given" });
 }
 

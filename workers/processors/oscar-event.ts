@@ -145,6 +145,7 @@ function handleOscarEvent(deps: OscarEventDeps) {
       adminGraphql: shopperDeps.adminGraphql,
       leaseMs: deps.lockMs,
       verifiedCustomer: (contact: unknown) => findVerifiedCustomer(shopperDeps, shop, contact),
+      oscarContact: async (conversationId: string) => (await (await oscar()).getConversation(conversationId, ["contact"])).contact,
       logger,
     };
 
