@@ -103,7 +103,8 @@ function openEvent(keyring: EncryptionKeyring, job: StoredJob): OpenedEvent | nu
  */
 async function findCustomerData(deps: ComplianceDeps, shop: string, customer: ShopifyCustomerRef) {
   const email = normalEmail(customer.email);
-  const events = (await deps.jobs.findJobs(ALL_STATES, belongsToShop(shop)))
+  const shopJobs = await deps.jobs.findJobs(ALL_STATES, belongsToShop(shop));
+  const events = shopJobs
     .map((job) => openEvent(deps.keyring, job))
     .filter((opened): opened is OpenedEvent => opened !== null);
   const conversationsByEmail = events.filter((e) => email && e.email === email && e.conversationId).map((e) => e.conversationId!);
@@ -113,7 +114,12 @@ async function findCustomerData(deps: ComplianceDeps, shop: string, customer: Sh
   });
   const conversations = new Set([...conversationsByEmail, ...records.map((r) => r.conversationId)]);
   const customerEvents = events.filter((e) => (email && e.email === email) || (e.conversationId && conversations.has(e.conversationId)));
-  return { email, records, conversations: [...conversations], events: customerEvents };
+  // Shopify Flow action runs queued for one of those conversations: their sealed text may be about the customer.
+  const flowActionJobs = shopJobs.filter((job) => {
+    const payload = JOBS["flow.action"].payload.safeParse(job.data);
+    return job.name === "flow.action" && payload.success && conversations.has(payload.data.conversationId);
+  });
+  return { email, records, conversations: [...conversations], events: customerEvents, flowActionJobs };
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -177,11 +183,15 @@ export async function redactCustomer(
   { shop, customer, orderIds = [] }: { shop: string; customer: ShopifyCustomerRef; orderIds?: string[] },
 ): Promise<{ conversations: number; jobs: number; orders: number }> {
   const held = await findCustomerData(deps, shop, customer);
-  const { removed, running } = await deps.jobs.removeJobs(held.events.map((e) => e.job));
-  await forgetJobEvents(deps, new Set(held.events.map((e) => e.job.id)));
+  const jobs = [...held.events.map((e) => e.job), ...held.flowActionJobs];
+  const { removed, running } = await deps.jobs.removeJobs(jobs);
+  await forgetJobEvents(deps, new Set(jobs.map((job) => job.id)));
   const rows = await deps.db.conversationRecord.deleteMany({
     where: { shop, OR: [{ shopifyCustomerId: customer.id }, { conversationId: { in: held.conversations } }] },
   });
+  // Shopify Flow's bookkeeping for those conversations (which triggers went out, which action runs came in).
+  await deps.db.flowTriggerFiring.deleteMany({ where: { shop, conversationId: { in: held.conversations } } });
+  await deps.db.flowActionRun.deleteMany({ where: { shop, conversationId: { in: held.conversations } } });
   // The customer's orders kept for assisted revenue, and any order Shopify names (placed as a guest).
   const orders = await deleteCustomerOrders(deps.db, shop, customer.id, orderIds);
   await forgetCachedCustomer(deps.redis, deps.prefix, shop, { email: held.email, customerGid: `gid://shopify/Customer/${customer.id}` });

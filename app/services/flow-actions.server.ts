@@ -85,7 +85,8 @@ export async function receiveFlowAction(deps: FlowActionDeps, action: FlowAction
   // Paths only: the values may be the customer's details.
   if (!parsed.success) return refused(400, `The action run is missing or has invalid fields: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}.`);
   const { shopify_domain: shop, action_run_id: actionRunId, handle, properties } = parsed.data;
-  if (handle !== undefined && handle !== action) return refused(400, `This endpoint runs ${action}, not ${handle}.`);
+  // A run of the app's other action sent here (a mistyped runtime_url) must not post the wrong kind of message.
+  if (handle !== action && FLOW_ACTIONS.some((other) => other === handle)) return refused(400, `This endpoint runs ${action}, not ${handle}.`);
   const installed = await findShop(deps.db, shop);
   if (!installed || installed.uninstalledAt) return refused(404, "Oscar Chat is not installed on this store.");
 

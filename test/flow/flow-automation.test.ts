@@ -149,12 +149,14 @@ describe("Flow actions", () => {
     expect(message.content).toMatch(/^Your &#60;script&#62;alert\(1\)&#60;\/script&#62; order ships today<br>Thanks!/);
   });
 
-  it("refuses a forged or unsigned run with 401 and queues nothing", async () => {
+  it("refuses a forged or unsigned run with 401 (and another action's run with 400), and queues nothing", async () => {
     const before = await jobCount();
     const body = runBody("send-chat-message", customer(2).id, "Forged");
     const forged = await post("send-chat-message", body, sign(body.replace("Forged", "forged")));
     expect(forged.status).toBe(401);
     expect((await post("send-chat-message", body, null)).status).toBe(401);
+    // Signed, but a run of the other action: refused rather than posted as the wrong kind of message.
+    expect((await post("post-private-note", body)).status).toBe(400);
     expect(await jobCount()).toBe(before);
     const runId = (JSON.parse(body) as { action_run_id: string }).action_run_id;
     expect(await stack.db.flowActionRun.count({ where: { shop: TEST_SHOP, actionRunId: runId } })).toBe(0);

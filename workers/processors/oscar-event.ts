@@ -96,7 +96,7 @@ export function expectedOscarRequests(event: OscarWebhookEvent): number {
       return message.message_type === "incoming" && !message.private ? 0.5 : 0; // a label, an assignment or an order-status answer, for some
     }
     case "bot.escalated":
-      return 3; // read the conversation, assign it, mark the contact
+      return 4; // read the conversation, assign it, mark the contact; the Flow trigger reads the contact's identity
     case "conversation.assigned":
     case "conversation.resolved":
       return 0;
