@@ -206,6 +206,8 @@ describe("Shopify lifecycle and privacy webhooks", () => {
     expect(data.queuedEvents.map((e) => e.type)).toEqual(expect.arrayContaining(["bot.escalated", "conversation.created", "message.created"]));
     expect(data.queuedEvents.every((e) => (e.event as { data: { conversation_id: string } }).data.conversation_id === a.maya.conversationId)).toBe(true);
     expect(data.cachedShopifyCustomer).toMatchObject({ displayName: a.maya.name });
+    // The Shopify Flow triggers her urgent, handed-off conversation set off.
+    expect(data.shopifyFlow?.triggersSent.map((t) => [t.conversationId, t.trigger])).toEqual(expect.arrayContaining([[a.maya.conversationId, "urgent-conversation"], [a.maya.conversationId, "conversation-handed-to-team"]]));
 
     // A retry (same webhook id) and a duplicate (a new webhook id, the same X-Shopify-Event-Id) are
     // recognised: the export is not prepared a second time.

@@ -11,6 +11,7 @@ import { forgetCachedCustomer, forgetCachedCustomers, readCachedCustomer } from 
 import { forgetUnexpectedOscarEvents } from "./unexpected-oscar-events.server";
 import { DATA_EXPORT_TTL_SECONDS, type CustomerDataExport, type DataExportStore } from "./data-exports.server";
 import { failedJobIndexKey } from "./failed-jobs.server";
+import { FLOW_TRIGGER_HANDLES, type FlowTriggerKind } from "./flow-triggers.server";
 
 /**
  * Shopify's mandatory privacy webhooks: what the app holds about one customer (export, erase) and
@@ -131,6 +132,18 @@ const noteDescription = (record: ConversationRecord) =>
     ? "Private note, marked not verified: the Shopify customer with the email the shopper typed, their profile link, order count, total spent, tags and recent orders with tracking."
     : "Private note: no Shopify customer matched the contact's email.";
 
+/** What Shopify Flow saw of these conversations: the triggers sent (by handle) and the action runs taken. */
+async function shopifyFlowOf(db: PrismaClient, shop: string, conversations: string[]): Promise<CustomerDataExport["shopifyFlow"]> {
+  const [firings, runs] = await Promise.all([
+    db.flowTriggerFiring.findMany({ where: { shop, conversationId: { in: conversations }, sentAt: { not: null } }, orderBy: { sentAt: "asc" } }),
+    db.flowActionRun.findMany({ where: { shop, conversationId: { in: conversations } }, orderBy: { receivedAt: "asc" } }),
+  ]);
+  return {
+    triggersSent: firings.map((f) => ({ conversationId: f.conversationId, trigger: FLOW_TRIGGER_HANDLES[f.kind as FlowTriggerKind] ?? f.kind, sentAt: f.sentAt?.toISOString() ?? "" })),
+    actionRuns: runs.map((r) => ({ conversationId: r.conversationId, action: r.action, outcome: r.outcome, receivedAt: r.receivedAt.toISOString() })),
+  };
+}
+
 /** customers/data_request: gathers the customer's data into an export the merchant downloads. */
 export async function exportCustomerData(
   deps: ComplianceDeps,
@@ -169,6 +182,7 @@ export async function exportCustomerData(
       ...(held.records.some((r) => r.botEscalatedAt) ? ESCALATION_CONTACT_ATTRIBUTES : []),
     ],
     queuedEvents: held.events.map((e) => ({ state: e.job.state, type: e.type, receivedAt: new Date(e.receivedAt).toISOString(), event: e.event })),
+    shopifyFlow: await shopifyFlowOf(deps.db, shop, held.conversations),
     cachedShopifyCustomer: await readCachedCustomer(deps.redis, deps.prefix, deps.keyring, shop, { email: held.email, customerGid: `gid://shopify/Customer/${customer.id}` }),
   };
   await deps.exports.save(data);
