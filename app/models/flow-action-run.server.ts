@@ -1,4 +1,5 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
+import { isUniqueConstraintViolation } from "../db/client.server";
 
 export type FlowActionOutcome = "queued" | "no-open-conversation";
 export type FlowActionRunRecord = { action: string; outcome: FlowActionOutcome; conversationId: string | null };
@@ -14,7 +15,7 @@ export async function recordFlowActionRun(db: PrismaClient, shop: string, action
     await db.flowActionRun.create({ data: { shop, actionRunId, ...run, receivedAt: at } });
     return run;
   } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!isUniqueConstraintViolation(error)) throw error;
     return (await findFlowActionRun(db, shop, actionRunId)) ?? run;
   }
 }

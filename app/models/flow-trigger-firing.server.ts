@@ -1,4 +1,5 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
+import { isUniqueConstraintViolation } from "../db/client.server";
 
 export type FlowTriggerFiringKey = { shop: string; conversationId: string; kind: string };
 
@@ -17,7 +18,7 @@ export async function claimFlowTriggerFiring(db: PrismaClient, key: FlowTriggerF
     await db.flowTriggerFiring.create({ data: { ...key, claimedUntil, attempts: 1 } });
     return "claimed";
   } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!isUniqueConstraintViolation(error)) throw error;
   }
   const taken = await db.flowTriggerFiring.updateMany({
     where: { ...key, sentAt: null, claimedUntil: { lt: now } },
