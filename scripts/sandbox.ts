@@ -205,7 +205,7 @@ async function main() {
       fakeAdmin.setGrantedScopes(scopes, shop);
       await recordGrantedScopes(db!, shop, scopes);
     };
-    scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, grantScopes, print: (line) => console.log(line) });
+    scenarioOk = await playScriptedDay({ appUrl, apiKey: appEnv.SHOPIFY_API_KEY!, apiSecret, shop, db, oscar, slack, store, grantScopes, flowTriggerCalls: fakeAdmin.flowTriggerCalls, print: (line) => console.log(line) });
   }
 
   const progress = setup ? await setupProgress(setup) : null;
@@ -220,6 +220,7 @@ async function main() {
   log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
   log(`Order status page with "Get help with this order" (customer accounts stand-in, as ${shopper.displayName}): ${appUrl}/sandbox?page=order-status`);
   log(`Agent inbox (what Oscar's agents see, Slack messages too): ${oscar.url}/inbox`);
+  log(`Shopify Flow triggers the app sent (recorded by the fake Admin API): ${appUrl}/sandbox/flow-triggers`);
   if (freshShop) {
     log(`Oscar API key to paste on the home page: ${DEFAULT_SIM_API_KEY}`);
     log(`Slack webhook URL to paste in Settings (a local receiver): ${slack.webhookUrl("alerts")}`);

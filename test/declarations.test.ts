@@ -7,6 +7,9 @@ import { ORDER_COMMAND_OPTIONAL_SCOPES, SCOPE_PURPOSE, SCOPES_FOR_COMMAND } from
 import { declarationProblems, readAppToml, storefrontProxyCalls, type DeclarationFiles } from "./harness/declarations";
 import { SHOPIFY_WEBHOOK_PATHS } from "./harness/shopify-webhooks";
 import { knownUiExtensionTargets, uiExtensionDirs, uiExtensionProblems } from "./harness/ui-extensions";
+import { FLOW_ACTIONS } from "../app/services/flow-actions.server";
+import { FLOW_TRIGGER_HANDLES, flowTriggerPayload } from "../app/services/flow-triggers.server";
+import { flowExtensionProblems, payloadKeyOf, readFlowExtensions } from "./harness/flow-declarations";
 
 const ROOT = join(import.meta.dirname, "..");
 const REAL: DeclarationFiles = { toml: join(ROOT, "shopify.app.toml"), extensionDir: join(ROOT, "extensions/oscar-chat"), appDir: join(ROOT, "app") };
@@ -134,5 +137,67 @@ describe("the UI extensions' tomls declare what Shopify and the host need", () =
 
     const french = orderHelpCopy("locale", "locales/fr.json", (json) => json.replace(/\n {2}"signIn": "[^"]*",/, ""));
     expect(uiExtensionProblems(french).sort()).toEqual(['locale: locales/fr.json has no "signIn"', 'locale: locales/fr.json has no "signIn" (en.default.json has it)'].sort());
+  });
+});
+
+describe("the Shopify Flow extensions are what Shopify CLI accepts and what the app serves", () => {
+  const extensionsDir = join(ROOT, "extensions");
+  const real = { extensionsDir, appToml: REAL.toml, appDir: REAL.appDir };
+  const scratch = mkdtempSync(join(tmpdir(), "oscar-flow-declarations-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** A copy of extensions/ with one file edited (or removed when `edit` answers null). */
+  function extensionsCopy(name: string, file: string, edit: (text: string) => string | null) {
+    const dir = join(scratch, name);
+    cpSync(extensionsDir, dir, { recursive: true });
+    const path = join(dir, file);
+    const edited = edit(readFileSync(path, "utf8"));
+    if (edited === null) rmSync(path);
+    else writeFileSync(path, edited);
+    return { ...real, extensionsDir: dir };
+  }
+
+  it("finds no problem in the real extensions, and the app's handles and fields are the declared ones", () => {
+    expect(flowExtensionProblems(real)).toEqual([]);
+    const extensions = readFlowExtensions(extensionsDir);
+    expect(extensions.filter((e) => e.type === "flow_trigger").map((e) => e.handle).sort()).toEqual(Object.values(FLOW_TRIGGER_HANDLES).sort());
+    expect(extensions.filter((e) => e.type === "flow_action").map((e) => e.handle).sort()).toEqual([...FLOW_ACTIONS].sort());
+    // Every trigger carries the same fields, which flowTriggerPayload fills; every action reads customer_id and message.
+    const payloadKeys = Object.keys(flowTriggerPayload({ conversationId: "c", customerId: "1", orderId: "2", reason: "r" })).sort();
+    for (const trigger of extensions.filter((e) => e.type === "flow_trigger")) expect(trigger.fields.map(payloadKeyOf).sort()).toEqual(payloadKeys);
+    for (const action of extensions.filter((e) => e.type === "flow_action")) expect(action.fields.map(payloadKeyOf).sort()).toEqual(["customer_id", "message"]);
+  });
+
+  it("fails on a trigger field key Flow refuses and a field type triggers do not support", () => {
+    const files = extensionsCopy("bad-trigger", "urgent-conversation/shopify.extension.toml", (toml) =>
+      toml.replace('key = "Conversation ID"', 'key = "conversation_id"').replace('type = "url"', 'type = "number_integer"'),
+    );
+    expect(flowExtensionProblems(files).sort()).toEqual([
+      "urgent-conversation: field[2]: type number_integer is not supported on Flow triggers",
+      "urgent-conversation: field[3]: key conversation_id must contain only letters and spaces",
+      // The renamed key also leaves both translations naming the old one.
+      "urgent-conversation: the en texts miss the field conversation_id",
+      "urgent-conversation: the en texts name fields the toml does not declare: Conversation ID",
+      "urgent-conversation: the fr texts miss the field conversation_id",
+      "urgent-conversation: the fr texts name fields the toml does not declare: Conversation ID",
+    ]);
+  });
+
+  it("fails on an action whose runtime_url no route serves, or whose return type is not in its schema", () => {
+    const unserved = extensionsCopy("unserved", "send-chat-message/shopify.extension.toml", (toml) => toml.replace("/flow/actions/send-chat-message", "/flow/actions/send-message"));
+    expect(flowExtensionProblems(unserved)).toEqual(["send-chat-message: runtime_url /flow/actions/send-message reaches /flow/actions/send-message, which no route with an action serves"]);
+    const badType = extensionsCopy("bad-type", "post-private-note/shopify.extension.toml", (toml) => toml.replace('return_type_ref = "ChatActionResult"', 'return_type_ref = "Result"'));
+    expect(flowExtensionProblems(badType)).toEqual(["post-private-note: return_type_ref Result is not a type in ./schema.graphql"]);
+  });
+
+  it("fails when a French translation is missing, or misses a field", () => {
+    const noFrench = extensionsCopy("no-french", "conversation-resolved/locales/fr.json", () => null);
+    expect(flowExtensionProblems(noFrench)).toEqual(["conversation-resolved: locales/fr.json is missing"]);
+    const missingField = extensionsCopy("missing-field", "vip-customer-chatting/locales/fr.json", (json) => {
+      const texts = JSON.parse(json) as { fields: Record<string, unknown> };
+      delete texts.fields.Reason;
+      return JSON.stringify(texts);
+    });
+    expect(flowExtensionProblems(missingField)).toEqual(["vip-customer-chatting: the fr texts miss the field Reason"]);
   });
 });

@@ -48,6 +48,17 @@ describe("npm run sandbox", () => {
     }
   });
 
+  it("shows the Shopify Flow triggers the scripted day fired, in its timeline and on the sandbox's Flow page", async () => {
+    const output = sandbox.output();
+    for (const trigger of ["urgent-conversation", "conversation-handed-to-team", "conversation-resolved"]) expect(output).toMatch(new RegExp(`Shopify Flow: ${trigger} accepted \\(customer \\d+`));
+    expect(output).toContain(`Shopify Flow triggers the app sent (recorded by the fake Admin API): ${appUrl}/sandbox/flow-triggers`);
+    const page = await fetch(`${appUrl}/sandbox/flow-triggers`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toMatch(/<td>urgent-conversation<\/td><td>accepted<\/td><td>\d+<\/td>/);
+    expect(html).not.toContain("refused");
+  });
+
   it("opens the printed storefront page with the chat widget in a real browser", async () => {
     const storefrontUrl = /Storefront with the chat widget: (\S+)/.exec(sandbox.output())?.[1];
     expect(storefrontUrl).toBeTruthy();

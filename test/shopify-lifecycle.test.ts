@@ -239,6 +239,8 @@ describe("Shopify lifecycle and privacy webhooks", () => {
       [a.maya.conversationId, "refund", mayaOrder.name, "expired"],
     ]);
     expect(data.orderActions?.[0]).toMatchObject({ agentId: "agent_1", orderId: mayaOrder.id, outcome: `Refunded EUR 12.00 on ${mayaOrder.name}`, plan: { amount: "12.00", currencyCode: "EUR" } });
+    // The Shopify Flow triggers her urgent, handed-off conversation set off.
+    expect(data.shopifyFlow?.triggersSent.map((t) => [t.conversationId, t.trigger])).toEqual(expect.arrayContaining([[a.maya.conversationId, "urgent-conversation"], [a.maya.conversationId, "conversation-handed-to-team"]]));
 
     // A retry (same webhook id) and a duplicate (a new webhook id, the same X-Shopify-Event-Id) are
     // recognised: the export is not prepared a second time.

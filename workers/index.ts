@@ -17,6 +17,7 @@ import { createSlackSender } from "../app/slack/slack.server";
 import { createAdminThrottle } from "../app/shopify/admin-throttle.server";
 import { unauthenticated } from "../app/shopify.server";
 import { withFailureClassification } from "./failures";
+import { createFlowActionProcessor } from "./processors/flow-action";
 import { createOscarEventProcessor } from "./processors/oscar-event";
 import { createShopDetailsProcessor } from "./processors/shop-details";
 import { createKnowledgeSyncProcessor } from "./processors/knowledge-sync";
@@ -67,6 +68,7 @@ const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>
   "analytics.purge-expired": createAnalyticsPurgeProcessor({ db: prisma, logger }),
   "knowledge.sync": createKnowledgeSyncProcessor({ db: prisma, adminGraphqlFor, oscarFor, logger }),
   "secrets.reencrypt": createSecretsReencryptProcessor({ db: prisma, redis, prefix, keyring, logger }),
+  "flow.action": createFlowActionProcessor({ oscarFor, keyring, logger }),
 };
 
 const process_ = withFailureClassification(async (job: Job, token?: string) => {

@@ -17,6 +17,8 @@ export const QUEUES = {
   analytics: "analytics",
   /** Upkeep of the app itself: re-encrypting stored secrets under the newest key. */
   maintenance: "maintenance",
+  /** Shopify Flow action runs the merchant's workflows sent: a note or a chat message to post in Oscar. */
+  flowActions: "flow-actions",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -56,6 +58,18 @@ export const JOBS = {
   "analytics.purge-expired": {
     queue: QUEUES.analytics,
     payload: z.object({}),
+  },
+  "flow.action": {
+    queue: QUEUES.flowActions,
+    payload: z.object({
+      shop: shopDomain,
+      /** Flow's action_run_id: the idempotency key of the write. */
+      actionRunId: z.string().min(1).max(255),
+      action: z.enum(["post-private-note", "send-chat-message"]),
+      conversationId: z.string().min(1).max(255),
+      /** The merchant's text, AES-256-GCM encrypted: a workflow may fill it with the customer's details. */
+      sealedText: z.string().refine(isSealed, "must be a sealed secret"),
+    }),
   },
   /** Every shop's secrets, so it is the one job without a shop: see app/security/reencryption.server.ts. */
   "secrets.reencrypt": {

@@ -29,6 +29,7 @@ export const SECRET_FIELDS = {
   customerCache: "customer-cache",
   dataExport: "data-export",
   unexpectedOscarEvent: "oscar-unexpected-event.body",
+  flowActionText: "flow-action.sealedText",
 } as const;
 
 export class DecryptionError extends Error {

@@ -12,6 +12,7 @@ import { forgetCachedCustomer, forgetCachedCustomers, readCachedCustomer } from 
 import { forgetUnexpectedOscarEvents } from "./unexpected-oscar-events.server";
 import { DATA_EXPORT_TTL_SECONDS, type CustomerDataExport, type DataExportStore, type OrderActionExport } from "./data-exports.server";
 import { failedJobIndexKey } from "./failed-jobs.server";
+import { FLOW_TRIGGER_HANDLES, type FlowTriggerKind } from "./flow-triggers.server";
 
 /**
  * Shopify's mandatory privacy webhooks: what the app holds about one customer (export, erase) and
@@ -70,6 +71,8 @@ const SHOP_TABLES = {
   KnowledgeChange: (db, shop) => db.knowledgeChange.deleteMany({ where: { shop } }),
   OrderCommandSettings: (db, shop) => db.orderCommandSettings.deleteMany({ where: { shop } }),
   OrderAction: (db, shop) => db.orderAction.deleteMany({ where: { shop } }),
+  FlowTriggerFiring: (db, shop) => db.flowTriggerFiring.deleteMany({ where: { shop } }),
+  FlowActionRun: (db, shop) => db.flowActionRun.deleteMany({ where: { shop } }),
 } satisfies Record<Prisma.ModelName, (db: PrismaClient, shop: string) => Prisma.PrismaPromise<Prisma.BatchPayload>>;
 
 const normalEmail = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
@@ -107,7 +110,8 @@ function openEvent(keyring: EncryptionKeyring, job: StoredJob): OpenedEvent | nu
  */
 async function findCustomerData(deps: ComplianceDeps, shop: string, customer: ShopifyCustomerRef) {
   const email = normalEmail(customer.email);
-  const events = (await deps.jobs.findJobs(ALL_STATES, belongsToShop(shop)))
+  const shopJobs = await deps.jobs.findJobs(ALL_STATES, belongsToShop(shop));
+  const events = shopJobs
     .map((job) => openEvent(deps.keyring, job))
     .filter((opened): opened is OpenedEvent => opened !== null);
   const conversationsByEmail = events.filter((e) => email && e.email === email && e.conversationId).map((e) => e.conversationId!);
@@ -117,7 +121,12 @@ async function findCustomerData(deps: ComplianceDeps, shop: string, customer: Sh
   });
   const conversations = new Set([...conversationsByEmail, ...records.map((r) => r.conversationId)]);
   const customerEvents = events.filter((e) => (email && e.email === email) || (e.conversationId && conversations.has(e.conversationId)));
-  return { email, records, conversations: [...conversations], events: customerEvents };
+  // Shopify Flow action runs queued for one of those conversations: their sealed text may be about the customer.
+  const flowActionJobs = shopJobs.filter((job) => {
+    const payload = JOBS["flow.action"].payload.safeParse(job.data);
+    return job.name === "flow.action" && payload.success && conversations.has(payload.data.conversationId);
+  });
+  return { email, records, conversations: [...conversations], events: customerEvents, flowActionJobs };
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -153,6 +162,18 @@ const orderActionExport = (a: OrderAction): OrderActionExport => ({
   confirmedBy: a.confirmedBy,
   completedAt: iso(a.completedAt),
 });
+
+/** What Shopify Flow saw of these conversations: the triggers sent (by handle) and the action runs taken. */
+async function shopifyFlowOf(db: PrismaClient, shop: string, conversations: string[]): Promise<CustomerDataExport["shopifyFlow"]> {
+  const [firings, runs] = await Promise.all([
+    db.flowTriggerFiring.findMany({ where: { shop, conversationId: { in: conversations }, sentAt: { not: null } }, orderBy: { sentAt: "asc" } }),
+    db.flowActionRun.findMany({ where: { shop, conversationId: { in: conversations } }, orderBy: { receivedAt: "asc" } }),
+  ]);
+  return {
+    triggersSent: firings.map((f) => ({ conversationId: f.conversationId, trigger: FLOW_TRIGGER_HANDLES[f.kind as FlowTriggerKind] ?? f.kind, sentAt: f.sentAt?.toISOString() ?? "" })),
+    actionRuns: runs.map((r) => ({ conversationId: r.conversationId, action: r.action, outcome: r.outcome, receivedAt: r.receivedAt.toISOString() })),
+  };
+}
 
 /** customers/data_request: gathers the customer's data into an export the merchant downloads. */
 export async function exportCustomerData(
@@ -193,6 +214,7 @@ export async function exportCustomerData(
       ...(held.records.some((r) => r.botEscalatedAt) ? ESCALATION_CONTACT_ATTRIBUTES : []),
     ],
     queuedEvents: held.events.map((e) => ({ state: e.job.state, type: e.type, receivedAt: new Date(e.receivedAt).toISOString(), event: e.event })),
+    shopifyFlow: await shopifyFlowOf(deps.db, shop, held.conversations),
     cachedShopifyCustomer: await readCachedCustomer(deps.redis, deps.prefix, deps.keyring, shop, { email: held.email, customerGid: customerGid(customer) }),
   };
   await deps.exports.save(data);
@@ -207,8 +229,9 @@ export async function redactCustomer(
   { shop, customer, orderIds = [] }: { shop: string; customer: ShopifyCustomerRef; orderIds?: string[] },
 ): Promise<{ conversations: number; jobs: number; orders: number }> {
   const held = await findCustomerData(deps, shop, customer);
-  const { removed, running } = await deps.jobs.removeJobs(held.events.map((e) => e.job));
-  await forgetJobEvents(deps, new Set(held.events.map((e) => e.job.id)));
+  const jobs = [...held.events.map((e) => e.job), ...held.flowActionJobs];
+  const { removed, running } = await deps.jobs.removeJobs(jobs);
+  await forgetJobEvents(deps, new Set(jobs.map((job) => job.id)));
   const rows = await deps.db.conversationRecord.deleteMany({
     where: { shop, OR: [{ shopifyCustomerId: customer.id }, { conversationId: { in: held.conversations } }] },
   });
@@ -218,6 +241,9 @@ export async function redactCustomer(
     (await eraseOrderActionsOfCustomer(deps.db, shop, customerGid(customer))) +
     (await eraseOrderActionsOfConversations(deps.db, shop, held.conversations)) +
     (await deps.db.orderAction.deleteMany({ where: { shop, orderId: { in: orderIds.map((id) => `gid://shopify/Order/${id}`) } } })).count;
+  // Shopify Flow's bookkeeping for those conversations (which triggers went out, which action runs came in).
+  await deps.db.flowTriggerFiring.deleteMany({ where: { shop, conversationId: { in: held.conversations } } });
+  await deps.db.flowActionRun.deleteMany({ where: { shop, conversationId: { in: held.conversations } } });
   // The customer's orders kept for assisted revenue, and any order Shopify names (placed as a guest).
   const orders = await deleteCustomerOrders(deps.db, shop, customer.id, orderIds);
   await forgetCachedCustomer(deps.redis, deps.prefix, shop, { email: held.email, customerGid: customerGid(customer) });

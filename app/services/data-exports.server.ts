@@ -62,6 +62,14 @@ export type CustomerDataExport = {
   queuedEvents: { state: string; type: string; receivedAt: string; event: unknown }[];
   /** The copy of the customer's Shopify record the app keeps for a minute to answer a burst of chats. */
   cachedShopifyCustomer: unknown;
+  /**
+   * Shopify Flow triggers the app sent about this customer's conversations, and the Flow action runs it
+   * took for them (a note's or message's text lives in Oscar). Absent in exports made before Flow.
+   */
+  shopifyFlow?: {
+    triggersSent: { conversationId: string; trigger: string; sentAt: string }[];
+    actionRuns: { conversationId: string | null; action: string; outcome: string; receivedAt: string }[];
+  };
 };
 
 export type DataExportSummary = Pick<CustomerDataExport, "dataRequestId" | "preparedAt" | "expiresAt"> & { shopifyCustomerId: string };

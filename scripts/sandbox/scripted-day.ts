@@ -9,6 +9,7 @@ import { signShopperIdentity } from "../../app/storefront/identity.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
 import { DEFAULT_GRANTED_SCOPES } from "../../sim/shopify-admin/server";
+import type { FlowTriggerCall } from "../../sim/shopify-admin/flow-triggers";
 import type { SlackReceiver } from "../../sim/slack/receiver";
 import { BROWSER_UA } from "./connect";
 
@@ -23,6 +24,8 @@ export type ScriptedDayDeps = {
   store: StoreFixture;
   /** The merchant grants optional scopes (Shopify's side and the app's record of it). */
   grantScopes: (scopes: string[]) => Promise<void>;
+  /** The flowTriggerReceive calls the fake Admin API recorded (live). */
+  flowTriggerCalls: readonly FlowTriggerCall[];
   print: (line: string) => void;
 };
 
@@ -76,6 +79,16 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
     return { oscar_identity: signShopperIdentity({ secret: deps.apiSecret, shop, customerId, email: customer.email, now: new Date() }), user_id: customerId };
   };
   const notesOf = (id: string) => oscar.inspect.notes(id).map((n) => String(n.content ?? "").split("\n")[0]).join(" | ");
+  // What Shopify Flow received from the app for a conversation: the trigger and the fields it carried.
+  const flowTriggerFor = async (handle: string, conversationId: string): Promise<FlowTriggerCall> => {
+    const call = await until(`the ${handle} Flow trigger`, () => deps.flowTriggerCalls.find((c) => c.handle === handle && (c.payload as Record<string, unknown>)["Conversation ID"] === conversationId));
+    if (!call) throw new Error(`no ${handle} Flow trigger`);
+    return call;
+  };
+  const describeFlowCall = (call: FlowTriggerCall) => {
+    const { customer_id: customer, order_id: order, Reason: reason } = call.payload as Record<string, unknown>;
+    return `Shopify Flow: ${call.handle} ${call.accepted ? "accepted" : "refused"} (${customer ? `customer ${String(customer)}` : "no customer"}${order ? `, order ${String(order)}` : ""}; reason: ${String(reason)})`;
+  };
   const slackSince = (count: number) => slack.deliveries.slice(count).map((d) => `Slack #${d.path.split("/").pop()}: ${String(d.body.text ?? "").split("\n")[0]}`);
 
   print("");
@@ -106,7 +119,8 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
     sofiaConversation = oscar.scenario.shopperOpensConversation({ email: sofia.email, name: sofia.displayName, customAttributes: signedIn(sofia), message: "I was charged twice for the same order, I want a refund now." }).conversationId;
     await until("the urgent label", async () => (await record(sofiaConversation))?.urgentAt);
     await until("the urgent Slack alert", () => slack.deliveries.length > slackBefore);
-    return [`labels: ${oscar.inspect.labels(sofiaConversation).join(", ")}`, ...slackSince(slackBefore)].join("\n");
+    const flow = await flowTriggerFor("urgent-conversation", sofiaConversation);
+    return [`labels: ${oscar.inspect.labels(sofiaConversation).join(", ")}`, ...slackSince(slackBefore), describeFlowCall(flow)].join("\n");
   });
 
   await step("The bot hands the refund chat to a human", async () => {
@@ -114,7 +128,8 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
     oscar.scenario.botEscalates(sofiaConversation, "shopper asked for a human");
     await until("the escalation", async () => (await record(sofiaConversation))?.botEscalatedAt);
     const assignments = oscar.inspect.assignments(sofiaConversation);
-    return [`assigned (round robin) to agent ${assignments.at(-1)?.assigneeId ?? "?"}`, ...slackSince(slackBefore)].join("\n");
+    const flow = await flowTriggerFor("conversation-handed-to-team", sofiaConversation);
+    return [`assigned (round robin) to agent ${assignments.at(-1)?.assigneeId ?? "?"}`, ...slackSince(slackBefore), describeFlowCall(flow)].join("\n");
   });
 
   await step(`An agent refunds ${maya.displayName} from a private note, after a preview`, async () => {
@@ -138,7 +153,8 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
   await step(`An agent resolves ${liam.displayName}'s chat`, async () => {
     oscar.scenario.agentResolves(liamConversation, { csatScore: 5 });
     await until("the resolution", async () => (await record(liamConversation))?.resolvedAt);
-    return "recorded as resolved (CSAT 5) for the analytics page";
+    const flow = await flowTriggerFor("conversation-resolved", liamConversation);
+    return ["recorded as resolved (CSAT 5) for the analytics page", describeFlowCall(flow)].join("\n");
   });
 
   const orderRoute = existsSync(resolve("app/routes/webhooks.orders.create.tsx"));
@@ -188,6 +204,6 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
   await oscar.webhooksIdle();
   const failed = steps.filter((s) => !s.ok);
   print("");
-  print(`Timeline done: ${steps.length - failed.length} of ${steps.length} steps succeeded; ${slack.deliveries.length} Slack alerts captured locally.`);
+  print(`Timeline done: ${steps.length - failed.length} of ${steps.length} steps succeeded; ${slack.deliveries.length} Slack alerts captured locally; ${deps.flowTriggerCalls.length} Shopify Flow trigger calls recorded.`);
   return failed.length === 0;
 }

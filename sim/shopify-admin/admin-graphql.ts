@@ -5,6 +5,7 @@ import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentN
 import type { DeclaredScopes, ProtectedCustomerDataAccess } from "./access-rules";
 import { estimateQueryCost, SINGLE_QUERY_MAX_COST } from "./cost";
 import type { StoreFixture } from "./fixtures";
+import type { FlowTriggerCall, FlowTriggerDeclaration } from "./flow-triggers";
 import { resolveField, resolveType, type ResolveContext, type SearchWarning } from "./resolvers";
 import type { CostBucket, ThrottleStatus } from "./throttle";
 
@@ -31,6 +32,7 @@ export type GraphqlContext = {
   clock: () => number;
   /** The fake's origin, for the URLs it hands out (bulk operation files). */
   origin: string;
+  flowTriggers: { declarations: readonly FlowTriggerDeclaration[]; record(call: FlowTriggerCall): void };
 };
 
 type Cost = { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: ThrottleStatus };
@@ -92,6 +94,7 @@ export async function answerGraphqlRequest(request: GraphqlRequestBody, context:
     searchWarnings: [],
     unmodelledRootFields: [],
     origin: context.origin,
+    flowTriggers: context.flowTriggers,
   };
   const result = await execute({
     schema: context.schema,

@@ -28,6 +28,7 @@ import type {
   StoreFixture,
 } from "./fixtures";
 import { gid, legacyIdOf } from "./gid";
+import { flowTriggerReceive, type FlowTriggerCall, type FlowTriggerDeclaration } from "./flow-triggers";
 import { jsonValueOf, metafieldsOf, metafieldsSet, resolveNamespace, type MetafieldsSetInput } from "./metafields";
 import { moneyV2, sumAmounts } from "./money";
 import { discountCodeBasicCreate, fulfillmentTrackingInfoUpdate, orderCancel, orderUpdate, refundCreate, suggestedRefund } from "./order-actions";
@@ -55,6 +56,8 @@ export type ResolveContext = {
   origin: string;
   /** Inside a bulk operation: connections need no page size and have no page limit. */
   bulk?: boolean;
+  /** The app's declared Flow triggers, and where each flowTriggerReceive call is recorded. */
+  flowTriggers: { declarations: readonly FlowTriggerDeclaration[]; record(call: FlowTriggerCall): void };
 };
 
 type Args = Record<string, unknown>;
@@ -153,6 +156,7 @@ const MUTATION_ROOT: Record<string, Resolve> = {
   orderUpdate: (_s, args, ctx) => orderUpdate(actionContext(ctx), args, orderFinder(ctx)),
   discountCodeBasicCreate: (_s, args, ctx) => discountCodeBasicCreate(actionContext(ctx), args),
   fulfillmentTrackingInfoUpdate: (_s, args, ctx) => fulfillmentTrackingInfoUpdate(actionContext(ctx), args, orderFinder(ctx)),
+  flowTriggerReceive: (_s, args, ctx) => flowTriggerReceive(ctx.store, ctx.flowTriggers.declarations, ctx.flowTriggers.record, args, new Date(ctx.now())),
   metafieldsSet: (_s, { metafields }, ctx) => metafieldsSet(ctx.store, metafields as MetafieldsSetInput[], new Date(ctx.now())),
   bulkOperationRunQuery: (_s, { query }, ctx, info) =>
     runBulkQuery(info.schema, String(query), ctx, (document, bulkCtx) =>

@@ -4,6 +4,8 @@
 // to this server's origin and naming the shop in the `x-shopify-shop-domain` header.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { FULLY_APPROVED, grantOptional, revokeOptional, ScopeChangeRefused, type DeclaredScopes, type ProtectedCustomerDataAccess } from "./access-rules";
@@ -11,10 +13,15 @@ import { answerAccessTokenRequest, createAccessTokenRegistry } from "./access-to
 import { answerGraphqlRequest, type GraphqlRequestBody } from "./admin-graphql";
 import { bulkOperationFile } from "./bulk-operations";
 import type { StoreFixture } from "./fixtures";
+import { readFlowTriggerDeclarations, type FlowTriggerCall, type FlowTriggerDeclaration } from "./flow-triggers";
 import { ADMIN_API_VERSION, loadAdminSchema } from "./schema";
 import { createCostBucket, type CostBucket, type ThrottleSettings, type ThrottleStatus } from "./throttle";
 
 export const SHOP_DOMAIN_HEADER = "x-shopify-shop-domain";
+/** The app's extensions, as Shopify knows its deployed version: which Flow triggers exist. */
+export const APP_EXTENSIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../extensions");
+/** The control route listing the flowTriggerReceive calls the fake received (GET, `?shop=` optional). */
+export const FLOW_TRIGGERS_CONTROL_PATH = "/_fake/flow-triggers";
 /** What the app asks for by default (app/config.server.ts): the least a support app needs. */
 export const DEFAULT_GRANTED_SCOPES = ["read_customers", "read_orders", "read_products", "read_content", "read_legal_policies", "read_themes"];
 const MAX_BODY_BYTES = 1_000_000;
@@ -47,6 +54,8 @@ export type FakeShopifyAdminOptions = {
   logger?: Pick<Logger, "info" | "warn" | "error">;
   /** Reuse an already built schema (it is otherwise loaded once per process). */
   schema?: GraphQLSchema;
+  /** The app's Flow triggers; by default those declared under the repository's extensions/. */
+  flowTriggers?: FlowTriggerDeclaration[];
 };
 
 /** One call the app made, without its access token. */
@@ -67,6 +76,8 @@ export type FakeShopifyAdmin = {
   url: string;
   /** Every request so far, oldest first; the array is live. */
   requests: readonly AdminApiRequest[];
+  /** Every flowTriggerReceive call so far, accepted or refused, oldest first; the array is live. */
+  flowTriggerCalls: readonly FlowTriggerCall[];
   /** The shop's fixture data, live: change it and the next query sees the change. */
   store(shopDomain: string): StoreFixture;
   /** An access token valid for the shop, as if token exchange had happened (with the granted scopes unless named). */
@@ -85,6 +96,8 @@ export type FakeShopifyAdmin = {
   setThrottle(settings: ThrottleSettings, shopDomain?: string): void;
   throttleStatus(shopDomain: string): ThrottleStatus;
   resetRequests(): void;
+  /** The next `count` requests naming this operation answer 503, as Shopify does in an outage (for retry tests). */
+  failNext(operationName: string, count: number): void;
   close(): Promise<void>;
 };
 
@@ -136,6 +149,9 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
   const buckets = new Map<string, CostBucket>([...stores.keys()].map((domain) => [domain, createCostBucket(options.throttle ?? {}, clock)]));
   const tokens = createAccessTokenRegistry(clock, grantedScopes);
   const requests: AdminApiRequest[] = [];
+  const flowTriggerCalls: FlowTriggerCall[] = [];
+  const outages = new Map<string, number>();
+  const flowTriggers = { declarations: options.flowTriggers ?? readFlowTriggerDeclarations(APP_EXTENSIONS_DIR), record: (call: FlowTriggerCall) => void flowTriggerCalls.push(call) };
   let origin = "";
 
   /** The shop a request is for: the header the app adds, else the Host, else the only store. */
@@ -188,6 +204,13 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
     if (!authorised) return { status: 401, body: { errors: INVALID_TOKEN } };
 
     const body = parseGraphqlBody(raw, contentType);
+    const named = typeof body.query === "string" ? /\b(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1] : undefined;
+    const failures = named ? (outages.get(named) ?? 0) : 0;
+    if (named && failures > 0) {
+      outages.set(named, failures - 1);
+      record.operationName = named;
+      return { status: 503, body: { errors: "Service Unavailable" } };
+    }
     record.query = typeof body.query === "string" ? body.query : null;
     record.variables = body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : null;
     const graphql = await answerGraphqlRequest(body, {
@@ -201,6 +224,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       apiKey: options.apiKey ?? "",
       clock,
       origin,
+      flowTriggers,
     });
     record.operationName = graphql.operationName;
     if (graphql.unmodelledRootFields.length > 0) {
@@ -217,6 +241,12 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
       const file = bulkOperationFile(bulkFile[1]);
       response.writeHead(file === undefined ? 404 : 200, { "content-type": "application/jsonl" });
       response.end(file ?? "");
+      return;
+    }
+    if (request.method === "GET" && path === FLOW_TRIGGERS_CONTROL_PATH) {
+      const wanted = new URL(request.url ?? "/", "http://fake.invalid").searchParams.get("shop")?.toLowerCase();
+      response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      response.end(JSON.stringify({ calls: flowTriggerCalls.filter((call) => !wanted || call.shop === wanted) }));
       return;
     }
     const shop = shopOf(request);
@@ -280,6 +310,7 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
   return {
     url: origin,
     requests,
+    flowTriggerCalls,
     store(shopDomain) {
       const store = stores.get(shopDomain.toLowerCase());
       if (!store) throw new Error(`The fake Shopify Admin has no store ${shopDomain}`);
@@ -311,6 +342,9 @@ export async function startFakeShopifyAdmin(options: FakeShopifyAdminOptions): P
     throttleStatus: (shopDomain) => bucketOf(shopDomain).status(),
     resetRequests() {
       requests.length = 0;
+    },
+    failNext(operationName, count) {
+      outages.set(operationName, count);
     },
     close() {
       return new Promise<void>((resolve, reject) => {

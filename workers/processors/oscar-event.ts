@@ -14,6 +14,7 @@ import { parseJobPayload, type JobPayload } from "../../app/queues/jobs";
 import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
 import type { CustomerLookup } from "../../app/services/customer-lookup.server";
+import { fireHandOffFlowTrigger, fireMessageFlowTriggers, fireResolvedFlowTrigger } from "../../app/services/conversation-flow-triggers.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
 import { handleOrderCommandNote, looksLikeOrderCommand } from "../../app/services/order-commands.server";
 import { answerOrderStatus } from "../../app/services/order-status.server";
@@ -98,7 +99,7 @@ export function expectedOscarRequests(event: OscarWebhookEvent): number {
       return message.message_type === "incoming" && !message.private ? 0.5 : 0; // a label, an assignment or an order-status answer, for some
     }
     case "bot.escalated":
-      return 3; // read the conversation, assign it, mark the contact
+      return 4; // read the conversation, assign it, mark the contact; the Flow trigger reads the contact's identity
     case "conversation.assigned":
     case "conversation.resolved":
       return 0;
@@ -141,6 +142,15 @@ function handleOscarEvent(deps: OscarEventDeps) {
       adminGraphql: () => deps.adminGraphqlFor(shop),
       verifyIdentity: (contact: unknown) => verifyContactIdentity({ appSecret: deps.appSecret, shop, now: receivedAt }, contact),
     };
+    // Shopify Flow triggers, sent after the event's own work (inside the conversation's lock), once per conversation and kind.
+    const flowTriggers = {
+      db: deps.db,
+      adminGraphql: shopperDeps.adminGraphql,
+      leaseMs: deps.lockMs,
+      verifiedCustomer: (contact: unknown) => findVerifiedCustomer(shopperDeps, shop, contact),
+      oscarContact: async (conversationId: string) => (await (await oscar()).getConversation(conversationId, ["contact"])).contact,
+      logger,
+    };
 
     switch (event.type) {
       case "conversation.created":
@@ -170,23 +180,27 @@ function handleOscarEvent(deps: OscarEventDeps) {
           );
         }
         if (event.type === "message.created") {
-          await routeMessage(routing, shop, event, { retrying });
-          return answerOrderStatus(
+          const routed = await routeMessage(routing, shop, event, { retrying });
+          await answerOrderStatus(
             { db: deps.db, oscar: routing.oscar, adminGraphql: shopperDeps.adminGraphql, verifyIdentity: shopperDeps.verifyIdentity, logger },
             shop,
             event,
             { retrying },
           );
+          return fireMessageFlowTriggers(flowTriggers, shop, event, routed);
         }
-        return handleBotEscalation(
+        await handleBotEscalation(
           { ...routing, nextAgent: (agents) => nextRoundRobinAgent(deps.redis, `${deps.redisPrefix}round-robin:${shop}`, agents) },
           shop,
           event,
         );
+        return fireHandOffFlowTrigger(flowTriggers, shop, event);
       }
       case "conversation.assigned":
-      case "conversation.resolved":
         return recordConversationOutcome({ db: deps.db }, shop, event);
+      case "conversation.resolved":
+        await recordConversationOutcome({ db: deps.db }, shop, event);
+        return fireResolvedFlowTrigger(flowTriggers, shop, event);
     }
   };
 }
