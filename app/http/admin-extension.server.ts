@@ -1,0 +1,23 @@
+import { authenticate } from "../shopify.server";
+import { NOT_FOUND_BODY } from "../services/admin-blocks";
+import { jsonResponse } from "./json.server";
+
+/**
+ * Requests from the app's admin UI extensions. Shopify's admin adds `Authorization: Bearer <session
+ * token>` to an extension's fetch to the app's URL and the browser sends them cross-origin, so
+ * `authenticate.admin` checks the token (signature, audience, expiry; 401 otherwise), answers the
+ * CORS preflight (OPTIONS, 204) and hands back `cors` to put the CORS headers on our own answers.
+ * The shop is the token's `dest`, never a parameter of the request.
+ */
+export async function authenticateAdminExtension(request: Request) {
+  const { session, admin, cors } = await authenticate.admin(request);
+  return {
+    shop: session.shop,
+    graphql: admin.graphql,
+    json: (body: unknown, status = 200) => cors(jsonResponse(body, { status, headers: { "Cache-Control": "no-store" } })),
+    notFound: () => cors(jsonResponse(NOT_FOUND_BODY, { status: 404, headers: { "Cache-Control": "no-store" } })),
+  };
+}
+
+/** Shopify numeric ids (the block gets the GID and sends its last segment); anything else is "not found". */
+export const SHOPIFY_ID = /^[1-9][0-9]{0,19}$/;

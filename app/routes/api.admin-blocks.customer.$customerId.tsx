@@ -1,0 +1,19 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { authenticateAdminExtension, SHOPIFY_ID } from "../http/admin-extension.server";
+import { customerBlock } from "../services/admin-blocks.server";
+import { adminBlocksDeps } from "../services/admin-blocks-context.server";
+
+// The customer page's block (admin.customer-details.block.render): the customer's recent conversations.
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop, graphql, json, notFound } = await authenticateAdminExtension(request);
+  const customerId = params.customerId ?? "";
+  if (!SHOPIFY_ID.test(customerId)) return notFound();
+  const data = await customerBlock(adminBlocksDeps, graphql, shop, customerId);
+  return data ? json(data) : notFound();
+};
+
+// Only the CORS preflight (OPTIONS) reaches here; authenticate.admin answers it. Anything else: 405.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { json } = await authenticateAdminExtension(request);
+  return json({ error: "method-not-allowed" }, 405);
+};

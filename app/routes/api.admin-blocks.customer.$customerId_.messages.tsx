@@ -1,0 +1,27 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { authenticateAdminExtension, SHOPIFY_ID } from "../http/admin-extension.server";
+import { messageCustomer } from "../services/admin-blocks.server";
+import { adminBlocksDeps } from "../services/admin-blocks-context.server";
+
+const MessageBody = z.object({
+  conversationId: z.string().min(1).max(200),
+  content: z.string().trim().min(1).max(2000),
+  // Chosen by the action when the merchant opens it: one message however often the send is retried.
+  requestId: z.string().uuid(),
+});
+
+const STATUS_BY_REASON = { "not-connected": 409, "conversation-resolved": 409, "oscar-unavailable": 503 } as const;
+
+// The customer page's action (admin.customer-details.action.render): "Message this customer in chat".
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop, graphql, json, notFound } = await authenticateAdminExtension(request);
+  if (request.method !== "POST") return json({ error: "method-not-allowed" }, 405);
+  const customerId = params.customerId ?? "";
+  if (!SHOPIFY_ID.test(customerId)) return notFound();
+  const body = MessageBody.safeParse(await request.json().catch(() => null));
+  if (!body.success) return json({ error: "invalid-message" }, 400);
+  const outcome = await messageCustomer(adminBlocksDeps, graphql, shop, customerId, body.data);
+  if (!outcome) return notFound();
+  return outcome.sent ? json(outcome) : json(outcome, STATUS_BY_REASON[outcome.reason]);
+};

@@ -1,0 +1,19 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { authenticateAdminExtension, SHOPIFY_ID } from "../http/admin-extension.server";
+import { orderBlock } from "../services/admin-blocks.server";
+import { adminBlocksDeps } from "../services/admin-blocks-context.server";
+
+// The order page's block (admin.order-details.block.render): the customer's conversations around the order.
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop, graphql, json, notFound } = await authenticateAdminExtension(request);
+  const orderId = params.orderId ?? "";
+  if (!SHOPIFY_ID.test(orderId)) return notFound();
+  const data = await orderBlock(adminBlocksDeps, graphql, shop, orderId);
+  return data ? json(data) : notFound();
+};
+
+// Only the CORS preflight (OPTIONS) reaches here; authenticate.admin answers it. Anything else: 405.
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { json } = await authenticateAdminExtension(request);
+  return json({ error: "method-not-allowed" }, 405);
+};
