@@ -10,6 +10,11 @@ import { jsonResponse } from "./json.server";
  * The shop is the token's `dest`, never a parameter of the request.
  */
 export async function authenticateAdminExtension(request: Request) {
+  // Without a token the library would treat this as a page load and redirect to /auth/login; an
+  // extension's fetch wants a plain refusal. The preflight carries no token by design.
+  if (request.method !== "OPTIONS" && !/^Bearer \S+$/.test(request.headers.get("Authorization") ?? "")) {
+    throw jsonResponse({ error: "session-token-required" }, { status: 401, headers: { "Access-Control-Allow-Origin": "*" } });
+  }
   const { session, admin, cors } = await authenticate.admin(request);
   return {
     shop: session.shop,

@@ -1,9 +1,10 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateAdminExtension, SHOPIFY_ID } from "../http/admin-extension.server";
 import { customerBlock } from "../services/admin-blocks.server";
 import { adminBlocksDeps } from "../services/admin-blocks-context.server";
 
 // The customer page's block (admin.customer-details.block.render): the customer's recent conversations.
+// Remix hands the CORS preflight (OPTIONS) to the loader too; authenticate.admin answers it (204).
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, graphql, json, notFound } = await authenticateAdminExtension(request);
   const customerId = params.customerId ?? "";
@@ -12,8 +13,3 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   return data ? json(data) : notFound();
 };
 
-// Only the CORS preflight (OPTIONS) reaches here; authenticate.admin answers it. Anything else: 405.
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { json } = await authenticateAdminExtension(request);
-  return json({ error: "method-not-allowed" }, 405);
-};

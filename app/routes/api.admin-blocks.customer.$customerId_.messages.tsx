@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { authenticateAdminExtension, SHOPIFY_ID } from "../http/admin-extension.server";
 import { messageCustomer } from "../services/admin-blocks.server";
@@ -24,4 +24,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const outcome = await messageCustomer(adminBlocksDeps, graphql, shop, customerId, body.data);
   if (!outcome) return notFound();
   return outcome.sent ? json(outcome) : json(outcome, STATUS_BY_REASON[outcome.reason]);
+};
+
+// Remix hands the CORS preflight (OPTIONS) to the loader, not the action: authenticate.admin answers
+// it (204 with the CORS headers) before the browser sends the POST. A GET here is 405.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { json } = await authenticateAdminExtension(request);
+  return json({ error: "method-not-allowed" }, 405);
 };

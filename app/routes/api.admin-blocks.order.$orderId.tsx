@@ -1,9 +1,10 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateAdminExtension, SHOPIFY_ID } from "../http/admin-extension.server";
 import { orderBlock } from "../services/admin-blocks.server";
 import { adminBlocksDeps } from "../services/admin-blocks-context.server";
 
 // The order page's block (admin.order-details.block.render): the customer's conversations around the order.
+// Remix hands the CORS preflight (OPTIONS) to the loader too; authenticate.admin answers it (204).
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, graphql, json, notFound } = await authenticateAdminExtension(request);
   const orderId = params.orderId ?? "";
@@ -12,8 +13,3 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   return data ? json(data) : notFound();
 };
 
-// Only the CORS preflight (OPTIONS) reaches here; authenticate.admin answers it. Anything else: 405.
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { json } = await authenticateAdminExtension(request);
-  return json({ error: "method-not-allowed" }, 405);
-};

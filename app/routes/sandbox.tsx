@@ -6,6 +6,7 @@ import { adminHostParam, mintSessionToken } from "../sandbox/session-token.serve
 /**
  * The admin pages `/sandbox?page=<page>` may open; anything else opens the home page. Other parameters
  * go on to the page (`&period=custom&from=…&to=…` on analytics), as a link inside the admin would carry them.
+ * `?page=admin-blocks` opens the app's blocks and action on the Shopify admin's customer and order pages.
  */
 const PAGES = new Set(["analytics", "settings", "knowledge", "failed-jobs"]);
 
@@ -15,6 +16,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { apiKey, apiSecret } = config().shopify;
   const asked = new URL(request.url).searchParams;
   const page = asked.get("page") ?? "";
+  if (page === "admin-blocks") throw redirect("/sandbox/admin-blocks");
   const passedOn = [...asked].filter(([name]) => !["page", "embedded", "shop", "host", "id_token"].includes(name));
   const params = new URLSearchParams([...passedOn, ...Object.entries({
     embedded: "1",
