@@ -12,7 +12,7 @@ export const loader = async () => {
     ? `<ul>${items.join("")}</ul>`
     : "<p>No signed-in customer has chatted with the sandbox shop yet: the scripted day creates one.</p>";
   return new Response(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Admin blocks (sandbox)</title></head><body style="font-family:sans-serif;padding:24px"><h1>Oscar Chat in the Shopify admin (sandbox)</h1><p>Each page renders one admin UI extension with ${escapeHtml(shop)}'s data, in a stand-in for the Shopify admin (app/sandbox/admin-extension-host.js says what it assumes).</p>${body}</body></html>`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Admin blocks (sandbox)</title></head><body style="font-family:sans-serif;padding:24px"><h1>Oscar Chat in the Shopify admin (sandbox)</h1><p>Each page renders one admin UI extension with ${escapeHtml(shop)}'s data, in a stand-in for the Shopify admin (app/sandbox/admin-extension-host.js says what it assumes).</p>${body}</body></html>`,
     { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" } },
   );
 };

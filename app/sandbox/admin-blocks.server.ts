@@ -5,20 +5,21 @@ import { runAdminQuery } from "../shopify/admin-graphql.server";
 
 /**
  * Which of the sandbox shop's customers and orders the sandbox shows the admin blocks on: the
- * customer who chatted last (signed in), a customer who never chatted (the empty state), and that
- * first customer's latest order in the (fake) Admin API.
+ * customer who chatted last (signed in), the newest order whose customer chatted, and a customer who
+ * never chatted (the empty state) when the store has one (the sandbox's history may cover them all).
  */
 
 const SANDBOX_ADMIN_BLOCK_RESOURCES = `#graphql
-  query SandboxAdminBlockResources($customerId: ID!) {
-    customer(id: $customerId) {
-      orders(first: 1, sortKey: CREATED_AT, reverse: true) {
-        nodes {
+  query SandboxAdminBlockResources {
+    orders(first: 50, sortKey: CREATED_AT, reverse: true) {
+      nodes {
+        id
+        customer {
           id
         }
       }
     }
-    customers(first: 25) {
+    customers(first: 50) {
       nodes {
         id
       }
@@ -27,7 +28,7 @@ const SANDBOX_ADMIN_BLOCK_RESOURCES = `#graphql
 `;
 
 const answer = z.object({
-  customer: z.object({ orders: z.object({ nodes: z.array(z.object({ id: z.string() })) }) }).nullable(),
+  orders: z.object({ nodes: z.array(z.object({ id: z.string(), customer: z.object({ id: z.string() }).nullable() })) }),
   customers: z.object({ nodes: z.array(z.object({ id: z.string() })) }),
 });
 
@@ -38,10 +39,10 @@ export async function sandboxAdminSurfaces(shop: string): Promise<SandboxSurface
   const customerId = chatted[0]?.shopifyCustomerId;
   if (!customerId) return [];
   const { admin } = await unauthenticated.admin(shop);
-  const data = await runAdminQuery(admin.graphql, SANDBOX_ADMIN_BLOCK_RESOURCES, answer, { customerId: `gid://shopify/Customer/${customerId}` });
+  const data = await runAdminQuery(admin.graphql, SANDBOX_ADMIN_BLOCK_RESOURCES, answer);
   const chattedIds = new Set(chatted.map((c) => c.shopifyCustomerId));
   const quiet = data.customers.nodes.find((c) => !chattedIds.has(c.id.split("/").pop()!));
-  const order = data.customer?.orders.nodes[0];
+  const order = data.orders.nodes.find((o) => o.customer && chattedIds.has(o.customer.id.split("/").pop()!));
   const customerGid = `gid://shopify/Customer/${customerId}`;
   return [
     { key: "customer", title: "Customer page: chat conversations block", target: "admin.customer-details.block.render", selectedId: customerGid },
