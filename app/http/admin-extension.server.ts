@@ -1,5 +1,6 @@
 import { authenticate } from "../shopify.server";
 import { NOT_FOUND_BODY } from "../services/admin-blocks";
+import { AdminAccessDenied } from "../shopify/admin-graphql.server";
 import { jsonResponse } from "./json.server";
 
 /**
@@ -16,11 +17,26 @@ export async function authenticateAdminExtension(request: Request) {
     throw jsonResponse({ error: "session-token-required" }, { status: 401, headers: { "Access-Control-Allow-Origin": "*" } });
   }
   const { session, admin, cors } = await authenticate.admin(request);
+  const json = (body: unknown, status = 200) => cors(jsonResponse(body, { status, headers: { "Cache-Control": "no-store" } }));
+  const notFound = () => json(NOT_FOUND_BODY, 404);
   return {
     shop: session.shop,
     graphql: admin.graphql,
-    json: (body: unknown, status = 200) => cors(jsonResponse(body, { status, headers: { "Cache-Control": "no-store" } })),
-    notFound: () => cors(jsonResponse(NOT_FOUND_BODY, { status: 404, headers: { "Cache-Control": "no-store" } })),
+    json,
+    notFound,
+    /**
+     * The block's data, 404 when there is none, and 403 when Shopify withholds the customer or order
+     * from the app (protected customer data not approved, or a scope missing): the block says which.
+     */
+    async answer(load: () => Promise<unknown | null>): Promise<Response> {
+      try {
+        const data = await load();
+        return data === null ? notFound() : json(data);
+      } catch (error) {
+        if (error instanceof AdminAccessDenied) return json({ error: "customer-data-withheld" }, 403);
+        throw error;
+      }
+    },
   };
 }
 

@@ -6,10 +6,9 @@ import { adminBlocksDeps } from "../services/admin-blocks-context.server";
 // The customer page's block (admin.customer-details.block.render): the customer's recent conversations.
 // Remix hands the CORS preflight (OPTIONS) to the loader too; authenticate.admin answers it (204).
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop, graphql, json, notFound } = await authenticateAdminExtension(request);
+  const { shop, graphql, answer, notFound } = await authenticateAdminExtension(request);
   const customerId = params.customerId ?? "";
   if (!SHOPIFY_ID.test(customerId)) return notFound();
-  const data = await customerBlock(adminBlocksDeps, graphql, shop, customerId);
-  return data ? json(data) : notFound();
+  return answer(() => customerBlock(adminBlocksDeps, graphql, shop, customerId));
 };
 

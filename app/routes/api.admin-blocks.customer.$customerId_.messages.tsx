@@ -3,6 +3,7 @@ import { z } from "zod";
 import { authenticateAdminExtension, SHOPIFY_ID } from "../http/admin-extension.server";
 import { messageCustomer } from "../services/admin-blocks.server";
 import { adminBlocksDeps } from "../services/admin-blocks-context.server";
+import { AdminAccessDenied } from "../shopify/admin-graphql.server";
 
 const MessageBody = z.object({
   conversationId: z.string().min(1).max(200),
@@ -21,7 +22,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!SHOPIFY_ID.test(customerId)) return notFound();
   const body = MessageBody.safeParse(await request.json().catch(() => null));
   if (!body.success) return json({ error: "invalid-message" }, 400);
-  const outcome = await messageCustomer(adminBlocksDeps, graphql, shop, customerId, body.data);
+  const outcome = await messageCustomer(adminBlocksDeps, graphql, shop, customerId, body.data).catch((error) => {
+    if (error instanceof AdminAccessDenied) return "withheld" as const;
+    throw error;
+  });
+  if (outcome === "withheld") return json({ error: "customer-data-withheld" }, 403);
   if (!outcome) return notFound();
   return outcome.sent ? json(outcome) : json(outcome, STATUS_BY_REASON[outcome.reason]);
 };

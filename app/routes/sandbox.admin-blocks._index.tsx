@@ -1,7 +1,7 @@
 import { requireSandbox } from "../sandbox/guard.server";
 import { sandboxAdminSurfaces } from "../sandbox/admin-blocks.server";
+import { escapeHtml } from "../text/escape";
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // The sandbox's admin blocks: one link per surface, each rendered with the sandbox shop's data on a page of its own.
 export const loader = async () => {

@@ -1,3 +1,5 @@
+import { escapeHtml } from "../text/escape";
+
 /**
  * The page that stands in for the Shopify admin around one admin UI extension target (sandbox and
  * browser tests): it loads admin-extension-host.js, which provides `shopify`, the s-* elements and the
@@ -19,7 +21,6 @@ export type AdminExtensionHostConfig = {
 
 // JSON inside <script>: "<" escaped so no value can close the element.
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function adminExtensionHostPage(config: AdminExtensionHostConfig, { hostScriptUrl, title }: { hostScriptUrl: string; title: string }): string {
   return `<!doctype html>

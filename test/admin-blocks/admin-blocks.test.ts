@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startOscarSimulator, type OscarSimulator } from "../../sim/oscar/server";
-import { ORDER_WINDOW_DAYS } from "../../sim/shopify-admin/access-rules";
+import { FULLY_APPROVED, ORDER_WINDOW_DAYS } from "../../sim/shopify-admin/access-rules";
 import { startSlackReceiver, type SlackReceiver } from "../../sim/slack/receiver";
 import { BROWSER_UA, installShop, startAppStack, TEST_SHOP, type AppStack } from "../harness/app-stack";
 import { launchBrowser, newDesktopPage, recordConsoleErrors, screenshot } from "../harness/browser";
@@ -152,6 +152,24 @@ describe("Oscar Chat on the Shopify admin's customer and order pages", () => {
       expect(own.text).toBe('{"error":"not-found"}');
     });
 
+    it("answers 403 when Shopify withholds customers from the app (protected customer data not approved), for the blocks and the action", async () => {
+      stack.fakeAdmin.setProtectedCustomerData({ level: 0 });
+      try {
+        const answers = [
+          await ask(`/api/admin-blocks/customer/${scenario.maya.id}`),
+          await ask(`/api/admin-blocks/order/${ordering.orderId}`),
+          await ask(`/api/admin-blocks/customer/${scenario.maya.id}/messages`, { method: "POST", body: { conversationId: scenario.maya.conversationId, content: "withheld?", requestId: randomUUID() } }),
+        ];
+        for (const answer of answers) {
+          expect(answer.status).toBe(403);
+          expect(answer.text).toBe('{"error":"customer-data-withheld"}');
+        }
+        expect(oscar.inspect.messages(scenario.maya.conversationId).some((m) => m.content?.startsWith("withheld?"))).toBe(false);
+      } finally {
+        stack.fakeAdmin.setProtectedCustomerData(FULLY_APPROVED);
+      }
+    });
+
     it("refuses a request without a session token, with a forged one and with an expired one", async () => {
       const path = `/api/admin-blocks/customer/${scenario.maya.id}`;
       const missing = await ask(path, { token: null });
@@ -286,6 +304,20 @@ describe("Oscar Chat on the Shopify admin's customer and order pages", () => {
       await failed.page.getByText("Oscar Chat could not load these conversations. Reload the page to try again.").waitFor({ timeout: 30_000 });
       expect(await failed.page.getByText("Handed over by the bot").count()).toBe(0);
       await screenshot(failed.page, `${SHOTS}/customer-error.png`);
+    });
+
+    it("says Shopify has not approved the app for customer data when it withholds the customer (screenshots/admin-blocks/customer-withheld.png)", async () => {
+      stack.fakeAdmin.setProtectedCustomerData({ level: 0 });
+      try {
+        const { page, errors } = await open(CUSTOMER_BLOCK, gid("Customer", scenario.maya.id));
+        await page.getByText(/^Shopify has not approved Oscar Chat for customer data yet/).waitFor({ timeout: 30_000 });
+        expect(await page.getByText("Open in Oscar").count()).toBe(0);
+        // The browser logs the 403 itself; nothing else went wrong.
+        expect(errors.map((e) => e.text)).toEqual([expect.stringContaining("403")]);
+        await screenshot(page, `${SHOTS}/customer-withheld.png`);
+      } finally {
+        stack.fakeAdmin.setProtectedCustomerData(FULLY_APPROVED);
+      }
     });
 
     it("shows the chats before and after an order on the order page (screenshots/admin-blocks/order-block.png)", async () => {

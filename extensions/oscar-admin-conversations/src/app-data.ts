@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 /** What a block shows while it asks the app: loading, the data, "not found", or an error. */
-export type AppData<T> = { state: "loading" } | { state: "ready"; data: T } | { state: "not-found" } | { state: "error" };
+export type AppData<T> = { state: "loading" } | { state: "ready"; data: T } | { state: "not-found" } | { state: "withheld" } | { state: "error" };
 
 /**
  * GET from the app's backend. The admin resolves a relative URL against the app's `application_url`
@@ -17,6 +17,8 @@ export function useAppData<T>(path: string): AppData<T> {
       .then(async (response) => {
         if (!current) return;
         if (response.status === 404) return setData({ state: "not-found" });
+        // Shopify withholds customers and orders from an app not approved for protected customer data.
+        if (response.status === 403) return setData({ state: "withheld" });
         if (!response.ok) return setData({ state: "error" });
         setData({ state: "ready", data: (await response.json()) as T });
       })

@@ -62,6 +62,7 @@ export function LoadState<T>({ data, i18n }: { data: AppData<T>; i18n: I18n }) {
     );
   }
   if (data.state === "not-found") return <s-text color="subdued">{i18n.translate("notFound")}</s-text>;
+  if (data.state === "withheld") return <s-banner tone="warning">{i18n.translate("withheld")}</s-banner>;
   if (data.state === "error") return <s-banner tone="critical">{i18n.translate("error")}</s-banner>;
   return null;
 }
