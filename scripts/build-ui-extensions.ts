@@ -73,6 +73,8 @@ export async function buildUiExtensions({ root, outDir = join(root, "build/ui-ex
         write: false,
         logLevel: "silent",
         legalComments: "none",
+      }).catch((error: Error) => {
+        throw new Error(`Building UI extension ${extension.handle}, ${target} (${module}) failed: ${error.message}`);
       });
       mkdirSync(dirname(file), { recursive: true });
       const [output] = result.outputFiles;
