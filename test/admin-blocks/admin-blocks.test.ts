@@ -34,6 +34,8 @@ describe("Oscar Chat on the Shopify admin's customer and order pages", () => {
   let scenario: SupportScenario;
   /** A customer of the test shop with an order, and chats the test writes around that order. */
   let ordering: { customerId: string; orderId: string; placedAt: Date };
+  /** An order whose customer never chatted. */
+  let quietOrderId: string;
   let quietCustomerId: string;
 
   beforeAll(async () => {
@@ -52,6 +54,10 @@ describe("Oscar Chat on the Shopify admin's customer and order pages", () => {
     const visibleSince = Date.now() - (ORDER_WINDOW_DAYS - 1) * DAY;
     const order = store.orders.find((o) => o.customerId && !chatted.has(o.customerId.split("/").pop()!) && Date.parse(o.createdAt) > visibleSince)!;
     ordering = { customerId: order.customerId!.split("/").pop()!, orderId: order.id.split("/").pop()!, placedAt: new Date(order.createdAt) };
+    const quietOrder = store.orders.find(
+      (o) => o.customerId && o.customerId !== order.customerId && !chatted.has(o.customerId.split("/").pop()!) && Date.parse(o.createdAt) > visibleSince,
+    )!;
+    quietOrderId = quietOrder.id.split("/").pop()!;
     const orderingIds = new Set(store.orders.map((o) => o.customerId));
     quietCustomerId = store.customers.find((c) => !orderingIds.has(c.id) && !chatted.has(c.id.split("/").pop()!))!.id.split("/").pop()!;
     // The app's records of chats around that order: 3 days before, 2 days after (resolved), and one
@@ -304,6 +310,25 @@ describe("Oscar Chat on the Shopify admin's customer and order pages", () => {
       await failed.page.getByText("Oscar Chat could not load these conversations. Reload the page to try again.").waitFor({ timeout: 30_000 });
       expect(await failed.page.getByText("Handed over by the bot").count()).toBe(0);
       await screenshot(failed.page, `${SHOTS}/customer-error.png`);
+    });
+
+    it("shows the order block's empty and error states and the action's error state (screenshots/admin-blocks/order-empty|error.png, message-error.png)", async () => {
+      const empty = await open(ORDER_BLOCK, gid("Order", quietOrderId));
+      await empty.page.getByText("No conversations before this order.").waitFor({ timeout: 30_000 });
+      expect(await empty.page.getByText("No conversations since this order.").count()).toBe(1);
+      expect(empty.errors).toEqual([]);
+      await screenshot(empty.page, `${SHOTS}/order-empty.png`);
+
+      const failed = await open(ORDER_BLOCK, gid("Order", ordering.orderId), { token: "forged" });
+      await failed.page.getByText("Oscar Chat could not load these conversations. Reload the page to try again.").waitFor({ timeout: 30_000 });
+      expect(await failed.page.getByText("In the 30 days before the order").count()).toBe(0);
+      await screenshot(failed.page, `${SHOTS}/order-error.png`);
+
+      const action = await open(MESSAGE_ACTION, gid("Customer", scenario.maya.id), { token: "forged" });
+      await action.page.getByText("Oscar Chat could not load these conversations. Reload the page to try again.").waitFor({ timeout: 30_000 });
+      expect(await action.page.locator("s-text-area").count()).toBe(0);
+      expect(await action.page.locator("s-button[slot=primary-action]").count()).toBe(0);
+      await screenshot(action.page, `${SHOTS}/message-error.png`);
     });
 
     it("says Shopify has not approved the app for customer data when it withholds the customer (screenshots/admin-blocks/customer-withheld.png)", async () => {
