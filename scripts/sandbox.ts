@@ -21,6 +21,7 @@ import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
 import { startCustomerAccountHost } from "../sim/customer-account/host";
 import { startSlackReceiver } from "../sim/slack/receiver";
 import { buildOrderStatusExtension } from "./build-order-status-extension";
+import { buildUiExtensions } from "./build-ui-extensions";
 import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
 import { finishSetup, SANDBOX_MAX_REFUND, setupProgress, type FinishSetupDeps } from "./sandbox/finish-setup";
 import { HISTORY_DAYS, playOscarHistory, writeAppHistory } from "./sandbox/history";
@@ -89,10 +90,12 @@ function prepareDatabase(databaseUrl: string) {
   if (migrate.status !== 0) throw new Error(`Database migration failed:\n${migrate.stdout}${migrate.stderr}`);
 }
 
-function buildApp() {
+async function buildApp() {
   if (args.has("--no-build")) return;
   const build = spawnSync(process.execPath, [resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`Building the app failed:\n${build.stdout}${build.stderr}`);
+  // The admin blocks page serves the UI extensions' bundles.
+  await buildUiExtensions({ root: resolve(".") });
 }
 
 function startChild(name: string, argv: string[], childEnv: NodeJS.ProcessEnv, readyPattern: RegExp): Promise<ChildProcess> {
@@ -115,7 +118,7 @@ async function main() {
   const databaseUrl = `file:${databaseFile}`;
   await ensureRedis();
   prepareDatabase(databaseUrl);
-  buildApp();
+  await buildApp();
 
   // A fresh secret each run: tokens minted by a previous sandbox can never sign in.
   const apiSecret = randomBytes(24).toString("hex");
@@ -216,6 +219,7 @@ async function main() {
   log(`Admin home (signed in as ${shop}): ${appUrl}/sandbox`);
   if (!freshShop) log(`Analytics (the past weeks and today): ${appUrl}/sandbox?page=analytics`);
   if (!freshShop) log(`Order actions (every order command agents wrote): ${appUrl}/sandbox?page=order-actions`);
+  if (!freshShop) log(`Oscar Chat on the Shopify admin's customer and order pages: ${appUrl}/sandbox?page=admin-blocks`);
   log(`Storefront with the chat widget: ${storefront.pageUrl("product", { loggedIn: true })} (signed in as ${storefront.shopperName}; the chat is the Oscar simulator's widget)`);
   log(`The same page for a visitor who is not signed in: ${storefront.pageUrl("product")}`);
   log(`Order status page with "Get help with this order" (customer accounts stand-in, as ${shopper.displayName}): ${appUrl}/sandbox?page=order-status`);

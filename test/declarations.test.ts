@@ -10,6 +10,8 @@ import { knownUiExtensionTargets, uiExtensionDirs, uiExtensionProblems } from ".
 import { FLOW_ACTIONS } from "../app/services/flow-actions.server";
 import { FLOW_TRIGGER_HANDLES, flowTriggerPayload } from "../app/services/flow-triggers.server";
 import { flowExtensionProblems, payloadKeyOf, readFlowExtensions } from "./harness/flow-declarations";
+import { packageApiVersion, publishedTargets, uiExtensionProblems as uiExtensionDeclarationProblems } from "./harness/ui-extension-declarations";
+import { findUiExtensions } from "../scripts/build-ui-extensions";
 
 const ROOT = join(import.meta.dirname, "..");
 const REAL: DeclarationFiles = { toml: join(ROOT, "shopify.app.toml"), extensionDir: join(ROOT, "extensions/oscar-chat"), appDir: join(ROOT, "app") };
@@ -199,5 +201,82 @@ describe("the Shopify Flow extensions are what Shopify CLI accepts and what the 
       return JSON.stringify(texts);
     });
     expect(flowExtensionProblems(missingField)).toEqual(["vip-customer-chatting: the fr texts miss the field Reason"]);
+  });
+});
+
+describe("the UI extensions are typechecked", () => {
+  it("has each UI extension typechecked on its own by npm run typecheck (their JSX types differ by surface)", () => {
+    const typecheck = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.typecheck;
+    const names = [...new Set(findUiExtensions(ROOT).map((extension) => extension.name))];
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    for (const name of names) {
+      expect(readFileSync(join(ROOT, "extensions", name, "tsconfig.json"), "utf8")).toContain('"extends": "../../tsconfig.json"');
+      expect(typecheck).toContain(`tsc --noEmit -p extensions/${name}`);
+    }
+  });
+});
+
+describe("the UI extensions' shopify.extension.toml files", () => {
+  const scratch = mkdtempSync(join(tmpdir(), "oscar-ui-extensions-"));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const ADMIN = "extensions/oscar-admin-conversations";
+
+  /** A project root holding a copy of the admin extension with `edit` applied to it. */
+  function copyWith(name: string, edit: (dir: string) => void): string {
+    const root = join(scratch, name);
+    cpSync(join(ROOT, ADMIN), join(root, ADMIN), { recursive: true });
+    edit(join(root, ADMIN));
+    return root;
+  }
+
+  it("finds the admin extension's three targets, each with a module, and no problems in the real files", () => {
+    expect(findUiExtensions(ROOT).find((e) => e.handle === "oscar-admin-conversations")?.targets).toEqual([
+      { target: "admin.customer-details.block.render", module: "./src/CustomerBlock.tsx" },
+      { target: "admin.order-details.block.render", module: "./src/OrderBlock.tsx" },
+      { target: "admin.customer-details.action.render", module: "./src/MessageCustomerAction.tsx" },
+    ]);
+    // The theme app extension has no targeting: the builder and these checks leave it alone.
+    expect(findUiExtensions(ROOT).map((e) => e.name)).not.toContain("oscar-chat");
+    expect(uiExtensionDeclarationProblems(ROOT)).toEqual([]);
+  });
+
+  it("knows Shopify's targets from the published package, and the API version it was published for", () => {
+    const targets = publishedTargets();
+    expect(targets.has("admin.customer-details.block.render")).toBe(true);
+    expect(targets.has("customer-account.order-status.block.render")).toBe(true);
+    expect(targets.has("admin.customer-details.sidebar.render")).toBe(false);
+    expect(packageApiVersion()).toBe("2026-07");
+  });
+
+  it("fails on a target Shopify does not have, a missing module and an API version outside the package's range", () => {
+    const root = copyWith("bad-toml", (dir) => {
+      const toml = join(dir, "shopify.extension.toml");
+      writeFileSync(
+        toml,
+        readFileSync(toml, "utf8")
+          .replace('api_version = "2026-07"', 'api_version = "2026-10"')
+          .replace('target = "admin.order-details.block.render"', 'target = "admin.order-details.sidebar.render"')
+          .replace('module = "./src/MessageCustomerAction.tsx"', 'module = "./src/MessageAction.tsx"'),
+      );
+    });
+    expect(uiExtensionDeclarationProblems(root)).toEqual([
+      `${ADMIN}: api_version 2026-10 is newer than the installed @shopify/ui-extensions (2026-07)`,
+      `${ADMIN}: target admin.order-details.sidebar.render is not one @shopify/ui-extensions declares`,
+      `${ADMIN}: module ./src/MessageAction.tsx for admin.customer-details.action.render does not exist`,
+    ]);
+  });
+
+  it("fails when the French locale lacks a key, or a module translates a key English lacks", () => {
+    const root = copyWith("bad-locales", (dir) => {
+      const fr = join(dir, "locales/fr.json");
+      const french = JSON.parse(readFileSync(fr, "utf8"));
+      delete french.customer.empty;
+      writeFileSync(fr, JSON.stringify(french));
+      appendFileSync(join(dir, "src/OrderBlock.tsx"), '\nexport const extra = (t: (k: string) => string) => t("order.refunded");\n');
+    });
+    expect(uiExtensionDeclarationProblems(root)).toEqual([
+      `${ADMIN}: locales/fr.json lacks "customer.empty"`,
+      `${ADMIN}/src/OrderBlock.tsx: translates "order.refunded", which en.default.json lacks`,
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { runOnServer } from "../app/db/adapter.server";
 import { ensureAdminSchemaFile } from "../sim/shopify-admin/schema";
+import { buildUiExtensions } from "../scripts/build-ui-extensions";
 import { ensureChromium } from "./harness/chromium";
 import {
   postgresDatabaseUrl,
@@ -48,6 +49,8 @@ export default async function setup(project: TestProject) {
   if (!existsSync("build/server/index.js")) {
     execFileSync(process.execPath, [resolve("node_modules/@remix-run/dev/dist/cli.js"), "vite:build"], { stdio: "inherit" });
   }
+  // Always: a second or so, and the browser tests must render the extensions' current source.
+  await buildUiExtensions({ root: resolve(".") });
 
   project.provide("runId", runId);
   project.provide("runDir", runDir);

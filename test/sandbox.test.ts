@@ -115,6 +115,34 @@ describe("npm run sandbox", () => {
     expect(fromApp).toEqual([]);
   });
 
+  it("renders the admin blocks with the sandbox shop's data, each on a page of its own, from the printed link (screenshots/sandbox-admin-*.png)", async () => {
+    const printed = /Oscar Chat on the Shopify admin's customer and order pages: (\S+)/.exec(sandbox.output())?.[1];
+    expect(printed).toBe(`${appUrl}/sandbox?page=admin-blocks`);
+    const page = await newDesktopPage(browser);
+    const errors = recordConsoleErrors(page);
+    await page.goto(printed!);
+    const links = await page.locator("li > a:first-child").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    // Every customer of the sandbox's store chatted in its 63 days of history, so there is no empty-state page
+    // (test/admin-blocks/ renders that one).
+    expect(links).toEqual(["/sandbox/admin-blocks/customer", "/sandbox/admin-blocks/order", "/sandbox/admin-blocks/message"]);
+
+    // The scripted day's signed-in shopper: her conversation today, open or resolved, with its link to Oscar.
+    await page.goto(`${appUrl}/sandbox/admin-blocks/customer`);
+    await page.getByText("Open in Oscar").first().waitFor({ timeout: 30_000 });
+    expect(await page.getByText(/^Started /).count()).toBeGreaterThan(0);
+    await screenshot(page, resolve("screenshots/sandbox-admin-customer.png"));
+    await page.goto(`${appUrl}/sandbox/admin-blocks/customer?locale=fr`);
+    await page.getByText("Ouvrir dans Oscar").first().waitFor({ timeout: 30_000 });
+    await page.goto(`${appUrl}/sandbox/admin-blocks/order`);
+    await page.getByText("In the 30 days before the order").waitFor({ timeout: 30_000 });
+    await screenshot(page, resolve("screenshots/sandbox-admin-order.png"));
+    await page.goto(`${appUrl}/sandbox/admin-blocks/message`);
+    await page.locator("s-admin-action").waitFor();
+    await page.locator("s-admin-action:not([loading])").waitFor({ timeout: 30_000 });
+    await screenshot(page, resolve("screenshots/sandbox-admin-message.png"));
+    expect(errors).toEqual([]);
+  });
+
   it("shows weeks of support on the analytics page, with today's assisted revenue in the timeline (screenshots/sandbox-analytics.png)", async () => {
     const output = sandbox.output();
     expect(output).toMatch(/63 days of past support for the analytics page: \d+ conversations, \d+ orders/);

@@ -42,3 +42,17 @@ export async function claimMilestone(
 export function findConversationRecord(db: PrismaClient, shop: string, conversationId: string) {
   return db.conversationRecord.findUnique({ where: { shop_conversationId: { shop, conversationId } } });
 }
+
+/** A customer's conversations in one shop, newest first, optionally only those started within [from, to). */
+export function findCustomerConversations(
+  db: PrismaClient,
+  shop: string,
+  shopifyCustomerId: string,
+  { take, from, to }: { take: number; from?: Date; to?: Date },
+): Promise<ConversationRecord[]> {
+  return db.conversationRecord.findMany({
+    where: { shop, shopifyCustomerId, createdAt: { gte: from, lt: to } },
+    orderBy: { createdAt: "desc" },
+    take,
+  });
+}

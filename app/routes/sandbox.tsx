@@ -6,6 +6,7 @@ import { adminHostParam, mintSessionToken } from "../sandbox/session-token.serve
 /**
  * The admin pages `/sandbox?page=<page>` may open; anything else opens the home page. Other parameters
  * go on to the page (`&period=custom&from=…&to=…` on analytics), as a link inside the admin would carry them.
+ * `?page=admin-blocks` opens the app's blocks and action on the Shopify admin's customer and order pages.
  */
 const PAGES = new Set(["analytics", "settings", "knowledge", "failed-jobs", "order-actions"]);
 
@@ -21,6 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!orderStatusUrl) throw new Response("The customer accounts stand-in is not running: start the sandbox with npm run sandbox.", { status: 404 });
     throw redirect(orderStatusUrl);
   }
+  if (page === "admin-blocks") throw redirect("/sandbox/admin-blocks");
   const passedOn = [...asked].filter(([name]) => !["page", "embedded", "shop", "host", "id_token"].includes(name));
   const params = new URLSearchParams([...passedOn, ...Object.entries({
     embedded: "1",
