@@ -73,7 +73,9 @@ export function uiExtensionProblems(dir: string, targets = knownUiExtensionTarge
     keysByLocale.set(locale, new Set(flatKeys(JSON.parse(readFileSync(file, "utf8")))));
   }
   for (const [locale, keys] of keysByLocale) {
-    for (const key of used) if (!keys.has(key)) problems.push(`${name}: locales/${locale} has no "${key}"`);
+    // A pluralised key ({ one, other }, as Shopify's i18n.translate takes with a count) is there when its forms are.
+    const has = (key: string) => keys.has(key) || keys.has(`${key}.other`);
+    for (const key of used) if (!has(key)) problems.push(`${name}: locales/${locale} has no "${key}"`);
     for (const [other, otherKeys] of keysByLocale) {
       if (other !== locale) for (const key of otherKeys) if (!keys.has(key)) problems.push(`${name}: locales/${locale} has no "${key}" (${other} has it)`);
     }
