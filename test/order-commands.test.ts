@@ -4,7 +4,7 @@
 // the app: a refund of the shipping is the order's shipping charge, a cancellation refunds what was
 // paid and not yet refunded.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveOrderCommandSettings, type OrderCommandSettings } from "../app/models/order-commands.server";
+import { loadOrderCommandSettings, saveOrderCommandSettings, type OrderCommandSettings } from "../app/models/order-commands.server";
 import { signShopperIdentity } from "../app/storefront/identity.server";
 import type { OscarSimulator } from "../sim/oscar/server";
 import type { CustomerFixture } from "../sim/shopify-admin/fixtures";
@@ -369,8 +369,11 @@ describe("agent order commands", () => {
     });
 
     it("a command whose scope the merchant has not granted", async () => {
-      await settings();
       await grantScopes([...DEFAULT_GRANTED_SCOPES, "write_orders"]);
+      // app/scopes_update turned /discount off; settings saved again before Shopify's grant is back (or
+      // a webhook still on its way) leave it on without the scope: the engine checks the grant itself.
+      expect((await loadOrderCommandSettings(stack.db, TEST_SHOP)).enabledCommands).not.toContain("discount");
+      await settings();
       try {
         const conversationId = await conversationWith(customer("Maya"));
         const before = snapshot();

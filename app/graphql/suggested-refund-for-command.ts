@@ -7,29 +7,17 @@ export const SUGGESTED_REFUND_FOR_COMMAND_QUERY = `#graphql
     order(id: $orderId) {
       suggestedRefund(refundShipping: $refundShipping, suggestFullRefund: $suggestFullRefund) {
         amountSet {
-          shopMoney {
-            amount
-            currencyCode
-          }
+          ...ShopMoneyOfCommand
         }
         maximumRefundableSet {
-          shopMoney {
-            amount
-            currencyCode
-          }
+          ...ShopMoneyOfCommand
         }
         shipping {
           amountSet {
-            shopMoney {
-              amount
-              currencyCode
-            }
+            ...ShopMoneyOfCommand
           }
           maximumRefundableSet {
-            shopMoney {
-              amount
-              currencyCode
-            }
+            ...ShopMoneyOfCommand
           }
         }
         suggestedTransactions {
@@ -39,13 +27,17 @@ export const SUGGESTED_REFUND_FOR_COMMAND_QUERY = `#graphql
             id
           }
           amountSet {
-            shopMoney {
-              amount
-              currencyCode
-            }
+            ...ShopMoneyOfCommand
           }
         }
       }
+    }
+  }
+
+  fragment ShopMoneyOfCommand on MoneyBag {
+    shopMoney {
+      amount
+      currencyCode
     }
   }
 `;
