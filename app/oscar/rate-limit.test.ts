@@ -10,7 +10,16 @@ function virtualClock() {
   const sleepers: Array<{ at: number; wake: () => void }> = [];
   const clock: RateLimiterClock & { nowMs(): number; sleeping(): number; wakeNext(): void } = {
     nowMicros: () => nowMs * 1000,
-    sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: nowMs + ms, wake })),
+    sleep: (ms, signal) =>
+      new Promise<void>((wake, fail) => {
+        const sleeper = { at: nowMs + ms, wake };
+        sleepers.push(sleeper);
+        // As the real sleep does: an aborted wait rejects, and its sleeper no longer counts.
+        signal?.addEventListener("abort", () => {
+          sleepers.splice(sleepers.indexOf(sleeper), 1);
+          fail(signal.reason);
+        });
+      }),
     nowMs: () => nowMs,
     sleeping: () => sleepers.length,
     wakeNext() {
@@ -97,23 +106,28 @@ describe("Oscar rate limiter", () => {
   });
 
   it("never makes one key wait because another key is busy", async () => {
-    // GIVEN key A has booked its next 50 slots, one per 100 ms (5 s of queue)
-    const limiter = createOscarRateLimiter({ redis: connect(), prefix, limit: 10, windowMs: 1_000, latencyMarginMs: 0 });
+    // GIVEN key A has 50 requests asking at once, one slot per 100 ms (5 s of queue), on a clock the
+    // test moves (so the test reads the limiter's decisions, not how fast a busy machine answers)
+    const clock = virtualClock();
+    const limiter = createOscarRateLimiter({ redis: connect(), prefix, limit: 10, windowMs: 1_000, latencyMarginMs: 0, clock });
     const cancelA = new AbortController();
     let aServed = 0;
     const queueA = Array.from({ length: 50 }, () =>
       limiter.acquire("sk_busy", { signal: cancelA.signal }).then(() => aServed++, () => undefined),
     );
 
-    // WHEN key B asks for a slot
-    const started = Date.now();
-    await limiter.acquire("sk_quiet");
+    // WHEN key B asks for a slot, and every caller has its answer from Redis (served, or asleep until its slot)
+    let bServed = false;
+    const b = limiter.acquire("sk_quiet").then(() => (bServed = true));
+    while (aServed + Number(bServed) + clock.sleeping() < 51) await new Promise((r) => setImmediate(r));
 
-    // THEN B is served at once, while most of A's queue is still waiting
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(aServed).toBeLessThan(20);
+    // THEN B is served at once, with no time passing, while A's first is served and its other 49 wait their turn
+    expect(bServed).toBe(true);
+    expect(clock.nowMs()).toBe(0);
+    expect(aServed).toBe(1);
+    expect(clock.sleeping()).toBe(49);
     cancelA.abort();
-    await Promise.all(queueA);
+    await Promise.all([b, ...queueA]);
   });
 
   it("keeps API keys out of Redis: state lives under the prefix, named by a truncated SHA-256", async () => {
@@ -135,14 +149,34 @@ describe("Oscar rate limiter bursts", () => {
     const redis = new Redis(SHARED_REDIS_URL);
     const prefix = `${testRedisPrefix("oscar-burst")}:`;
     try {
-      // 60 per 3 s with a burst of 5: the first 6 go at once (without the burst the 6th would wait
-      // 250 ms), the rest are spaced 56 ms apart.
-      const limiter = createOscarRateLimiter({ redis, prefix, limit: 60, windowMs: 3_000, latencyMarginMs: 0, burst: 5 });
+      // GIVEN 60 per 3 s with a burst of 5, on a clock the test moves (the grants are the limiter's
+      // own decisions, not how promptly a busy machine's timers wake the callers)
+      const clock = virtualClock();
+      const limiter = createOscarRateLimiter({ redis, prefix, limit: 60, windowMs: 3_000, latencyMarginMs: 0, burst: 5, clock });
+
+      // WHEN 75 callers ask for a slot at once
       const granted: number[] = [];
-      await Promise.all(Array.from({ length: 75 }, () => limiter.acquire("sk_burst").then(() => granted.push(Date.now()))));
+      let waiting = 75;
+      const all = Promise.all(
+        Array.from({ length: 75 }, () =>
+          limiter.acquire("sk_burst").then(() => {
+            granted.push(clock.nowMs());
+            waiting--;
+          }),
+        ),
+      );
+      // Time moves only once every caller still waiting is asleep (each has its answer from Redis).
+      while (waiting > 0) {
+        if (clock.sleeping() === waiting) clock.wakeNext();
+        else await new Promise((r) => setImmediate(r));
+      }
+      await all;
       granted.sort((a, b) => a - b);
-      // Counted from the first grant, so connecting and loading the script on a busy machine is not counted.
-      expect(granted[5] - granted[0]).toBeLessThan(100);
+
+      // THEN the first 6 go at once (without the burst the 6th would wait 5 x 56 ms), the 7th waits
+      // its turn, and no 3 s window holds more than 60
+      expect(granted.slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(granted[6]).toBeGreaterThan(0);
       expect(maxInAnyWindow(granted, 3_000)).toBeLessThanOrEqual(60);
     } finally {
       await deleteKeysWithPrefix(prefix);

@@ -51,7 +51,8 @@ export function createJobProducer({ connection, prefix, retry = DEFAULT_JOB_RETR
       const definition = JOBS[name];
       const data = definition.payload.parse(payload);
       try {
-        await whenReady(connection);
+        // Checked here first: an await on every job costs the ingest path a promise and a turn.
+        if (connection.status !== "ready") await whenReady(connection);
         const job = await queueFor(definition.queue).add(name, data, options);
         return { id: String(job.id) };
       } catch (error) {

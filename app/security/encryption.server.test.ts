@@ -31,6 +31,17 @@ describe("secrets at rest", () => {
     expect(isSealed("shpat_0123456789abcdef")).toBe(false);
   });
 
+  it("never gives two seals the same IV, across the IV pool's refills, and each still opens", () => {
+    // IVs come from a pool refilled 256 at a time: 1,000 seals cross several refills. One repeated
+    // IV under one key would let GCM's authentication key be recovered.
+    const keyring = parseKeyring(v1);
+    const sealed = Array.from({ length: 1_000 }, (_, i) => encryptSecret(keyring, `secret-${i}`, API_KEY));
+    const ivs = sealed.map((s) => s.split(".")[2]);
+    expect(ivs.every((iv) => Buffer.from(iv, "base64url").length === 12)).toBe(true);
+    expect(new Set(ivs).size).toBe(1_000);
+    expect(sealed.map((s) => decryptSecret(keyring, s, API_KEY))).toEqual(Array.from({ length: 1_000 }, (_, i) => `secret-${i}`));
+  });
+
   it("opens a ciphertext only for the shop and field it was sealed for", () => {
     const keyring = parseKeyring(v1);
     const sealed = encryptSecret(keyring, "osk_live_0123456789", API_KEY);

@@ -72,7 +72,13 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
     /** For reading the worker's memory from /proc. */
     workerPid: workerChild?.pid,
     async close() {
+      // Waits for them to exit (the web process drains for a second first), or a CPU profile asked
+      // for with BENCH_CPU_PROF_DIR would be lost when the bench's own process ends.
+      const exited = children.map((child) =>
+        child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((done) => child.once("exit", () => done())),
+      );
       for (const child of children) child.kill("SIGTERM");
+      await Promise.race([Promise.all(exited), new Promise((done) => setTimeout(done, 15_000).unref())]);
       const redis = new Redis(redisUrl);
       const keys = await redis.keys(`${prefix}:*`);
       for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));

@@ -148,6 +148,8 @@ export async function startOscarSimulator(options: OscarSimulatorOptions = {}) {
     /** Registered webhooks, without their secrets. */
     webhooks: () => state.webhooks().map(({ id, url, events }) => ({ id, url, events: [...events] })),
     webhookDeliveries: () => sender.attempts(),
+    /** What was decided for each announced event (held back, delivered twice), in announce order. */
+    webhookPlan: () => sender.plan(),
     requestsByKeyId: (keyId: string): KeyRequestStats => requests.stats(keyId),
     injectedFaults: () => faults.counts(),
   };
