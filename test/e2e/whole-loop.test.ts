@@ -150,12 +150,17 @@ describe("the whole loop in a browser: shopper, agent, merchant", () => {
       escalations: before.escalations + 3,
       orderAnswers: before.orderAnswers + 1,
     });
-    await merchant.goto(urls.admin);
     // The finished home: no setup guide left, the chat on in the live theme, and her conversation on top
-    // of the latest ones with what the app did for it.
-    await merchant.getByText(/^On in your live theme “Dawn”/).waitFor();
+    // of the latest ones with what the app did for it. "Resolved" shows once the worker has handled
+    // Oscar's conversation.resolved (the inbox showed it at once): the page is opened again until then.
+    const latestConversation = async () => {
+      await merchant.goto(urls.admin);
+      await merchant.getByText(/^On in your live theme “Dawn”/).waitFor();
+      return (await merchant.getByText("Latest conversations").locator("xpath=..").innerText()).split("Open in Oscar")[0];
+    };
+    await expect.poll(latestConversation, { timeout: 30_000, interval: 1_000 }).toContain("Resolved");
     expect(await merchant.getByText(/steps done/).count()).toBe(0);
-    const latest = (await merchant.getByText("Latest conversations").locator("xpath=..").innerText()).split("Open in Oscar")[0];
+    const latest = await latestConversation();
     for (const tag of ["Order history added", "Urgent", "VIP", "Handed to your team", "Resolved"]) expect(latest).toContain(tag);
     await screenshot(merchant, `${SHOTS}/admin-home-desktop.png`);
     await merchant.setViewportSize(PHONE);
