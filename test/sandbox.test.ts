@@ -157,7 +157,8 @@ describe("npm run sandbox", () => {
     await page.emulateMedia({ reducedMotion: "reduce" });
     const errors = recordConsoleErrors(page);
     await page.goto(`${appUrl}/sandbox?page=analytics`);
-    await page.getByText("Assisted revenue by day").waitFor();
+    // The heading, not the text: once Polaris Viz has drawn, the chart's hidden table repeats it as a caption.
+    await page.getByRole("heading", { name: "Assisted revenue by day" }).waitFor();
     // Both charts drawn, each named for screen readers by a summary of its figures.
     await page.waitForFunction(() => document.querySelectorAll("figure[aria-label]").length === 2 && document.querySelectorAll("figure[aria-label] svg path").length > 5);
     const summaries = await page.locator("figure[aria-label]").evaluateAll((charts) => charts.map((c) => c.getAttribute("aria-label")));

@@ -190,7 +190,8 @@ describe("the analytics dashboard", () => {
     const errors = recordConsoleErrors(page);
     await page.goto(`${stack.appUrl}/sandbox`);
     await page.getByRole("link", { name: "Analytics" }).click();
-    await page.getByText("Assisted revenue by day").waitFor();
+    // The heading, not the text: once Polaris Viz has drawn, the chart's hidden table repeats it as a caption.
+    await page.getByRole("heading", { name: "Assisted revenue by day" }).waitFor();
     // Polaris Viz replaces the server's tables with SVG charts once it has loaded in the browser; each
     // chart is then a figure named by a summary, its figures kept in a visually hidden table.
     await page.waitForFunction(() => document.querySelectorAll("figure[aria-label]").length === 2 && document.querySelectorAll("figure[aria-label] svg path").length > 5);
