@@ -3,7 +3,7 @@
  * Shopify or Oscar calls never hold up a web request. Stops gracefully on SIGTERM/SIGINT: active
  * jobs finish, nothing new is taken.
  */
-import { Worker, type Job } from "bullmq";
+import { Queue, Worker, type Job } from "bullmq";
 import { config } from "../app/config.server";
 import prisma from "../app/db.server";
 import { logger } from "../app/logger.instance.server";
@@ -25,6 +25,7 @@ import { createAnalyticsPurgeProcessor } from "./processors/analytics-purge";
 import { createWeeklyReportProcessor } from "./processors/weekly-report";
 import { createAnalyticsSchedules } from "../app/queues/analytics-schedules.server";
 import { createJobProducer } from "../app/queues/producer.server";
+import { promoteDelayedJobs } from "../app/queues/conversation-lock.server";
 import { createSecretsReencryptProcessor, reportOldSecretsAtStartup } from "./processors/secrets-reencrypt";
 
 const settings = config();
@@ -49,6 +50,10 @@ const oscarFor = createOscarClientFactory({
 // The sandbox's local Slack receiver is reachable only outside production, as in the settings page.
 const sendSlack = createSlackSender({ allowLocalReceiver: settings.env !== "production" });
 
+// Deferred events woken by the job that held their conversation (see withConversationLock).
+const oscarEvents = new Queue(QUEUES.oscarEvents, { connection: redis, prefix: settings.redis.prefix });
+oscarEvents.on("error", (error) => logger.warn({ error: error.message }, "oscar-events queue error"));
+
 const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>> = {
   "shop.sync-details": createShopDetailsProcessor({ db: prisma, adminGraphqlFor, schedules, logger }),
   "oscar.event": createOscarEventProcessor({
@@ -62,6 +67,7 @@ const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>
     adminGraphqlFor,
     findCustomer: createCustomerLookup({ redis, prefix, keyring }),
     sendSlack,
+    wakeJobs: promoteDelayedJobs(oscarEvents),
     logger,
   }),
   "analytics.weekly-report": createWeeklyReportProcessor({ db: prisma, oscarFor, keyring, sendSlack, apiKey: settings.shopify.apiKey, logger }),
@@ -118,6 +124,7 @@ async function shutdown(signal: string) {
   await Promise.all(workers.map((w) => w.close()));
   await schedules.close();
   await producer.close();
+  await oscarEvents.close();
   await prisma.$disconnect();
   redis.disconnect();
   logger.info("worker stopped");

@@ -9,7 +9,7 @@ import { slackUrlFor } from "../../app/models/slack-settings.server";
 import { OscarWebhookEventSchema, type OscarWebhookEvent } from "../../app/oscar/contract";
 import type { OscarClient } from "../../app/oscar/client.server";
 import type { OscarClientFactory } from "../../app/oscar/for-shop.server";
-import { ConversationBusyError, withConversationLock } from "../../app/queues/conversation-lock.server";
+import { ConversationBusyError, waitBehindConversation, withConversationLock } from "../../app/queues/conversation-lock.server";
 import { parseJobPayload, type JobPayload } from "../../app/queues/jobs";
 import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
@@ -37,6 +37,8 @@ export type OscarEventDeps = {
   adminGraphqlFor: AdminGraphqlFor;
   findCustomer: CustomerLookup;
   sendSlack: SlackSender;
+  /** Moves these deferred oscar-events jobs from the delayed set to the front of their wait, if still there. */
+  wakeJobs: (jobIds: string[]) => Promise<void>;
   logger: Logger;
 };
 
@@ -55,27 +57,47 @@ export function createOscarEventProcessor(deps: OscarEventDeps) {
     const booked = await waitForOscarBudget(oscar, job, token, payload, expectedOscarRequests(event));
     // One conversation's events are handled one at a time, across every worker process.
     const conversation = createHash("sha256").update(`${payload.shop}\n${event.data.conversation_id}`).digest("hex").slice(0, 32);
+    const lock = `${deps.redisPrefix}conversation-lock:${conversation}`;
     try {
-      await withConversationLock(deps.redis, `${deps.redisPrefix}conversation-lock:${conversation}`, deps.lockMs, () => handle(job, payload, event, oscar));
+      await withConversationLock(deps.redis, lock, deps.lockMs, () => handle(job, payload, event, oscar), deps.wakeJobs);
     } catch (error) {
       // Waiting for the conversation's other event is not a failure: it must not use up a try.
       // Its Oscar start stays booked: coming back, it does not book (and take budget) a second time.
-      if (error instanceof ConversationBusyError) return defer(job, token, payload, CONVERSATION_BUSY_RETRY_MS * (0.5 + Math.random()), { startBooked: booked });
+      // The holder wakes it when it releases the lock; the delay only covers a holder that died.
+      if (error instanceof ConversationBusyError) {
+        return defer(job, token, payload, CONVERSATION_BUSY_FALLBACK_MS * (0.5 + Math.random()), { startBooked: booked }, () =>
+          waitBehindConversation(deps.redis, lock, deps.lockMs, job),
+        );
+      }
       throw error;
     }
   };
 }
 
-/** How soon an event whose conversation is being handled by another job looks again (jittered). */
-const CONVERSATION_BUSY_RETRY_MS = 500;
+/**
+ * How soon an event whose conversation is busy looks again if nobody wakes it (jittered). It is
+ * normally woken the moment the other event's job releases the conversation: a fixed wait of 0.5 s
+ * here was most of the slowest enrichments' time, since Oscar often sends a conversation's first
+ * message before conversation.created (bench/enrichment.ts).
+ */
+const CONVERSATION_BUSY_FALLBACK_MS = 1_000;
 
 /**
  * Puts the job back in the delayed set for `waitMs` without counting a failed try, and frees its
  * worker slot. The count of deferrals tells later starts apart from retries (mayHaveWrittenBefore).
+ * `whenDelayed` runs once the job is in the delayed set (where it can be promoted), before the slot is freed.
  */
-async function defer(job: Job, token: string | undefined, payload: JobPayload<"oscar.event">, waitMs: number, changes: Partial<JobPayload<"oscar.event">> = {}): Promise<never> {
+async function defer(
+  job: Job,
+  token: string | undefined,
+  payload: JobPayload<"oscar.event">,
+  waitMs: number,
+  changes: Partial<JobPayload<"oscar.event">> = {},
+  whenDelayed?: () => Promise<void>,
+): Promise<never> {
   await job.updateData({ ...payload, ...changes, deferrals: (payload.deferrals ?? 0) + 1 });
   await job.moveToDelayed(Date.now() + Math.ceil(waitMs), token);
+  await whenDelayed?.();
   throw new DelayedError();
 }
 
