@@ -8,8 +8,8 @@ import { declarationProblems, readAppToml, storefrontProxyCalls, type Declaratio
 import { SHOPIFY_WEBHOOK_PATHS } from "./harness/shopify-webhooks";
 import { knownUiExtensionTargets, uiExtensionDirs, uiExtensionProblems } from "./harness/ui-extensions";
 import { FLOW_ACTIONS } from "../app/services/flow-actions.server";
-import { FLOW_TRIGGER_HANDLES, flowTriggerPayload } from "../app/services/flow-triggers.server";
-import { flowExtensionProblems, payloadKeyOf, readFlowExtensions } from "./harness/flow-declarations";
+import { FLOW_TRIGGER_HANDLES, FLOW_TRIGGER_NAMES, flowTriggerPayload, type FlowTriggerKind } from "../app/services/flow-triggers.server";
+import { flowExtensionProblems, lifecycleCallbackProblems, payloadKeyOf, readFlowExtensions } from "./harness/flow-declarations";
 import { packageApiVersion, publishedTargets, uiExtensionProblems as uiExtensionDeclarationProblems } from "./harness/ui-extension-declarations";
 import { findUiExtensions } from "../scripts/build-ui-extensions";
 
@@ -168,6 +168,17 @@ describe("the Shopify Flow extensions are what Shopify CLI accepts and what the 
     const payloadKeys = Object.keys(flowTriggerPayload({ conversationId: "c", customerId: "1", orderId: "2", reason: "r" })).sort();
     for (const trigger of extensions.filter((e) => e.type === "flow_trigger")) expect(trigger.fields.map(payloadKeyOf).sort()).toEqual(payloadKeys);
     for (const action of extensions.filter((e) => e.type === "flow_action")) expect(action.fields.map(payloadKeyOf).sort()).toEqual(["customer_id", "message"]);
+    // The names the app reads a lifecycle callback's trigger id by are the declared ones.
+    const names = Object.fromEntries(extensions.filter((e) => e.type === "flow_trigger").map((e) => [e.handle, e.toml.extensions?.[0]?.name]));
+    for (const kind of Object.keys(FLOW_TRIGGER_HANDLES) as FlowTriggerKind[]) expect(names[FLOW_TRIGGER_HANDLES[kind]]).toBe(FLOW_TRIGGER_NAMES[kind]);
+  });
+
+  it("declares the trigger lifecycle callback at a URL a route serves, and misses it when it is gone or unserved", () => {
+    expect(lifecycleCallbackProblems(real)).toEqual([]);
+    const gone = extensionsCopy("no-lifecycle", "flow-trigger-usage/shopify.extension.toml", () => null);
+    expect(lifecycleCallbackProblems(gone)).toEqual(["no flow_trigger_lifecycle_callback: the app would never learn that a workflow uses its triggers"]);
+    const unserved = extensionsCopy("lifecycle-unserved", "flow-trigger-usage/shopify.extension.toml", (toml) => toml.replace('url = "/flow/trigger-lifecycle"', 'url = "/flow/lifecycle"'));
+    expect(lifecycleCallbackProblems(unserved)).toEqual(["flow-trigger-usage: url /flow/lifecycle reaches /flow/lifecycle, which no route with an action serves"]);
   });
 
   it("fails on a trigger field key Flow refuses and a field type triggers do not support", () => {

@@ -72,6 +72,7 @@ const SHOP_TABLES = {
   OrderCommandSettings: (db, shop) => db.orderCommandSettings.deleteMany({ where: { shop } }),
   OrderAction: (db, shop) => db.orderAction.deleteMany({ where: { shop } }),
   FlowTriggerFiring: (db, shop) => db.flowTriggerFiring.deleteMany({ where: { shop } }),
+  FlowTriggerUsage: (db, shop) => db.flowTriggerUsage.deleteMany({ where: { shop } }),
   FlowActionRun: (db, shop) => db.flowActionRun.deleteMany({ where: { shop } }),
 } satisfies Record<Prisma.ModelName, (db: PrismaClient, shop: string) => Prisma.PrismaPromise<Prisma.BatchPayload>>;
 

@@ -2,7 +2,7 @@ import { findConversationRecord } from "../models/conversation-record.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import { ProtectedDataDenied } from "../shopify/admin-graphql.server";
 import type { ShopifyCustomer } from "./customer-lookup.server";
-import { fireFlowTrigger, type FlowTriggerDeps } from "./flow-triggers.server";
+import { fireFlowTrigger, flowTriggersInUse, type FlowTriggerDeps } from "./flow-triggers.server";
 import { mentionedOrderName } from "./order-status.server";
 import type { RoutingOutcome } from "./routing.server";
 
@@ -44,11 +44,15 @@ function orderNamedIn(customer: ShopifyCustomer | null, text: string | null | un
 /** message.created that routing found urgent or VIP → "Urgent conversation" and "VIP customer is chatting", once each per conversation. */
 export async function fireMessageFlowTriggers(deps: ConversationFlowTriggerDeps, shop: string, event: OscarWebhookEventOf<"message.created">, routed: RoutingOutcome): Promise<void> {
   if (routed.urgent.length === 0 && !routed.vip) return;
+  const used = await flowTriggersInUse(deps.db, shop);
+  const urgent = routed.urgent.length > 0 && used.has("urgent");
+  const vipReason = used.has("vip") ? routed.vip : null;
+  if (!urgent && !vipReason) return;
   const { conversation_id: conversationId, contact, message } = event.data;
   const { id: customerId, customer } = await customerFor(deps, shop, conversationId, contact);
   const orderId = orderNamedIn(customer, message.content);
-  if (routed.urgent.length > 0) await fireFlowTrigger(deps, shop, "urgent", { conversationId, customerId, orderId, reason: `Urgent words: ${routed.urgent.join(", ")}` });
-  if (routed.vip) await fireFlowTrigger(deps, shop, "vip", { conversationId, customerId, orderId, reason: routed.vip });
+  if (urgent) await fireFlowTrigger(deps, shop, "urgent", { conversationId, customerId, orderId, reason: `Urgent words: ${routed.urgent.join(", ")}` });
+  if (vipReason) await fireFlowTrigger(deps, shop, "vip", { conversationId, customerId, orderId, reason: vipReason });
 }
 
 /**
@@ -56,6 +60,7 @@ export async function fireMessageFlowTriggers(deps: ConversationFlowTriggerDeps,
  * has only a name and email, so the signed identity is read from Oscar's contact, as the hand-off does.
  */
 export async function fireHandOffFlowTrigger(deps: ConversationFlowTriggerDeps, shop: string, event: OscarWebhookEventOf<"bot.escalated">): Promise<void> {
+  if (!(await flowTriggersInUse(deps.db, shop)).has("handedOff")) return;
   const { conversation_id: conversationId, contact, reason, last_message: lastMessage } = event.data;
   const { id: customerId, customer } = await customerFor(deps, shop, conversationId, contact, { askOscar: true });
   await fireFlowTrigger(deps, shop, "handedOff", { conversationId, customerId, orderId: orderNamedIn(customer, lastMessage), reason: reason?.trim() || "No reason given" });
@@ -66,14 +71,12 @@ export async function fireHandOffFlowTrigger(deps: ConversationFlowTriggerDeps, 
  * the report summary's average, shared/oscar-api.md), so the trigger carries none.
  */
 export async function fireResolvedFlowTrigger(deps: ConversationFlowTriggerDeps, shop: string, event: OscarWebhookEventOf<"conversation.resolved">): Promise<void> {
+  // Every resolution, the signed-in customer's with them and a guest's without: only for a shop whose
+  // workflows use it. (Sent for every resolution to every shop, the reliability suite's 60,000
+  // resolutions a minute queued behind Shopify's Admin budget and did not drain in 10 minutes.)
+  if (!(await flowTriggersInUse(deps.db, shop)).has("resolved")) return;
   const conversationId = event.data.conversation_id;
   const record = await findConversationRecord(deps.db, shop, conversationId);
-  // Only a conversation with a signed-in (matched) Shopify customer: a guest's gives a workflow nothing in
-  // Shopify to act on, and each trigger costs Admin API budget (10 points of 50 a second restored), so at
-  // a support desk's volume every resolution would queue behind Shopify's limit (the reliability suite's
-  // 60,000 resolutions a minute did not drain in 10 minutes). Sending only to shops whose workflows use
-  // the trigger (Flow's lifecycle callback) is the fuller answer, not built yet.
-  if (!record?.shopifyCustomerId) return;
-  const byTeam = Boolean(record.assignedAt || record.botEscalatedAt);
-  await fireFlowTrigger(deps, shop, "resolved", { conversationId, customerId: record.shopifyCustomerId, orderId: null, reason: byTeam ? "Resolved by the team" : "Resolved by the bot" });
+  const byTeam = Boolean(record?.assignedAt || record?.botEscalatedAt);
+  await fireFlowTrigger(deps, shop, "resolved", { conversationId, customerId: record?.shopifyCustomerId ?? null, orderId: null, reason: byTeam ? "Resolved by the team" : "Resolved by the bot" });
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { FLOW_TRIGGER_RECEIVE_MUTATION } from "../graphql/flow-trigger-receive";
 import type { Logger } from "../logger.server";
 import { claimFlowTriggerFiring, markFlowTriggerSent, releaseFlowTriggerFiring } from "../models/flow-trigger-firing.server";
+import { triggersReportedInUse } from "../models/flow-trigger-usage.server";
 import { oscarConversationUrl } from "../oscar/links";
 import { AdminApiResponseError, runAdminQuery, type AdminGraphql } from "../shopify/admin-graphql.server";
 import { singleLine } from "../text/escape";
@@ -15,6 +16,39 @@ export const FLOW_TRIGGER_HANDLES = {
   resolved: "conversation-resolved",
 } as const;
 export type FlowTriggerKind = keyof typeof FLOW_TRIGGER_HANDLES;
+
+/** Each trigger's name as its extension declares it (checked against the tomls by test/declarations.test.ts). */
+export const FLOW_TRIGGER_NAMES: Record<FlowTriggerKind, string> = {
+  urgent: "Urgent conversation",
+  vip: "VIP customer is chatting",
+  handedOff: "Bot handed a conversation to the team",
+  resolved: "Conversation resolved",
+};
+
+/**
+ * The trigger a lifecycle callback's `flow_trigger_definition_id` names, or null for none of the app's.
+ * **assumed**: it is the trigger extension's handle; shopify.dev's example of the field is a trigger's
+ * title ("Add row to spreadsheet", from the days of Partner Dashboard triggers), so the name is read too.
+ */
+export function flowTriggerNamed(definitionId: string): FlowTriggerKind | null {
+  const id = definitionId.trim();
+  const kinds = Object.keys(FLOW_TRIGGER_HANDLES) as FlowTriggerKind[];
+  return kinds.find((kind) => FLOW_TRIGGER_HANDLES[kind] === id || FLOW_TRIGGER_NAMES[kind].toLowerCase() === id.toLowerCase()) ?? null;
+}
+
+/**
+ * The triggers a workflow of the shop starts with, as Flow's lifecycle callbacks last reported
+ * (app/models/flow-trigger-usage.server.ts). Each trigger sent costs Admin API budget (10 points of
+ * a bucket restored at 50 a second), so one no workflow uses is not sent at all. A definition id the
+ * app cannot read (the assumption above proved wrong) counts as every trigger, so a merchant's
+ * workflow is never starved by the app's misreading.
+ */
+export async function flowTriggersInUse(db: PrismaClient, shop: string): Promise<Set<FlowTriggerKind>> {
+  const reported = await triggersReportedInUse(db, shop);
+  const kinds = [...reported].map(flowTriggerNamed);
+  if (kinds.includes(null)) return new Set(Object.keys(FLOW_TRIGGER_HANDLES) as FlowTriggerKind[]);
+  return new Set(kinds.filter((kind): kind is FlowTriggerKind => kind !== null));
+}
 
 /** What a trigger carries: ids only for the customer and order (Flow reads the rest from Shopify). */
 export type FlowTriggerFacts = {
@@ -74,7 +108,8 @@ export type FlowTriggerDeps = {
  * Sends one trigger for a conversation, exactly once per conversation and kind: claimed in the
  * database first, marked sent after. A failed send gives the claim back and fails the job, whose retry
  * sends it; a claim whose holder died lapses after `leaseMs`. Only a crash between Shopify accepting
- * the call and the mark can send it twice (flowTriggerReceive takes no idempotency key).
+ * the call and the mark can send it twice (flowTriggerReceive takes no idempotency key). Callers send
+ * only triggers in use (flowTriggersInUse), checked before they look anything up for the payload.
  */
 export async function fireFlowTrigger(deps: FlowTriggerDeps, shop: string, kind: FlowTriggerKind, facts: FlowTriggerFacts): Promise<"sent" | "already-sent"> {
   const now = deps.now ?? (() => new Date());

@@ -8,7 +8,9 @@ import { mintSessionToken } from "../../app/sandbox/session-token.server";
 import { signShopperIdentity } from "../../app/storefront/identity.server";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { StoreFixture } from "../../sim/shopify-admin/fixtures";
-import { DEFAULT_GRANTED_SCOPES } from "../../sim/shopify-admin/server";
+import { FLOW_TRIGGER_HANDLES } from "../../app/services/flow-triggers.server";
+import { sendFlowTriggerLifecycle } from "../../sim/shopify-admin/flow-lifecycle";
+import { APP_EXTENSIONS_DIR, DEFAULT_GRANTED_SCOPES } from "../../sim/shopify-admin/server";
 import type { FlowTriggerCall } from "../../sim/shopify-admin/flow-triggers";
 import type { SlackReceiver } from "../../sim/slack/receiver";
 import { BROWSER_UA } from "./connect";
@@ -93,6 +95,14 @@ export async function playScriptedDay(deps: ScriptedDayDeps): Promise<boolean> {
 
   print("");
   print(`A day at ${shop}, as it happens:`);
+  await step("The merchant turns on a Shopify Flow workflow for each of the app's triggers", async () => {
+    // What Flow tells the app (its trigger lifecycle callback): the app sends a trigger only while a workflow uses it.
+    for (const trigger of Object.values(FLOW_TRIGGER_HANDLES)) {
+      const answer = await sendFlowTriggerLifecycle({ appUrl: deps.appUrl, apiSecret: deps.apiSecret, extensionsDir: APP_EXTENSIONS_DIR, shop, trigger, enabled: true });
+      if (!answer.ok) throw new Error(`the app answered Flow's lifecycle callback for ${trigger} with ${answer.status}`);
+    }
+    return `Flow told the app that workflows use: ${Object.values(FLOW_TRIGGER_HANDLES).join(", ")}`;
+  });
   let liamConversation = "";
   await step(`${liam.displayName} asks where the order is`, async () => {
     liamConversation = oscar.scenario.shopperOpensConversation({ email: liam.email, name: liam.displayName, customAttributes: signedIn(liam), message: "Hi! Where is my order? It was supposed to arrive today." }).conversationId;

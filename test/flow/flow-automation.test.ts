@@ -2,7 +2,10 @@ import { Queue } from "bullmq";
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oscarConversationUrl } from "../../app/oscar/links";
+import { FLOW_TRIGGER_HANDLES } from "../../app/services/flow-triggers.server";
+import { sendFlowTriggerLifecycle } from "../../sim/shopify-admin/flow-lifecycle";
 import type { FlowTriggerCall } from "../../sim/shopify-admin/flow-triggers";
+import { APP_EXTENSIONS_DIR } from "../../sim/shopify-admin/server";
 import { legacyIdOf } from "../../sim/shopify-admin/gid";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import { TEST_API_SECRET, TEST_SHOP, type AppStack } from "../harness/app-stack";
@@ -40,6 +43,12 @@ const customer = (index: number) => stack.fakeAdmin.store(TEST_SHOP).customers[i
 const acceptedCalls = (handle: string, conversationId: string): FlowTriggerCall[] =>
   stack.fakeAdmin.flowTriggerCalls.filter((c) => c.accepted && c.handle === handle && (c.payload as Record<string, unknown>)["Conversation ID"] === conversationId);
 
+/** What Flow tells the app when the merchant turns a workflow with `trigger` on or off. */
+const workflowTurned = (trigger: string, enabled: boolean, at?: Date) =>
+  sendFlowTriggerLifecycle({ appUrl: stack.appUrl, apiSecret: TEST_API_SECRET, extensionsDir: APP_EXTENSIONS_DIR, shop: TEST_SHOP, trigger, enabled, at });
+const triggerCallsFor = (conversationId: string) =>
+  stack.fakeAdmin.requests.filter((r) => r.operationName === "FlowTriggerReceive" && JSON.stringify(r.variables).includes(`"${conversationId}"`));
+
 /** Another message from the same shopper in an open chat. */
 function shopperMessage(chat: { conversationId: string; contactId: string }, contact: Record<string, unknown>, content: string) {
   const { messageId } = oscar.scenario.shopperWrites(chat.conversationId, content);
@@ -47,6 +56,11 @@ function shopperMessage(chat: { conversationId: string; contactId: string }, con
 }
 
 describe("Flow triggers", () => {
+  beforeAll(async () => {
+    // The merchant turns on a workflow for each trigger; Flow lets them only after the app's 200.
+    for (const trigger of Object.values(FLOW_TRIGGER_HANDLES)) expect((await workflowTurned(trigger, true)).status).toBe(200);
+  });
+
   it("fires Urgent conversation and VIP customer is chatting once each for a VIP's conversation, across three workers and several urgent messages", async () => {
     const maya = customer(0); // over 1,000 spent: a VIP by the default rules
     const newest = stack.fakeAdmin.store(TEST_SHOP).orders.filter((o) => o.customerId === maya.id).sort((a, b) => b.processedAt.localeCompare(a.processedAt))[0];
@@ -103,6 +117,44 @@ describe("Flow triggers", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0].payload).toMatchObject({ customer_id: Number(legacyIdOf(maya.id)), Reason: "Resolved by the bot" });
     expect(stack.fakeAdmin.flowTriggerCalls.filter((c) => !c.accepted)).toEqual([]);
+  });
+
+  it("fires Conversation resolved for a guest's conversation too, naming no customer", async () => {
+    const chat = events.openChat({ email: "guest-resolved@example.com", name: "Guest", message: "Where are you based?", customAttributes: {} });
+    await events.deliverInOrder(chat.created, chat.message);
+    oscar.scenario.agentResolves(chat.conversationId);
+    await events.deliverInOrder({ type: "conversation.resolved", data: { conversation_id: chat.conversationId } });
+    const calls = acceptedCalls("conversation-resolved", chat.conversationId);
+    expect(calls.map((c) => c.payload)).toEqual([{ "Conversation link": oscarConversationUrl(chat.conversationId), "Conversation ID": chat.conversationId, Reason: "Resolved by the bot" }]);
+  });
+
+  it("sends no trigger that no enabled workflow uses, and an older lifecycle callback does not turn one back on", async () => {
+    const now = Date.now();
+    expect((await workflowTurned("urgent-conversation", false, new Date(now))).status).toBe(200);
+    // Flow's earlier "on", delivered late: acknowledged, and it changes nothing.
+    expect((await workflowTurned("urgent-conversation", true, new Date(now - 60_000))).status).toBe(200);
+    const chat = events.openChat({ email: "guest-urgent@example.com", name: "Guest", message: "URGENT: I want a refund", customAttributes: {} });
+    await events.deliverInOrder(chat.created, chat.message);
+    // Routing still labels it urgent; Flow's trigger is not sent, so it costs no Admin API call.
+    expect(oscar.inspect.labels(chat.conversationId)).toContain("urgent");
+    expect(triggerCallsFor(chat.conversationId)).toEqual([]);
+
+    // Turned on again, the next urgent conversation fires it.
+    expect((await workflowTurned("urgent-conversation", true, new Date(now + 1_000))).status).toBe(200);
+    const next = events.openChat({ email: "guest-urgent-2@example.com", name: "Guest", message: "URGENT: I want a refund", customAttributes: {} });
+    await events.deliverInOrder(next.created, next.message);
+    expect(acceptedCalls("urgent-conversation", next.conversationId)).toHaveLength(1);
+  });
+
+  it("refuses a lifecycle callback Shopify did not sign, and one for a store without the app", async () => {
+    const body = JSON.stringify({ flow_trigger_definition_id: "conversation-resolved", has_enabled_flow: false, shop_id: 1, shopify_domain: TEST_SHOP, timestamp: new Date(Date.now() + 3_600_000).toISOString() });
+    const forged = await fetch(`${stack.appUrl}/flow/trigger-lifecycle`, { method: "POST", headers: { "content-type": "application/json", "x-shopify-hmac-sha256": createHmac("sha256", "not-the-secret").update(body).digest("base64") }, body });
+    expect(forged.status).toBe(401);
+    const elsewhere = await sendFlowTriggerLifecycle({ appUrl: stack.appUrl, apiSecret: TEST_API_SECRET, extensionsDir: APP_EXTENSIONS_DIR, shop: "not-installed.myshopify.com", trigger: "conversation-resolved", enabled: true });
+    expect(elsewhere.status).toBe(404);
+    // The forged "off" changed nothing: Conversation resolved is still in use.
+    expect(await stack.db.flowTriggerUsage.findUnique({ where: { shop_trigger: { shop: TEST_SHOP, trigger: "conversation-resolved" } } })).toMatchObject({ inUse: true });
+    expect(await stack.db.flowTriggerUsage.count({ where: { shop: "not-installed.myshopify.com" } })).toBe(0);
   });
 });
 

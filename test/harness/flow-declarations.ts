@@ -68,15 +68,41 @@ function fieldProblems(extension: FlowExtension): string[] {
   return problems;
 }
 
-function runtimeUrlProblems(extension: FlowExtension, appToml: string, appDir: string): string[] {
-  const url = extension.toml.extensions?.[0]?.runtime_url;
-  if (typeof url !== "string") return [`${extension.dir}: a flow_action needs a runtime_url`];
+/** A URL Flow POSTs to (an action's runtime_url, the lifecycle callback's url): valid, and served by a route with an action. */
+function postedUrlProblems(dir: string, field: string, url: unknown, appToml: string, appDir: string): string[] {
+  if (typeof url !== "string") return [`${dir}: needs a ${field}`];
   // Shopify CLI: an absolute https URL, or a relative one with a single leading slash, no control characters.
-  if (/[\r\n\t]/.test(url) || url.startsWith("//") || !(url.startsWith("/") || url.startsWith("https://"))) return [`${extension.dir}: runtime_url ${url} must be https or start with one slash`];
+  if (/[\r\n\t]/.test(url) || url.startsWith("//") || !(url.startsWith("/") || url.startsWith("https://"))) return [`${dir}: ${field} ${url} must be https or start with one slash`];
   const applicationUrl = readAppToml(appToml).application_url;
   const path = new URL(url, applicationUrl).pathname;
   const route = servedRoutes(appDir).find((r) => r.path === path && /export\s+(?:const|async\s+function|function)\s+action\b/.test(r.source));
-  return route ? [] : [`${extension.dir}: runtime_url ${url} reaches ${path}, which no route with an action serves`];
+  return route ? [] : [`${dir}: ${field} ${url} reaches ${path}, which no route with an action serves`];
+}
+
+function runtimeUrlProblems(extension: FlowExtension, appToml: string, appDir: string): string[] {
+  return postedUrlProblems(extension.dir, "runtime_url", extension.toml.extensions?.[0]?.runtime_url, appToml, appDir);
+}
+
+/**
+ * The trigger lifecycle callback (Shopify CLI's flow_trigger_lifecycle_callback: name, handle, url): at
+ * most one, and required once the app declares triggers, since the app sends a trigger only to shops
+ * whose workflows use it and learns that from this callback alone.
+ */
+export function lifecycleCallbackProblems({ extensionsDir, appToml, appDir }: { extensionsDir: string; appToml: string; appDir: string }): string[] {
+  const declared = readdirSync(extensionsDir).flatMap((dir) => {
+    const file = join(extensionsDir, dir, "shopify.extension.toml");
+    if (!existsSync(file)) return [];
+    const extension = (parse(readFileSync(file, "utf8")) as { extensions?: { type?: string; handle?: string; name?: string; url?: unknown }[] }).extensions?.[0];
+    return extension?.type === "flow_trigger_lifecycle_callback" ? [{ dir, ...extension }] : [];
+  });
+  const triggers = readFlowExtensions(extensionsDir).filter((e) => e.type === "flow_trigger");
+  if (declared.length === 0) return triggers.length ? ["no flow_trigger_lifecycle_callback: the app would never learn that a workflow uses its triggers"] : [];
+  if (declared.length > 1) return [`${declared.length} flow_trigger_lifecycle_callback extensions: Flow calls one`];
+  const [callback] = declared;
+  const problems: string[] = [];
+  if (typeof callback.name !== "string" || !callback.name.trim()) problems.push(`${callback.dir}: name is required`);
+  if (!callback.handle || callback.handle.length > MAX_HANDLE || !HANDLE.test(callback.handle)) problems.push(`${callback.dir}: handle "${callback.handle ?? ""}" is not a valid extension handle`);
+  return [...problems, ...postedUrlProblems(callback.dir, "url", callback.url, appToml, appDir)];
 }
 
 function returnTypeProblems(extension: FlowExtension, extensionsDir: string): string[] {
