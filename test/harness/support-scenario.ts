@@ -1,3 +1,6 @@
+import { FLOW_TRIGGER_HANDLES } from "../../app/services/flow-triggers.server";
+import { sendFlowTriggerLifecycle } from "../../sim/shopify-admin/flow-lifecycle";
+import { APP_EXTENSIONS_DIR } from "../../sim/shopify-admin/server";
 import { Redis } from "ioredis";
 import { createLogger } from "../../app/logger.server";
 import { DEFAULT_ESCALATION_RULES, saveEscalationRules } from "../../app/models/escalation-rules.server";
@@ -35,6 +38,11 @@ export async function connectShopToOscar(stack: AppStack, oscar: OscarSimulator,
   const agents = oscar.accountFor(apiKey).agentIds;
   await saveEscalationRules(stack.db, shop, { ...DEFAULT_ESCALATION_RULES, urgentAgentId: agents[0], vipAgentId: agents[1], botEscalationAgents: [agents[1], agents[2]] });
   for (const kind of ["urgent", "vip", "botEscalation"] as const) await saveSlackUrl(stack.db, keyring, shop, kind, slack.webhookUrl(kind));
+  // The merchant's Shopify Flow workflows use every trigger (what Flow's lifecycle callback tells the app).
+  for (const trigger of Object.values(FLOW_TRIGGER_HANDLES)) {
+    const answer = await sendFlowTriggerLifecycle({ appUrl: stack.appUrl, apiSecret: stack.env.SHOPIFY_API_SECRET!, extensionsDir: APP_EXTENSIONS_DIR, shop, trigger, enabled: true });
+    if (!answer.ok) throw new Error(`the app answered Flow's lifecycle callback for ${trigger} with ${answer.status}`);
+  }
 }
 
 /** What the shoppers write: text that must never be stored readable. */
