@@ -8,7 +8,7 @@ import { findShop } from "../models/shop.server";
 import { oscarConversationUrl } from "../oscar/links";
 import { QueueUnavailableError, type JobProducer } from "../queues/producer.server";
 import { encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
-import { FLOW_ACTION_SIGNATURE_HEADER, verifyFlowActionSignature } from "../webhooks/flow-action-signature.server";
+import { readSignedFlowRequest } from "../webhooks/flow-action-signature.server";
 
 /** The app's Flow actions: extension handles under extensions/, each served by app/routes/flow.actions.<handle>.tsx. */
 export const FLOW_ACTIONS = ["post-private-note", "send-chat-message"] as const;
@@ -70,18 +70,12 @@ export const flowActionJobId = (shop: string, actionRunId: string) => `flow-acti
  */
 export async function receiveFlowAction(deps: FlowActionDeps, action: FlowActionHandle, request: Request): Promise<Response> {
   const now = deps.now ?? (() => new Date());
-  const rawBody = new Uint8Array(await request.arrayBuffer());
-  if (!verifyFlowActionSignature(rawBody, request.headers.get(FLOW_ACTION_SIGNATURE_HEADER), deps.appSecret)) {
-    deps.logger.warn({ action }, "Flow action request with a missing or wrong signature refused");
-    return refused(401, "The request is not signed by Shopify.");
+  const signed = await readSignedFlowRequest(request, deps.appSecret);
+  if ("refusal" in signed) {
+    if (signed.unsigned) deps.logger.warn({ action }, "Flow action request with a missing or wrong signature refused");
+    return signed.refusal;
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(rawBody).toString("utf8"));
-  } catch {
-    return refused(400, "The body is not JSON.");
-  }
-  const parsed = FlowActionRequestSchema.safeParse(body);
+  const parsed = FlowActionRequestSchema.safeParse(signed.body);
   // Paths only: the values may be the customer's details.
   if (!parsed.success) return refused(400, `The action run is missing or has invalid fields: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}.`);
   const { shopify_domain: shop, action_run_id: actionRunId, handle, properties } = parsed.data;

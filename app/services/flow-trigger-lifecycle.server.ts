@@ -4,7 +4,7 @@ import { jsonResponse } from "../http/json.server";
 import type { Logger } from "../logger.server";
 import { recordFlowTriggerUsage } from "../models/flow-trigger-usage.server";
 import { findShop } from "../models/shop.server";
-import { FLOW_ACTION_SIGNATURE_HEADER, verifyFlowActionSignature } from "../webhooks/flow-action-signature.server";
+import { readSignedFlowRequest } from "../webhooks/flow-action-signature.server";
 import { FLOW_TRIGGER_HANDLES, flowTriggerNamed } from "./flow-triggers.server";
 
 /**
@@ -36,18 +36,12 @@ const refused = (status: number, error: string) => jsonResponse({ error }, { sta
  * (Flow may deliver them out of order) is acknowledged and changes nothing.
  */
 export async function receiveFlowTriggerLifecycle(deps: FlowTriggerLifecycleDeps, request: Request): Promise<Response> {
-  const rawBody = new Uint8Array(await request.arrayBuffer());
-  if (!verifyFlowActionSignature(rawBody, request.headers.get(FLOW_ACTION_SIGNATURE_HEADER), deps.appSecret)) {
-    deps.logger.warn("Flow trigger lifecycle callback with a missing or wrong signature refused");
-    return refused(401, "The request is not signed by Shopify.");
+  const signed = await readSignedFlowRequest(request, deps.appSecret);
+  if ("refusal" in signed) {
+    if (signed.unsigned) deps.logger.warn("Flow trigger lifecycle callback with a missing or wrong signature refused");
+    return signed.refusal;
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(rawBody).toString("utf8"));
-  } catch {
-    return refused(400, "The body is not JSON.");
-  }
-  const parsed = LifecycleCallbackSchema.safeParse(body);
+  const parsed = LifecycleCallbackSchema.safeParse(signed.body);
   if (!parsed.success) return refused(400, `The lifecycle callback is missing or has invalid fields: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}.`);
   const { flow_trigger_definition_id: trigger, has_enabled_flow: inUse, shopify_domain: shop, timestamp } = parsed.data;
   const installed = await findShop(deps.db, shop);
