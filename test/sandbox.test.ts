@@ -57,6 +57,13 @@ describe("npm run sandbox", () => {
     const html = await page.text();
     expect(html).toMatch(/<td>urgent-conversation<\/td><td>accepted<\/td><td>\d+<\/td>/);
     expect(html).not.toContain("refused");
+    // The scripted day's merchant turned on a workflow for each trigger, which Flow's lifecycle callback told the app.
+    for (const trigger of ["urgent-conversation", "vip-customer-chatting", "conversation-handed-to-team", "conversation-resolved"]) expect(html).toContain(`<td>${trigger}</td><td>in use: sent</td>`);
+    const browserPage = await newDesktopPage(browser);
+    await browserPage.goto(`${appUrl}/sandbox/flow-triggers`);
+    await browserPage.getByRole("heading", { name: "Workflows using each trigger" }).waitFor();
+    await screenshot(browserPage, resolve("screenshots/sandbox-flow-triggers.png"));
+    await browserPage.close();
   });
 
   it("opens the printed storefront page with the chat widget in a real browser", async () => {
