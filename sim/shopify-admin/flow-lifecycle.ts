@@ -10,19 +10,14 @@
 // extension's handle; the signature is x-shopify-hmac-sha256, base64 HMAC-SHA256 of the body with the
 // app's client secret, as for Flow actions.
 import { createHmac } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "smol-toml";
+import { readExtensionTomls } from "./extension-tomls";
 
 type ExtensionToml = { extensions?: { type?: string; url?: string }[] };
 
 /** The lifecycle callback url the app declares under its extensions/ folder, or null if it declares none. */
 export function readFlowLifecycleCallbackUrl(extensionsDir: string): string | null {
-  if (!existsSync(extensionsDir)) return null;
-  for (const dir of readdirSync(extensionsDir)) {
-    const file = join(extensionsDir, dir, "shopify.extension.toml");
-    if (!existsSync(file)) continue;
-    const extension = (parse(readFileSync(file, "utf8")) as ExtensionToml).extensions?.[0];
+  for (const { toml } of readExtensionTomls<ExtensionToml>(extensionsDir)) {
+    const extension = toml.extensions?.[0];
     if (extension?.type === "flow_trigger_lifecycle_callback" && typeof extension.url === "string") return extension.url;
   }
   return null;

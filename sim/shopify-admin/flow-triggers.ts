@@ -8,9 +8,7 @@
 // **assumed** where the docs give no exact rule: the payload limit is 50,000 bytes of JSON; reference
 // values are the legacy numeric id (the docs' examples send numbers); a declared field may be left out
 // (a workflow using it then sees no value); the exact wording of each userError.
-import { readdirSync, readFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "smol-toml";
+import { readExtensionTomls } from "./extension-tomls";
 import type { StoreFixture } from "./fixtures";
 import { gid } from "./gid";
 
@@ -41,11 +39,7 @@ type ExtensionToml = { extensions?: { type?: string; handle?: string; name?: str
 
 /** The flow_trigger extensions under an app's extensions/ folder, as deployed. */
 export function readFlowTriggerDeclarations(extensionsDir: string): FlowTriggerDeclaration[] {
-  if (!existsSync(extensionsDir)) return [];
-  return readdirSync(extensionsDir).flatMap((dir) => {
-    const file = join(extensionsDir, dir, "shopify.extension.toml");
-    if (!existsSync(file)) return [];
-    const toml = parse(readFileSync(file, "utf8")) as ExtensionToml;
+  return readExtensionTomls<ExtensionToml>(extensionsDir).flatMap(({ toml }) => {
     const extension = toml.extensions?.[0];
     if (extension?.type !== "flow_trigger" || !extension.handle) return [];
     const fields = (toml.settings?.fields ?? []).map((field) => ({ type: field.type ?? "", key: REFERENCE_KEYS[field.type ?? ""] ?? field.key ?? "" }));

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kind, parse as parseGraphql } from "graphql";
-import { parse } from "smol-toml";
+import { readExtensionTomls } from "../../sim/shopify-admin/extension-tomls";
 import { readAppToml, servedRoutes } from "./declarations";
 
 /**
@@ -33,10 +33,7 @@ export type FlowExtension = { dir: string; type: "flow_trigger" | "flow_action";
 export const payloadKeyOf = (field: Field) => (typeof field.type === "string" && COMMERCE_OBJECTS.includes(field.type) ? field.type.replace(/_reference$/, "_id") : String(field.key));
 
 export function readFlowExtensions(extensionsDir: string): FlowExtension[] {
-  return readdirSync(extensionsDir).flatMap((dir) => {
-    const file = join(extensionsDir, dir, "shopify.extension.toml");
-    if (!existsSync(file)) return [];
-    const toml = parse(readFileSync(file, "utf8")) as ExtensionToml;
+  return readExtensionTomls<ExtensionToml>(extensionsDir).flatMap(({ dir, toml }) => {
     const type = toml.extensions?.[0]?.type;
     if (type !== "flow_trigger" && type !== "flow_action") return [];
     return [{ dir, type, handle: toml.extensions?.[0]?.handle ?? "", fields: toml.settings?.fields ?? [], toml }];
@@ -89,10 +86,8 @@ function runtimeUrlProblems(extension: FlowExtension, appToml: string, appDir: s
  * whose workflows use it and learns that from this callback alone.
  */
 export function lifecycleCallbackProblems({ extensionsDir, appToml, appDir }: { extensionsDir: string; appToml: string; appDir: string }): string[] {
-  const declared = readdirSync(extensionsDir).flatMap((dir) => {
-    const file = join(extensionsDir, dir, "shopify.extension.toml");
-    if (!existsSync(file)) return [];
-    const extension = (parse(readFileSync(file, "utf8")) as { extensions?: { type?: string; handle?: string; name?: string; url?: unknown }[] }).extensions?.[0];
+  const declared = readExtensionTomls<{ extensions?: { type?: string; handle?: string; name?: string; url?: unknown }[] }>(extensionsDir).flatMap(({ dir, toml }) => {
+    const extension = toml.extensions?.[0];
     return extension?.type === "flow_trigger_lifecycle_callback" ? [{ dir, ...extension }] : [];
   });
   const triggers = readFlowExtensions(extensionsDir).filter((e) => e.type === "flow_trigger");
