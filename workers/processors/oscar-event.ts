@@ -75,10 +75,10 @@ export function createOscarEventProcessor(deps: OscarEventDeps) {
 }
 
 /**
- * How soon an event whose conversation is busy looks again if nobody wakes it (jittered). It is
- * normally woken the moment the other event's job releases the conversation: a fixed wait of 0.5 s
- * here was most of the slowest enrichments' time, since Oscar often sends a conversation's first
- * message before conversation.created (bench/enrichment.ts).
+ * How soon an event whose conversation is busy looks again if nobody wakes it (jittered): a holder
+ * that died, or a wake-up lost to a Redis error. It is normally woken the moment the other event's job
+ * releases the conversation (before, it always waited 0.25-0.75 s, however short that job was), so
+ * this wait is rare and looks again less often than the old one did.
  */
 const CONVERSATION_BUSY_FALLBACK_MS = 1_000;
 
