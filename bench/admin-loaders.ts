@@ -21,7 +21,7 @@ import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import { freePort } from "../test/harness/ports";
 import { atMost, exactly, runIfMain, type BenchOptions, type BenchReport, type Goal } from "./support/goals";
-import { slowdown } from "./support/stack";
+import { slowdownEnv } from "./support/stack";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 const PAGE_P95_MS = 200;
@@ -56,7 +56,6 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   const dbFile = resolve(".cache/bench", `admin-loaders-${process.pid}-${Date.now()}.sqlite`);
   const [port, adminPort, oscarPort] = [await freePort(), await freePort(), await freePort()];
   const appUrl = `http://127.0.0.1:${port}`;
-  const nodeOptions = slowdown().join(" ");
   const sandbox = spawn(process.execPath, ["--import", "tsx", resolve("scripts/sandbox.ts"), "--no-build", "--no-scenario"], {
     env: {
       ...process.env,
@@ -66,7 +65,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       SANDBOX_DATABASE_FILE: dbFile,
       REDIS_PREFIX: prefix,
       // The app's processes inherit this (the sandbox passes its environment on).
-      ...(nodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${nodeOptions}` } : {}),
+      ...slowdownEnv(),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

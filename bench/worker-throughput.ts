@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { startReliabilityStack, waitUntil } from "../test/reliability/support/stack";
 import { atLeast, exactly, runIfMain, type BenchOptions, type BenchReport, type Goal } from "./support/goals";
-import { slowdown } from "./support/stack";
+import { slowdownEnv } from "./support/stack";
 
 const GOAL_EVENTS_PER_SECOND = Math.ceil(60_000 / 360);
 
@@ -31,8 +31,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
         "--import", "tsx", resolve("bench/support/load.ts"), stack.ingestUrl, "120", "50", "0", stack.webhookSecret, String(events),
       ]);
       const stored = (await stack.jobCounts()).waiting;
-      const nodeOptions = slowdown().join(" ");
-      await stack.startWorker(nodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${nodeOptions}` } : {});
+      await stack.startWorker(slowdownEnv());
       const started = Date.now();
       await stack.queue.resume();
       await waitUntil("the queue to drain", async () => {

@@ -13,6 +13,18 @@ export const slowdown = (): string[] => [
 ];
 
 /**
+ * slowdown() for a process started with an environment of its own (the reliability stack passes its
+ * children only what it sets): the flags as NODE_OPTIONS, and the settings slow.mjs reads. Without
+ * those settings slow.mjs loads and does nothing.
+ */
+export function slowdownEnv(): Record<string, string> {
+  const flags = slowdown();
+  if (!flags.length) return {};
+  const settings = Object.fromEntries(["BENCH_SLOW_MS", "BENCH_SLOW_REDIS"].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${flags.join(" ")}`.trim(), ...settings };
+}
+
+/**
  * The app's real processes for a benchmark: a migrated database (SQLite, or PostgreSQL with
  * TEST_DATABASE=postgresql), server.mjs and optionally the worker, on a Redis prefix of their own
  * that is deleted afterwards.
