@@ -22,6 +22,9 @@ import { atLeast, atMost, exactly, runIfMain, type BenchOptions, type BenchRepor
  *   npx tsx bench/oscar-rate-limit.ts [--quick]     (180 s of sending, --quick 125 s, after 20 s for the
  *                                                   processes to start; OSCAR_BENCH_SECONDS overrides)
  *   REDIS_URL (default redis://127.0.0.1:6379)
+ * Break it on purpose: OSCAR_BENCH_UNSHARED=1 gives each process a limiter of its own (each keeps to
+ * 300 a minute, so together they send four times Oscar's limit), as an app whose limiter lived in
+ * process memory would.
  */
 
 const PROCESSES = 4;
@@ -43,11 +46,12 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   const sendFrom = Date.now() + SPAWN_ALLOWANCE_MS;
   const until = sendFrom + seconds * 1000;
 
+  const unshared = process.env.OSCAR_BENCH_UNSHARED === "1";
   const workerResults = await Promise.all(
-    Array.from({ length: PROCESSES }, () => {
+    Array.from({ length: PROCESSES }, (_, index) => {
       const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--worker"], {
         // The key travels in the environment, never on a command line other users can list.
-        env: { ...process.env, BENCH_BASE_URL: sim.baseUrl, BENCH_API_KEY: API_KEY, BENCH_PREFIX: prefix, BENCH_FROM: String(sendFrom), BENCH_UNTIL: String(until), REDIS_URL: redisUrl },
+        env: { ...process.env, BENCH_BASE_URL: sim.baseUrl, BENCH_API_KEY: API_KEY, BENCH_PREFIX: unshared ? `${prefix}${index}:` : prefix, BENCH_FROM: String(sendFrom), BENCH_UNTIL: String(until), REDIS_URL: redisUrl },
         stdio: ["ignore", "pipe", "inherit"],
       });
       return new Promise<{ ok: number; failed: number }>((resolve, reject) => {
