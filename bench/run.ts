@@ -16,6 +16,7 @@ import { basename, resolve } from "node:path";
 import { formatReport, missed, type BenchReport } from "./support/goals";
 import { describeMachine } from "./support/machine";
 import { renderRun, replaceGenerated, type BenchOutcome } from "./support/readme";
+import { ensureChromium } from "../test/harness/chromium";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -25,7 +26,7 @@ const skip = args.flatMap((arg, i) => (arg === "--skip" && args[i + 1] ? [args[i
 // A hung bench is a crash, not a wait without end: far above each bench's own length.
 const benchTimeoutMs = (quick ? 4 : 30) * 60_000;
 
-type BenchModule = { name: string; file: string; about: string };
+type BenchModule = { name: string; file: string; about: string; usesBrowser: boolean };
 
 /** Bench modules are found by reading, not importing: an unconverted bench runs when imported. */
 function discoverBenches(): { runnable: BenchModule[]; skipped: string[] } {
@@ -39,7 +40,7 @@ function discoverBenches(): { runnable: BenchModule[]; skipped: string[] } {
     if (!exportsRun) skipped.push(`${name} (no run export yet)`);
     else if (only.length && !only.includes(name)) skipped.push(`${name} (not in --only)`);
     else if (skip.includes(name)) skipped.push(`${name} (left out with --skip: its goals are not checked in this run)`);
-    else runnable.push({ name, file, about: docComment(source) });
+    else runnable.push({ name, file, about: docComment(source), usesBrowser: /harness\/browser|chromium/i.test(source) });
   }
   return { runnable, skipped };
 }
@@ -106,6 +107,8 @@ if (only.length && runnable.length !== only.length) {
   console.error(`--only names no runnable bench for: ${only.filter((n) => !runnable.some((b) => b.name === n)).join(", ")}`);
   process.exit(2);
 }
+// Benches that drive Chromium get it installed on a fresh machine, as the tests do.
+if (runnable.some((bench) => bench.usesBrowser)) ensureChromium((line) => console.log(line));
 console.log(`Benchmarks (${quick ? "quick" : "full"}): ${runnable.map((b) => b.name).join(", ")}${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`);
 
 const outcomes: BenchOutcome[] = [];
