@@ -6,11 +6,10 @@ import { ORDER_COMMAND_KINDS } from "../app/models/order-commands.server";
 import { ORDER_COMMAND_OPTIONAL_SCOPES, SCOPE_PURPOSE, SCOPES_FOR_COMMAND } from "../app/services/order-command-access";
 import { declarationProblems, readAppToml, storefrontProxyCalls, type DeclarationFiles } from "./harness/declarations";
 import { SHOPIFY_WEBHOOK_PATHS } from "./harness/shopify-webhooks";
-import { knownUiExtensionTargets, uiExtensionDirs, uiExtensionProblems } from "./harness/ui-extensions";
 import { FLOW_ACTIONS } from "../app/services/flow-actions.server";
 import { FLOW_TRIGGER_HANDLES, FLOW_TRIGGER_NAMES, flowTriggerPayload, type FlowTriggerKind } from "../app/services/flow-triggers.server";
 import { flowExtensionProblems, lifecycleCallbackProblems, payloadKeyOf, readFlowExtensions } from "./harness/flow-declarations";
-import { packageApiVersion, publishedTargets, uiExtensionProblems as uiExtensionDeclarationProblems } from "./harness/ui-extension-declarations";
+import { packageApiVersion, publishedTargets, uiExtensionProblems } from "./harness/ui-extension-declarations";
 import { findUiExtensions } from "../scripts/build-ui-extensions";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -107,38 +106,38 @@ describe("shopify.app.toml declares what the storefront and Shopify reach", () =
   });
 });
 
-describe("the UI extensions' tomls declare what Shopify and the host need", () => {
-  const extensionsDir = join(ROOT, "extensions");
+describe("the order status block's toml declares what Shopify and the host need", () => {
   const scratch = mkdtempSync(join(tmpdir(), "oscar-ui-extensions-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const ORDER_HELP = "extensions/order-help";
 
-  /** A copy of extensions/order-help with `edit` applied to one of its files. */
+  /** A project root holding a copy of extensions/order-help with `edit` applied to one of its files. */
   function orderHelpCopy(name: string, file: string, edit: (text: string) => string): string {
-    const dir = join(scratch, name);
-    cpSync(join(extensionsDir, "order-help"), dir, { recursive: true });
-    const original = readFileSync(join(dir, file), "utf8");
+    const root = join(scratch, name);
+    cpSync(join(ROOT, ORDER_HELP), join(root, ORDER_HELP), { recursive: true });
+    const path = join(root, ORDER_HELP, file);
+    const original = readFileSync(path, "utf8");
     const edited = edit(original);
     expect(edited).not.toBe(original); // the edit really happened
-    writeFileSync(join(dir, file), edited);
-    return dir;
+    writeFileSync(path, edited);
+    return root;
   }
 
   it("finds the order status block and has nothing to say about the real files", () => {
-    const dirs = uiExtensionDirs(extensionsDir);
-    expect(dirs.map((dir) => dir.slice(extensionsDir.length + 1))).toContain("order-help");
-    expect(knownUiExtensionTargets().has("customer-account.order-status.block.render")).toBe(true);
-    expect(dirs.flatMap((dir) => uiExtensionProblems(dir))).toEqual([]);
+    expect(findUiExtensions(ROOT).map((extension) => extension.name)).toContain("order-help");
+    expect(publishedTargets().has("customer-account.order-status.block.render")).toBe(true);
+    expect(uiExtensionProblems(ROOT)).toEqual([]);
   });
 
   it("fails on a target Shopify does not have, a module that is not there and a key one locale lacks", () => {
     const target = orderHelpCopy("target", "shopify.extension.toml", (toml) => toml.replace("customer-account.order-status.block.render", "customer-account.order-status.block.rendr"));
-    expect(uiExtensionProblems(target)).toEqual(["target: target customer-account.order-status.block.rendr is not one @shopify/ui-extensions declares"]);
+    expect(uiExtensionProblems(target)).toEqual([`${ORDER_HELP}: target customer-account.order-status.block.rendr is not one @shopify/ui-extensions declares`]);
 
     const moduleMissing = orderHelpCopy("module", "shopify.extension.toml", (toml) => toml.replace("./src/OrderHelpBlock.tsx", "./src/HelpBlock.tsx"));
-    expect(uiExtensionProblems(moduleMissing)).toEqual(["module: module ./src/HelpBlock.tsx for customer-account.order-status.block.render does not exist"]);
+    expect(uiExtensionProblems(moduleMissing)).toEqual([`${ORDER_HELP}: module ./src/HelpBlock.tsx for customer-account.order-status.block.render does not exist`]);
 
     const french = orderHelpCopy("locale", "locales/fr.json", (json) => json.replace(/\n {2}"signIn": "[^"]*",/, ""));
-    expect(uiExtensionProblems(french).sort()).toEqual(['locale: locales/fr.json has no "signIn"', 'locale: locales/fr.json has no "signIn" (en.default.json has it)'].sort());
+    expect(uiExtensionProblems(french)).toEqual([`${ORDER_HELP}: locales/fr.json lacks "signIn"`]);
   });
 });
 
@@ -248,7 +247,7 @@ describe("the UI extensions' shopify.extension.toml files", () => {
     ]);
     // The theme app extension has no targeting: the builder and these checks leave it alone.
     expect(findUiExtensions(ROOT).map((e) => e.name)).not.toContain("oscar-chat");
-    expect(uiExtensionDeclarationProblems(ROOT)).toEqual([]);
+    expect(uiExtensionProblems(ROOT)).toEqual([]);
   });
 
   it("knows Shopify's targets from the published package, and the API version it was published for", () => {
@@ -270,7 +269,7 @@ describe("the UI extensions' shopify.extension.toml files", () => {
           .replace('module = "./src/MessageCustomerAction.tsx"', 'module = "./src/MessageAction.tsx"'),
       );
     });
-    expect(uiExtensionDeclarationProblems(root)).toEqual([
+    expect(uiExtensionProblems(root)).toEqual([
       `${ADMIN}: api_version 2026-10 is newer than the installed @shopify/ui-extensions (2026-07)`,
       `${ADMIN}: target admin.order-details.sidebar.render is not one @shopify/ui-extensions declares`,
       `${ADMIN}: module ./src/MessageAction.tsx for admin.customer-details.action.render does not exist`,
@@ -285,7 +284,7 @@ describe("the UI extensions' shopify.extension.toml files", () => {
       writeFileSync(fr, JSON.stringify(french));
       appendFileSync(join(dir, "src/OrderBlock.tsx"), '\nexport const extra = (t: (k: string) => string) => t("order.refunded");\n');
     });
-    expect(uiExtensionDeclarationProblems(root)).toEqual([
+    expect(uiExtensionProblems(root)).toEqual([
       `${ADMIN}: locales/fr.json lacks "customer.empty"`,
       `${ADMIN}/src/OrderBlock.tsx: translates "order.refunded", which en.default.json lacks`,
     ]);
