@@ -49,10 +49,12 @@ export function bundlePath(outDir: string, extension: Pick<UiExtension, "handle"
  * Bundles each target's module into one ES module (Preact and the ui-extensions runtime included),
  * and copies the extension's locales beside it. Throws with every esbuild error when one fails.
  */
-export async function buildUiExtensions({ root, outDir = join(root, "build/ui-extensions"), minify = true, appUrl = process.env.SHOPIFY_APP_URL }: {
+export async function buildUiExtensions({ root, outDir = join(root, "build/ui-extensions"), minify = true, appUrl = process.env.SHOPIFY_APP_URL, handles }: {
   root: string;
   outDir?: string;
   minify?: boolean;
+  /** Only these extensions (by handle); every one when absent. */
+  handles?: string[];
   /**
    * The app's URL, written into extensions that call the app from outside the admin (a customer
    * account block cannot read the app's settings at run time): `process.env.OSCAR_APP_URL` in their code.
@@ -60,7 +62,7 @@ export async function buildUiExtensions({ root, outDir = join(root, "build/ui-ex
   appUrl?: string;
 }): Promise<Array<{ extension: UiExtension; target: string; file: string; bytes: number }>> {
   const built: Array<{ extension: UiExtension; target: string; file: string; bytes: number }> = [];
-  for (const extension of findUiExtensions(root)) {
+  for (const extension of findUiExtensions(root).filter((found) => !handles || handles.includes(found.handle))) {
     rmSync(join(outDir, extension.handle), { recursive: true, force: true });
     for (const { target, module } of extension.targets) {
       const file = bundlePath(outDir, extension, target);

@@ -20,7 +20,6 @@ import { recordGrantedScopes } from "../app/services/access-scopes.server";
 import { startFakeShopifyAdmin } from "../sim/shopify-admin/server";
 import { startCustomerAccountHost } from "../sim/customer-account/host";
 import { startSlackReceiver } from "../sim/slack/receiver";
-import { buildOrderStatusExtension } from "./build-order-status-extension";
 import { buildUiExtensions } from "./build-ui-extensions";
 import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
 import { finishSetup, SANDBOX_MAX_REFUND, setupProgress, type FinishSetupDeps } from "./sandbox/finish-setup";
@@ -198,7 +197,8 @@ async function main() {
     storefrontUrl: storefront.url,
     customer: { id: shopper.id, name: shopper.displayName },
     orders: store.orders.filter((o) => o.customerId === shopper.id).sort((a, b) => b.processedAt.localeCompare(a.processedAt)).map((o) => ({ id: o.id, name: o.name, processedAt: o.processedAt })),
-    bundlePath: await buildOrderStatusExtension({ appUrl, outfile: resolve(".cache/sandbox/order-help.js") }),
+    // Built with the sandbox's own URL written in, as `npm run build` writes SHOPIFY_APP_URL in.
+    bundlePath: (await buildUiExtensions({ root: resolve("."), outDir: resolve(".cache/sandbox/ui-extensions"), appUrl, handles: ["order-help"] }))[0]!.file,
     port: accountPort,
   });
   let scenarioOk = true;

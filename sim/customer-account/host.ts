@@ -28,7 +28,7 @@ export type CustomerAccountHostOptions = {
   storefrontUrl: string;
   customer: { id: string; name: string };
   orders: AccountOrder[];
-  /** The block's built module (scripts/build-order-status-extension.ts). */
+  /** The block's built module (scripts/build-ui-extensions.ts). */
   bundlePath: string;
   locale?: "en" | "fr";
   port?: number;

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ORDER_HELP_TTL_SECONDS } from "../../app/services/order-help.server";
 import { signShopperIdentity, verifyShopperIdentity } from "../../app/storefront/identity.server";
-import { buildOrderStatusExtension } from "../../scripts/build-order-status-extension";
+import { buildUiExtensions } from "../../scripts/build-ui-extensions";
 import { customerAccountSessionToken, startCustomerAccountHost, type CustomerAccountHost } from "../../sim/customer-account/host";
 import type { OscarSimulator } from "../../sim/oscar/server";
 import type { OrderFixture } from "../../sim/shopify-admin/fixtures";
@@ -49,7 +49,9 @@ describe("get help with this order, from the order status page to the agent's no
     liamsOrder = newest(second.id);
     expect(mayasOrder && liamsOrder).toBeTruthy(); // the fixture gives both customers a recent order
     scratch = mkdtempSync(join(tmpdir(), "order-help-"));
-    const bundlePath = await buildOrderStatusExtension({ appUrl: stack.appUrl, outfile: join(scratch, "order-help.js") });
+    // The block as `npm run build` bundles it, with this stack's URL written in.
+    const [built] = await buildUiExtensions({ root: resolve("."), outDir: scratch, appUrl: stack.appUrl, handles: ["order-help"] });
+    const bundlePath = built!.file;
     [browser, site] = await Promise.all([
       launchBrowser(),
       startStorefront({
