@@ -73,7 +73,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
 
     // Warm each (JIT, connection pools, the ingest key cache) so no measured second is a cold start.
     for (const target of targets) {
-      await load(target.url, 2, 10, 0, secret);
+      await load(target.url, 2, 0, secret, 10);
       await target.queue?.obliterate({ force: true });
     }
 
@@ -83,7 +83,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     /** Runs one load against a target and counts what its queue stored, then empties the queue for the next run. */
     const measure = async (target: Target, seconds: number, rate: number) => {
       const [server0, redis0] = [processCpuMs(target.pid), await redisCpuMs(redis)];
-      const result = rate ? await pacedLoad(target.url, seconds, rate, secret) : await load(target.url, seconds, 50, 0, secret);
+      const result = await load(target.url, seconds, rate, secret);
       const [server1, redis1] = [processCpuMs(target.pid), await redisCpuMs(redis)];
       const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests);
       const cpu: CpuPerRequest = { server: perRequest(server1 - server0), redis: perRequest(redis1 - redis0), load: perRequest(result.cpuMs) };
@@ -202,25 +202,16 @@ function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: C
 }
 
 /**
- * A steady rate from its own process (bench/support/paced-load.ts), which collects its garbage before
- * the clock starts and keeps its minor collections short, so its own pauses are not the server's.
+ * A load generator in a process of its own, so it shares no event loop with a server: autocannon at
+ * maximum load (bench/support/load.ts), or a steady rate (bench/support/paced-load.ts, which collects
+ * its garbage before the clock starts and keeps its minor collections short, so its own pauses are
+ * not the server's).
  */
-async function pacedLoad(url: string, seconds: number, rate: number, secret: string): Promise<Load> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["--expose-gc", "--max-semi-space-size=64", "--import", "tsx", resolve("bench/support/paced-load.ts"), url, String(seconds), "50", String(rate), secret],
-    { encoding: "utf8", maxBuffer: 10 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout.trim().split("\n").pop()!) as Load;
-}
-
-/** autocannon from its own process (bench/support/load.ts), so it shares no event loop with a server. */
-async function load(url: string, seconds: number, connections: number, rate: number, secret: string): Promise<Load> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["--import", "tsx", resolve("bench/support/load.ts"), url, String(seconds), String(connections), String(rate), secret],
-    { encoding: "utf8", maxBuffer: 10 * 1024 * 1024 },
-  );
+async function load(url: string, seconds: number, rate: number, secret: string, connections = 50): Promise<Load> {
+  const args = rate
+    ? ["--expose-gc", "--max-semi-space-size=64", "--import", "tsx", resolve("bench/support/paced-load.ts"), url, String(seconds), String(connections), String(rate), secret]
+    : ["--import", "tsx", resolve("bench/support/load.ts"), url, String(seconds), String(connections), secret];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", maxBuffer: 10 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Load;
 }
 

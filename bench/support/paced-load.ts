@@ -18,9 +18,9 @@
  *
  * Usage: node --expose-gc --max-semi-space-size=64 --import tsx bench/support/paced-load.ts <url> <seconds> <connections> <rate> [ingest-secret]
  */
-import { createHmac, randomUUID } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { signedOscarEvent } from "./signed-event";
 
 const [url, seconds, connections, rate, secret] = process.argv.slice(2);
 const intervalMs = 1000 / Number(rate);
@@ -28,14 +28,8 @@ const warmUp = Math.round(Number(rate));
 const total = Math.round(Number(seconds) * Number(rate));
 
 function signedEvent() {
-  const body = JSON.stringify({
-    id: `evt_${randomUUID()}`,
-    type: "conversation.resolved",
-    data: { conversation_id: `conv_load_${randomUUID()}` },
-  });
-  const headers: Record<string, string> = { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
-  if (secret) headers["x-oscar-signature"] = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-  return { body, headers };
+  const { body, headers } = signedOscarEvent(secret);
+  return { body, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } };
 }
 // Signed before the clock starts, as in load.ts: signing during the run would take CPU from the server.
 const events = Array.from({ length: warmUp + total }, signedEvent);
