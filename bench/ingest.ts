@@ -210,7 +210,7 @@ function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: C
 async function load(url: string, seconds: number, rate: number, secret: string, connections = 50): Promise<Load> {
   const args = rate
     ? ["--expose-gc", "--max-semi-space-size=64", "--import", "tsx", resolve("bench/support/paced-load.ts"), url, String(seconds), String(connections), String(rate), secret]
-    : ["--import", "tsx", resolve("bench/support/load.ts"), url, String(seconds), String(connections), secret];
+    : ["--import", "tsx", resolve("bench/support/load.ts"), url, String(seconds), String(connections), "0", secret];
   const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: "utf8", maxBuffer: 10 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Load;
 }

@@ -28,7 +28,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     try {
       await stack.queue.pause();
       await promisify(execFile)(process.execPath, [
-        "--import", "tsx", resolve("bench/support/load.ts"), stack.ingestUrl, "120", "50", stack.webhookSecret, String(events),
+        "--import", "tsx", resolve("bench/support/load.ts"), stack.ingestUrl, "120", "50", "0", stack.webhookSecret, String(events),
       ]);
       const stored = (await stack.jobCounts()).waiting;
       await stack.startWorker(slowdownEnv());
