@@ -1,10 +1,11 @@
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PrismaClient } from "@prisma/client";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { runOnServer } from "../../app/db/adapter.server";
 import { createPrismaClient } from "../../app/db/client.server";
 import { postgresDatabaseUrl, testDatabaseName } from "./database-provider";
+import { reachesTheDatabase } from "./database-test-files";
 
 let counter = 0;
 
@@ -15,6 +16,12 @@ export type TestDatabase = { url: string; connect(): PrismaClient };
  * or (TEST_DATABASE=postgresql) a PostgreSQL database created from the template database.
  */
 export async function freshDatabase(label: string): Promise<TestDatabase> {
+  // The PostgreSQL run picks its files by whether their imports reach this module; one that got here
+  // another way would be left out of it without anyone noticing.
+  const testFile = expect.getState().testPath;
+  if (!testFile || !reachesTheDatabase(testFile, process.cwd())) {
+    throw new Error(`${testFile ?? "This test file"} uses a test database, but its imports do not reach test/harness/database.ts, so the PostgreSQL run would leave it out: import freshDatabase (or a harness that does) statically.`);
+  }
   const name = `${label}-${process.pid}-${++counter}`;
   const template = inject("templateDb");
   let url: string;
