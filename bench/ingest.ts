@@ -41,6 +41,8 @@ type Load = { requests: number; sent: number; rps: number; p50: number; p99: num
 type Target = { name: string; url: string; pid: number; queue?: Queue };
 /** Microseconds of CPU per answered request, in the server process, Redis and the load generator. */
 type CpuPerRequest = { server: number; redis: number; load: number };
+/** One load run's figures with the CPU it cost. */
+type Measured = { result: Load; cpu: CpuPerRequest };
 
 export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   const rounds = quick ? 2 : 5;
@@ -103,7 +105,6 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
       return { result, cpu };
     };
 
-    type Measured = { result: Load; cpu: CpuPerRequest };
     const rows: Array<Record<"app" | "reference" | "template" | "bare", Measured> & { sliceRatios: number[]; fixed: Load; referenceFixed: Load }> = [];
     for (let round = 1; round <= rounds; round++) {
       // Interleaved, so a slow moment on the shared machine hurts every server alike; the app and the
@@ -257,9 +258,9 @@ async function redisCpuMs(redis: Redis): Promise<number> {
 }
 
 /** Slices of equal length as one run: requests and failures summed, throughput and CPU per request averaged. */
-function combine(slices: Array<{ result: Load; cpu: CpuPerRequest }>): { result: Load; cpu: CpuPerRequest } {
+function combine(slices: Measured[]): Measured {
   const sum = (pick: (load: Load) => number) => slices.reduce((total, slice) => total + pick(slice.result), 0);
-  const mean = (pick: (slice: { result: Load; cpu: CpuPerRequest }) => number) => slices.reduce((total, slice) => total + pick(slice), 0) / slices.length;
+  const mean = (pick: (slice: Measured) => number) => slices.reduce((total, slice) => total + pick(slice), 0) / slices.length;
   return {
     result: {
       requests: sum((l) => l.requests),

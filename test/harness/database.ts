@@ -8,6 +8,8 @@ import { postgresDatabaseUrl, testDatabaseName } from "./database-provider";
 import { reachesTheDatabase } from "./database-test-files";
 
 let counter = 0;
+/** Test files already found to reach this module: a file asking for several databases is read once. */
+const checkedFiles = new Set<string>();
 
 export type TestDatabase = { url: string; connect(): PrismaClient };
 
@@ -19,9 +21,10 @@ export async function freshDatabase(label: string): Promise<TestDatabase> {
   // The PostgreSQL run picks its files by whether their imports reach this module; one that got here
   // another way would be left out of it without anyone noticing.
   const testFile = expect.getState().testPath;
-  if (!testFile || !reachesTheDatabase(testFile, process.cwd())) {
+  if (!testFile || (!checkedFiles.has(testFile) && !reachesTheDatabase(testFile, process.cwd()))) {
     throw new Error(`${testFile ?? "This test file"} uses a test database, but its imports do not reach test/harness/database.ts, so the PostgreSQL run would leave it out: import freshDatabase (or a harness that does) statically.`);
   }
+  checkedFiles.add(testFile);
   const name = `${label}-${process.pid}-${++counter}`;
   const template = inject("templateDb");
   let url: string;
