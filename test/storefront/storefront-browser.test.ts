@@ -9,6 +9,7 @@ import { HELP_FLOW_ID, IDENTITY, NO_IDENTITY, PRODUCT, startStorefront, WIDGET_I
 declare global {
   interface Window {
     __oscarStandIn?: StandInRecord;
+    __widgetScriptLoaded?: Promise<void>;
   }
 }
 
@@ -30,15 +31,19 @@ describe("the chat widget on a storefront, in a real browser", () => {
     await site?.close();
   });
 
-  /** A fresh shopper (no cache, no storage) whose browser reaches only loopback and the loader stand-in. */
-  async function shopper(): Promise<{ page: Page; loaderRequests: number[]; errors: Array<{ text: string; url: string }> }> {
+  /**
+   * A fresh shopper (no cache, no storage) whose browser reaches only loopback and the loader stand-in.
+   * `beforeLoader` runs when the loader is asked for and the answer waits for it: the network's timing.
+   */
+  async function shopper(beforeLoader?: () => Promise<void>): Promise<{ page: Page; loaderRequests: number[]; errors: Array<{ text: string; url: string }> }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     contexts.push(context);
     const loaderRequests: number[] = [];
-    await context.route("**/*", (route) => {
+    await context.route("**/*", async (route) => {
       const url = route.request().url();
       if (url === OSCAR_LOADER_URL) {
         loaderRequests.push(Date.now());
+        await beforeLoader?.();
         return route.fulfill({ status: 200, contentType: "text/javascript", body: oscarLoaderStandInSource() });
       }
       return LOOPBACK.test(url) ? route.continue() : route.abort();
@@ -47,10 +52,35 @@ describe("the chat widget on a storefront, in a real browser", () => {
     return { page, loaderRequests, errors: recordConsoleErrors(page) };
   }
 
-  async function visit(kind: PageKind, options: PageOptions = {}, waitUntil: "load" | "domcontentloaded" = "load") {
-    const visitor = await shopper();
+  async function visit(kind: PageKind, options: PageOptions = {}, waitUntil: "load" | "domcontentloaded" = "load", beforeLoader?: () => Promise<void>) {
+    const visitor = await shopper(beforeLoader);
     await visitor.page.goto(site.pageUrl(kind, options), { waitUntil });
     return visitor;
+  }
+
+  /**
+   * The home page mid-load, its loader held back once asked for: `deliverLoader` sends it and resolves
+   * when the embed's script element has loaded it (its onload has run), so a test can act in between.
+   */
+  async function visitMidLoadWithLoaderHeld() {
+    let asked!: () => void;
+    let answer!: () => void;
+    const loaderRequested = new Promise<void>((resolve) => (asked = resolve));
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const visitor = await visit("home", { slowImageMs: 8_000 }, "domcontentloaded", () => {
+      asked();
+      return answered;
+    });
+    const deliverLoader = async () => {
+      await visitor.page.evaluate(() => {
+        window.__widgetScriptLoaded = new Promise<void>((resolve) =>
+          document.addEventListener("load", (event) => (event.target as Element).matches?.("script[data-widget-id]") && resolve(), true),
+        );
+      });
+      answer();
+      await visitor.page.evaluate(() => window.__widgetScriptLoaded);
+    };
+    return { ...visitor, loaderRequested, deliverLoader };
   }
 
   /** A shopper's first keypress: loads the chat without waiting for the page to settle. */
@@ -102,6 +132,42 @@ describe("the chat widget on a storefront, in a real browser", () => {
     const record = await standIn(page);
     expect(record.readyState).not.toBe("complete");
     expect(commandsOf(record)).toEqual([{ command: "open", args: null }]);
+  });
+
+  it("opens the chat when the widget arrives while the shopper is still pressing the launcher", async () => {
+    // Seen in CI on a busy machine: the press started the loader, the loader landed before the release,
+    // and the click went nowhere because the launcher it began on had been taken away.
+    const { page, loaderRequested, deliverLoader } = await visitMidLoadWithLoaderHeld();
+    const launcher = page.locator(".oscar-chat-launcher");
+    await launcher.hover();
+    await page.mouse.down();
+    await loaderRequested;
+    await deliverLoader();
+    expect(await launcher.isVisible()).toBe(true);
+
+    await page.mouse.up();
+    const record = await standIn(page);
+    expect(commandsOf(record)).toEqual([{ command: "open", args: null }]);
+    expect(record.panelText).toBe("");
+    // The press is over: now the stand-in steps aside for the widget's own launcher.
+    await expect.poll(() => launcher.count()).toBe(0);
+  });
+
+  it("keeps the launcher through a touch that turns into a scroll, and takes it away when the browser cancels the touch", async () => {
+    const { page, loaderRequested, deliverLoader } = await visitMidLoadWithLoaderHeld();
+    const launcher = page.locator(".oscar-chat-launcher");
+    const heading = (await page.locator("h1").boundingBox())!;
+    // A real touch through the browser's input pipeline: the browser cancels it (pointercancel) when
+    // it becomes a scroll.
+    const input = await page.context().newCDPSession(page);
+    await input.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: heading.x + 5, y: heading.y + 5 }] });
+    await loaderRequested;
+    await deliverLoader();
+    expect(await launcher.isVisible()).toBe(true);
+
+    await input.send("Input.dispatchTouchEvent", { type: "touchCancel", touchPoints: [] });
+    await expect.poll(() => launcher.count()).toBe(0);
+    expect(commandsOf(await standIn(page))).toEqual([]);
   });
 
   it("delivers calls the theme made before the loader arrived, in order, after the signed identify; clears it after log-out", async () => {

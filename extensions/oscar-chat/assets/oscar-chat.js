@@ -1,18 +1,16 @@
-// Oscar Chat on the storefront: keeps the chat's loader off the page load (the app's own launcher
-// stands in until the browser is idle or the shopper interacts), wires the app blocks' buttons, and
-// identifies logged-in customers with what the app signed, asked afresh on every page (see the embed).
+// Oscar Chat on the storefront: loads the widget after the page (the app's launcher stands in), wires
+// the blocks' buttons, identifies customers as the app signed.
 (function (w, d) {
   var root = d.getElementById("oscar-chat");
-  var buttons = d.querySelectorAll("[data-oscar-chat]");
   var identifiedKey = "oscar-chat:identified";
-  // **assumed**: the widget has no reset (shared/oscar-api.md); identifying with empty fields clears.
+  // **assumed** (shared/oscar-api.md): no reset; identifying with empty fields clears.
   var nobody = { user_id: "", email: "", name: "", oscar_identity: "" };
   var interactions = ["pointerdown", "keydown", "scroll", "touchstart"];
-  var store, started, i;
+  var store, started, pressing, loaded, i;
 
   if (!root) {
-    // The app embed is off or misconfigured: a button that cannot open the chat is worse than none.
-    if (!(w.Shopify && w.Shopify.designMode)) for (i = 0; i < buttons.length; i++) buttons[i].hidden = true;
+    // Embed off or misconfigured: a button that cannot open the chat is worse than none.
+    if (!(w.Shopify && w.Shopify.designMode)) d.querySelectorAll("[data-oscar-chat]").forEach(function (button) { button.hidden = true; });
     return;
   }
 
@@ -28,13 +26,13 @@
     w.OscarChat.apply(w, arguments);
   }
 
-  // Identify goes first in the queue, so the widget never opens a conversation as a stranger.
+  // Identify first in the queue: the widget never opens a conversation as a stranger.
   function deliverIdentity(identity) {
     if (w.OscarChat === stub) (stub.q = stub.q || []).unshift(["identify", identity]);
     else chat("identify", identity);
   }
 
-  // No identity for this page: clear one this browser gave (or might have, if storage is refused).
+  // No identity for this page: clear one this browser gave (or may have: storage refused).
   function forget() {
     var identified = 1;
     try {
@@ -46,7 +44,7 @@
     if (identified) deliverIdentity(nobody);
   }
 
-  // Renewed 2 minutes before expiry, at most 25 minutes on, whatever the device's clock says.
+  // Renewed 2 min before expiry, at most 25 min on, whatever the device's clock says.
   function requestIdentity() {
     return fetch(settings.identity, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -57,7 +55,7 @@
         try {
           store.setItem(identifiedKey, "1");
         } catch {
-          // refused: a logged-out page clears regardless
+          // refused: logged out clears regardless
         }
         deliverIdentity(body.identity);
         if (body.expires_at) setTimeout(requestIdentity, Math.min(Math.max(body.expires_at * 1000 - Date.now() - 12e4, 3e4), 15e5));
@@ -65,7 +63,7 @@
       .catch(forget);
   }
 
-  // Calls `then` once the identity (or its clearing) is queued, or has failed, or after 1.5 s.
+  // Calls `then` once the identity (or its clearing) is queued or failed, or after 1.5 s.
   function identify(then) {
     var done;
     function finish() {
@@ -86,8 +84,8 @@
     script.src = settings.loader;
     script.setAttribute("data-widget-id", settings.widgetId);
     script.onload = function () {
-      var launcher = root.querySelector(".oscar-chat-launcher");
-      if (launcher) launcher.remove();
+      loaded = 1;
+      dropLauncher();
     };
     d.head.appendChild(script);
   }
@@ -98,6 +96,21 @@
     for (i = 0; i < interactions.length; i++) w.removeEventListener(interactions[i], start, true);
     identify(loadWidget);
   }
+
+  // With the widget here the stand-in goes, but not mid-press: its click would be lost.
+  function dropLauncher() {
+    var launcher = root.querySelector(".oscar-chat-launcher");
+    if (launcher && loaded && !pressing) launcher.remove();
+  }
+  w.addEventListener("pointerdown", function (event) {
+    pressing = !event.button;
+  }, true);
+  function released() {
+    pressing = 0;
+    dropLauncher();
+  }
+  w.addEventListener("click", released);
+  w.addEventListener("pointercancel", released);
 
   d.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-oscar-chat]");
@@ -118,9 +131,8 @@
   }
 
   for (i = 0; i < interactions.length; i++) w.addEventListener(interactions[i], start, { capture: true, passive: true });
-  // Idle means settled: 3 s after load (the page's own post-load work and the shopper's first look come
-  // first), then an idle moment; any interaction before that loads the chat at once. "Load the chat
-  // immediately" waits only for the load event, so the page's own loading never waits for the widget.
+  // Idle: 3 s after load (the page's own work first), then an idle moment. "Load the chat immediately"
+  // waits only for the load event: the page never waits for the widget.
   function whenIdle() {
     if (settings.load === "immediately") return start();
     setTimeout(function () {
