@@ -37,7 +37,8 @@ export function oscarLoaderStandInSource({ busyMs = 0, paddingBytes = 0 }: { bus
   var queued = window.OscarChat && window.OscarChat.q ? Array.prototype.slice.call(window.OscarChat.q) : [];
   var launcher = document.createElement("div");
   launcher.className = "oscar-stand-in-launcher";
-  launcher.style.cssText = "position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#333";
+  // Where chat widgets put theirs, as high up as the app's own: later in the page, it covers the app's.
+  launcher.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;background:#333";
   document.body.appendChild(launcher);
   function oscarChat(command, args) {
     record.commands.push({ command: command, args: args === undefined ? null : args, at: performance.now() });

@@ -135,8 +135,9 @@ describe("the chat widget on a storefront, in a real browser", () => {
   });
 
   it("opens the chat when the widget arrives while the shopper is still pressing the launcher", async () => {
-    // Seen in CI on a busy machine: the press started the loader, the loader landed before the release,
-    // and the click went nowhere because the launcher it began on had been taken away.
+    // Seen on a busy machine: the press started the loader, which landed before the release. Taking the
+    // launcher away then cancels the click; and the widget's own launcher, put on top of it, takes the
+    // release, so the click lands on what holds both, neither launcher.
     const { page, loaderRequested, deliverLoader } = await visitMidLoadWithLoaderHeld();
     const launcher = page.locator(".oscar-chat-launcher");
     await launcher.hover();
@@ -144,6 +145,8 @@ describe("the chat widget on a storefront, in a real browser", () => {
     await loaderRequested;
     await deliverLoader();
     expect(await launcher.isVisible()).toBe(true);
+    // The widget's launcher now covers the stand-in right where the pointer is.
+    expect(await page.evaluate(() => document.elementFromPoint(innerWidth - 48, innerHeight - 48)?.className)).toBe("oscar-stand-in-launcher");
 
     await page.mouse.up();
     const record = await standIn(page);

@@ -1,20 +1,19 @@
-// Oscar Chat on the storefront: loads the widget after the page (the app's launcher stands in), wires
-// the blocks' buttons, identifies customers as the app signed.
+// The chat on the storefront: when it loads and how shoppers are identified, see oscar-chat-embed.liquid.
 (function (w, d) {
   var root = d.getElementById("oscar-chat");
   var identifiedKey = "oscar-chat:identified";
   // **assumed** (shared/oscar-api.md): no reset; identifying with empty fields clears.
   var nobody = { user_id: "", email: "", name: "", oscar_identity: "" };
-  var interactions = ["pointerdown", "keydown", "scroll", "touchstart"];
-  var store, started, pressing, loaded, i;
+  var store, started, pressing, loaded;
 
   if (!root) {
-    // Embed off or misconfigured: a button that cannot open the chat is worse than none.
+    // Embed off or misconfigured: a button that opens nothing is worse than none.
     if (!(w.Shopify && w.Shopify.designMode)) d.querySelectorAll("[data-oscar-chat]").forEach(function (button) { button.hidden = true; });
     return;
   }
 
   var settings = root.dataset;
+  var launcher = root.querySelector(".oscar-chat-launcher");
   var stub = w.OscarChat;
   try {
     store = w.localStorage;
@@ -22,8 +21,8 @@
     store = null;
   }
 
-  function chat() {
-    w.OscarChat.apply(w, arguments);
+  function chat(command, args) {
+    w.OscarChat(command, args);
   }
 
   // Identify first in the queue: the widget never opens a conversation as a stranger.
@@ -46,7 +45,7 @@
 
   // Renewed 2 min before expiry, at most 25 min on, whatever the device's clock says.
   function requestIdentity() {
-    return fetch(settings.identity, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(settings.identity, { headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.ok ? response.json() : {};
       })
@@ -63,7 +62,7 @@
       .catch(forget);
   }
 
-  // Calls `then` once the identity (or its clearing) is queued or failed, or after 1.5 s.
+  // `then` runs once the identity (or its clearing) is queued or failed, or after 1.5 s.
   function identify(then) {
     var done;
     function finish() {
@@ -93,17 +92,15 @@
   function start() {
     if (started) return;
     started = 1;
-    for (i = 0; i < interactions.length; i++) w.removeEventListener(interactions[i], start, true);
     identify(loadWidget);
   }
 
-  // With the widget here the stand-in goes, but not mid-press: its click would be lost.
+  // The stand-in goes once the widget is here, but not mid-press: removed, its click would be lost.
   function dropLauncher() {
-    var launcher = root.querySelector(".oscar-chat-launcher");
-    if (launcher && loaded && !pressing) launcher.remove();
+    if (loaded && !pressing && launcher) launcher.remove();
   }
   w.addEventListener("pointerdown", function (event) {
-    pressing = !event.button;
+    pressing = !event.button && event.target;
   }, true);
   function released() {
     pressing = 0;
@@ -113,7 +110,8 @@
   w.addEventListener("pointercancel", released);
 
   d.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-oscar-chat]");
+    // A press begun on the stand-in counts wherever it ends: the widget's launcher may cover it now.
+    var button = (event.target.closest && event.target.closest("[data-oscar-chat]")) || (pressing && pressing.closest(".oscar-chat-launcher"));
     if (!button) return;
     var data = button.dataset;
     start();
@@ -130,7 +128,10 @@
     return d.head.appendChild(started);
   }
 
-  for (i = 0; i < interactions.length; i++) w.addEventListener(interactions[i], start, { capture: true, passive: true });
+  // Any interaction starts it (start runs once).
+  ["pointerdown", "keydown", "scroll", "touchstart"].forEach(function (type) {
+    w.addEventListener(type, start, { capture: true, passive: true });
+  });
   // Idle: 3 s after load (the page's own work first), then an idle moment. "Load the chat immediately"
   // waits only for the load event: the page never waits for the widget.
   function whenIdle() {
