@@ -297,7 +297,7 @@ describe("the chat widget on a storefront, in a real browser", () => {
     const timedSite = await startStorefront({ loaderUrl: loader.loaderUrl, ...embed });
     try {
       const comparison = await compareLoads(browser, { without: timedSite.pageUrl("home", { embed: false }), with: timedSite.pageUrl("home") }, loads);
-      const figures = PAGE_METRICS.map((m) => `${m} ${Math.round(comparison.with[m])} / ${Math.round(comparison.without[m])} ms = ${comparison.ratio[m].toFixed(3)}`);
+      const figures = PAGE_METRICS.map((m) => `${m} ${Math.round(comparison.with[m])} / ${Math.round(comparison.without[m])} ms, pairs' median ${comparison.ratio[m].toFixed(3)}`);
       process.stdout.write(`home page, median of ${loads}, with / without the embed${embed.slowEmbedWorkMs || embed.eagerWidget ? ` (deliberately slow: ${JSON.stringify(embed)})` : ""}: ${figures.join(", ")}\n`);
       return comparison;
     } finally {
