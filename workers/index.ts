@@ -8,7 +8,8 @@ import { config } from "../app/config.server";
 import prisma from "../app/db.server";
 import { logger } from "../app/logger.instance.server";
 import { QUEUES, isJobName, type JobName } from "../app/queues/jobs";
-import { createProducerConnection, createWorkerConnection } from "../app/queues/redis.server";
+import { createProducerConnection } from "../app/queues/redis.server";
+import { workerOptions } from "../app/queues/worker-options.server";
 import { createOscarClientFactory } from "../app/oscar/for-shop.server";
 import { createOscarJobStarts, createOscarRateLimiter } from "../app/oscar/rate-limit.server";
 import { createCustomerLookup } from "../app/services/customer-lookup.server";
@@ -83,15 +84,7 @@ const process_ = withFailureClassification(async (job: Job, token?: string) => {
 });
 
 const workers = Object.values(QUEUES).map((queue) => {
-  const worker = new Worker(queue, process_, {
-    connection: createWorkerConnection(settings.redis.url),
-    prefix: settings.redis.prefix,
-    concurrency: settings.workerConcurrency,
-    // A job whose worker died (kill -9, lost machine) is taken up again once its lock lapses.
-    lockDuration: settings.workerLockMs,
-    stalledInterval: settings.workerLockMs,
-    maxStalledCount: 3,
-  });
+  const worker = new Worker(queue, process_, workerOptions(settings));
   worker.on("completed", (job) => logger.info({ queue, job: job.name, jobId: job.id }, "job completed"));
   worker.on("failed", (job, error) => {
     logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message }, "job failed");
