@@ -8,12 +8,14 @@ import { config } from "../app/config.server";
 import prisma from "../app/db.server";
 import { logger } from "../app/logger.instance.server";
 import { QUEUES, isJobName, type JobName } from "../app/queues/jobs";
-import { createProducerConnection } from "../app/queues/redis.server";
+import { createProducerConnection, createWorkerConnection } from "../app/queues/redis.server";
 import { workerOptions } from "../app/queues/worker-options.server";
 import { createOscarClientFactory } from "../app/oscar/for-shop.server";
 import { createOscarJobStarts, createOscarRateLimiter } from "../app/oscar/rate-limit.server";
 import { createCustomerLookup } from "../app/services/customer-lookup.server";
 import { recordFailedJob } from "../app/services/failed-jobs.server";
+import { createFlowTriggerUsageCache } from "../app/services/flow-trigger-usage-cache.server";
+import { flowTriggersInUse } from "../app/services/flow-triggers.server";
 import { createSlackSender } from "../app/slack/slack.server";
 import { createAdminThrottle } from "../app/shopify/admin-throttle.server";
 import { unauthenticated } from "../app/shopify.server";
@@ -52,6 +54,11 @@ const oscarFor = createOscarClientFactory({
 const sendSlack = createSlackSender({ allowLocalReceiver: settings.env !== "production" });
 
 // Deferred events woken by the job that held their conversation (see withConversationLock).
+// Which Flow triggers each shop's workflows use, kept until the web process announces a change.
+const flowUsageSubscriber = createWorkerConnection(settings.redis.url);
+flowUsageSubscriber.on("error", () => {}); // the main connection above already reports Redis errors
+const flowTriggerUsage = createFlowTriggerUsageCache({ subscriber: flowUsageSubscriber, redisPrefix: settings.redis.prefix, load: (shop) => flowTriggersInUse(prisma, shop) });
+
 const oscarEvents = new Queue(QUEUES.oscarEvents, { connection: redis, prefix: settings.redis.prefix });
 oscarEvents.on("error", (error) => logger.warn({ error: error.message }, "oscar-events queue error"));
 
@@ -68,6 +75,7 @@ const processors: Record<JobName, (job: Job, token?: string) => Promise<unknown>
     adminGraphqlFor,
     findCustomer: createCustomerLookup({ redis, prefix, keyring }),
     sendSlack,
+    flowTriggersInUse: flowTriggerUsage.inUse,
     wakeJobs: promoteDelayedJobs(oscarEvents),
     logger,
   }),
@@ -120,6 +128,7 @@ async function shutdown(signal: string) {
   await oscarEvents.close();
   await prisma.$disconnect();
   redis.disconnect();
+  flowUsageSubscriber.disconnect();
   logger.info("worker stopped");
   process.exit(0);
 }

@@ -2,7 +2,7 @@ import { findConversationRecord } from "../models/conversation-record.server";
 import type { OscarWebhookEventOf } from "../oscar/contract";
 import { ProtectedDataDenied } from "../shopify/admin-graphql.server";
 import type { ShopifyCustomer } from "./customer-lookup.server";
-import { fireFlowTrigger, flowTriggersInUse, type FlowTriggerDeps } from "./flow-triggers.server";
+import { fireFlowTrigger, type FlowTriggerDeps, type FlowTriggerKind } from "./flow-triggers.server";
 import { mentionedOrderName } from "./order-status.server";
 import type { RoutingOutcome } from "./routing.server";
 
@@ -11,6 +11,8 @@ export type ConversationFlowTriggerDeps = FlowTriggerDeps & {
   verifiedCustomer: (contact: unknown) => Promise<ShopifyCustomer | null>;
   /** The conversation's contact as Oscar has it (with the attributes the widget set), for events that carry less. */
   oscarContact: (conversationId: string) => Promise<unknown>;
+  /** The triggers the shop's workflows use (flowTriggersInUse, kept by the worker: flow-trigger-usage-cache.server.ts). */
+  triggersInUse: (shop: string) => Promise<Set<FlowTriggerKind>>;
 };
 
 const legacyId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
@@ -44,7 +46,7 @@ function orderNamedIn(customer: ShopifyCustomer | null, text: string | null | un
 /** message.created that routing found urgent or VIP → "Urgent conversation" and "VIP customer is chatting", once each per conversation. */
 export async function fireMessageFlowTriggers(deps: ConversationFlowTriggerDeps, shop: string, event: OscarWebhookEventOf<"message.created">, routed: RoutingOutcome): Promise<void> {
   if (routed.urgent.length === 0 && !routed.vip) return;
-  const used = await flowTriggersInUse(deps.db, shop);
+  const used = await deps.triggersInUse(shop);
   const urgent = routed.urgent.length > 0 && used.has("urgent");
   const vipReason = used.has("vip") ? routed.vip : null;
   if (!urgent && !vipReason) return;
@@ -60,7 +62,7 @@ export async function fireMessageFlowTriggers(deps: ConversationFlowTriggerDeps,
  * has only a name and email, so the signed identity is read from Oscar's contact, as the hand-off does.
  */
 export async function fireHandOffFlowTrigger(deps: ConversationFlowTriggerDeps, shop: string, event: OscarWebhookEventOf<"bot.escalated">): Promise<void> {
-  if (!(await flowTriggersInUse(deps.db, shop)).has("handedOff")) return;
+  if (!(await deps.triggersInUse(shop)).has("handedOff")) return;
   const { conversation_id: conversationId, contact, reason, last_message: lastMessage } = event.data;
   const { id: customerId, customer } = await customerFor(deps, shop, conversationId, contact, { askOscar: true });
   await fireFlowTrigger(deps, shop, "handedOff", { conversationId, customerId, orderId: orderNamedIn(customer, lastMessage), reason: reason?.trim() || "No reason given" });
@@ -74,7 +76,7 @@ export async function fireResolvedFlowTrigger(deps: ConversationFlowTriggerDeps,
   // Every resolution, the signed-in customer's with them and a guest's without: only for a shop whose
   // workflows use it. (Sent for every resolution to every shop, the reliability suite's 60,000
   // resolutions a minute queued behind Shopify's Admin budget and did not drain in 10 minutes.)
-  if (!(await flowTriggersInUse(deps.db, shop)).has("resolved")) return;
+  if (!(await deps.triggersInUse(shop)).has("resolved")) return;
   const conversationId = event.data.conversation_id;
   const record = await findConversationRecord(deps.db, shop, conversationId);
   const byTeam = Boolean(record?.assignedAt || record?.botEscalatedAt);

@@ -25,6 +25,8 @@ export type FlowTriggerLifecycleDeps = {
   /** The app's client secret: Shopify signs Flow's requests with it. */
   appSecret: string;
   logger: Logger;
+  /** Tells the workers to read the shop's usage again (announceFlowTriggerUsageChanged). */
+  announceUsageChanged: (shop: string) => Promise<void>;
 };
 
 const refused = (status: number, error: string) => jsonResponse({ error }, { status });
@@ -51,6 +53,11 @@ export async function receiveFlowTriggerLifecycle(deps: FlowTriggerLifecycleDeps
   const outcome = await recordFlowTriggerUsage(deps.db, { shop, trigger, inUse, reportedAt: new Date(timestamp) });
   // The id itself is the app's own declaration, never a customer's: safe to log.
   deps.logger.info({ shop, trigger: kind ? FLOW_TRIGGER_HANDLES[kind] : trigger, known: kind !== null, inUse, outcome }, "Flow trigger lifecycle callback");
+  if (outcome === "recorded") {
+    // Not told, a worker keeps the old answer for at most its cache's 30 s (flow-trigger-usage-cache.server.ts):
+    // the change is recorded, so Flow is still answered 200.
+    await deps.announceUsageChanged(shop).catch((error: unknown) => deps.logger.warn({ shop, error: (error as Error).message }, "could not tell the workers that Flow trigger usage changed"));
+  }
   if (!kind) deps.logger.warn({ shop, trigger }, "Flow named a trigger the app does not know: every trigger is sent to this shop while it is in use");
   return jsonResponse({ ok: true });
 }

@@ -15,6 +15,7 @@ import { decryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../../app/
 import { recordConversationOutcome } from "../../app/services/conversation-outcome.server";
 import type { CustomerLookup } from "../../app/services/customer-lookup.server";
 import { fireHandOffFlowTrigger, fireMessageFlowTriggers, fireResolvedFlowTrigger } from "../../app/services/conversation-flow-triggers.server";
+import type { FlowTriggerKind } from "../../app/services/flow-triggers.server";
 import { enrichConversation } from "../../app/services/enrichment.server";
 import { handleOrderCommandNote, looksLikeOrderCommand } from "../../app/services/order-commands.server";
 import { answerOrderStatus } from "../../app/services/order-status.server";
@@ -37,6 +38,8 @@ export type OscarEventDeps = {
   adminGraphqlFor: AdminGraphqlFor;
   findCustomer: CustomerLookup;
   sendSlack: SlackSender;
+  /** The Flow triggers the shop's workflows use (a cache the web process's announcements keep current). */
+  flowTriggersInUse: (shop: string) => Promise<Set<FlowTriggerKind>>;
   /** Moves these deferred oscar-events jobs from the delayed set to the front of their wait, if still there. */
   wakeJobs: (jobIds: string[]) => Promise<void>;
   logger: Logger;
@@ -170,6 +173,7 @@ function handleOscarEvent(deps: OscarEventDeps) {
       adminGraphql: shopperDeps.adminGraphql,
       leaseMs: deps.lockMs,
       verifiedCustomer: (contact: unknown) => findVerifiedCustomer(shopperDeps, shop, contact),
+      triggersInUse: deps.flowTriggersInUse,
       oscarContact: async (conversationId: string) => (await (await oscar()).getConversation(conversationId, ["contact"])).contact,
       logger,
     };
