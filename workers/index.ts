@@ -53,12 +53,12 @@ const oscarFor = createOscarClientFactory({
 // The sandbox's local Slack receiver is reachable only outside production, as in the settings page.
 const sendSlack = createSlackSender({ allowLocalReceiver: settings.env !== "production" });
 
-// Deferred events woken by the job that held their conversation (see withConversationLock).
 // Which Flow triggers each shop's workflows use, kept until the web process announces a change.
 const flowUsageSubscriber = createWorkerConnection(settings.redis.url);
 flowUsageSubscriber.on("error", () => {}); // the main connection above already reports Redis errors
 const flowTriggerUsage = createFlowTriggerUsageCache({ subscriber: flowUsageSubscriber, redisPrefix: settings.redis.prefix, load: (shop) => flowTriggersInUse(prisma, shop) });
 
+// Deferred events woken by the job that held their conversation (see withConversationLock).
 const oscarEvents = new Queue(QUEUES.oscarEvents, { connection: redis, prefix: settings.redis.prefix });
 oscarEvents.on("error", (error) => logger.warn({ error: error.message }, "oscar-events queue error"));
 

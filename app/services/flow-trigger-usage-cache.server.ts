@@ -46,10 +46,14 @@ export function createFlowTriggerUsageCache({
 }): FlowTriggerUsageCache {
   const channel = flowTriggerUsageChannel(redisPrefix);
   const kept = new Map<string, { usage: Promise<Set<FlowTriggerKind>>; at: number }>();
+  /** Subscribed and heard back: only then is an answer kept. */
   let listening = false;
+  /** A SUBSCRIBE was sent since the connection last closed (so a "ready" need not send another). */
+  let asked = false;
 
   let listened: Promise<void>;
   const listen = () => {
+    asked = true;
     listened = subscriber.subscribe(channel).then(() => {
       kept.clear();
       listening = true;
@@ -62,11 +66,12 @@ export function createFlowTriggerUsageCache({
   });
   subscriber.on("close", () => {
     listening = false;
+    asked = false;
     kept.clear();
   });
   // ioredis subscribes again by itself after a reconnect; subscribing here too says when that is done.
   subscriber.on("ready", () => {
-    if (!listening) listen();
+    if (!asked) listen();
   });
   listen();
 
