@@ -18,6 +18,8 @@
  *   npx tsx bench/ingest.ts [--quick]      (5 rounds; quick: 2 shorter rounds, the same bounds)
  *
  * Break it on purpose: BENCH_SLOW_MS=30 delays each request the app serves by 30 ms.
+ * See where the time goes: BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile of the app's web process
+ * and one of the reference there, to compare function by function.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -66,7 +68,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     };
     const serverEnv = { ...stack.env, BENCH_WEBHOOK_SECRET: secret, BENCH_SHOP: SHOP };
     const [reference, template, bare] = await Promise.all([
-      startServer(["--import", "tsx", resolve("bench/support/servers/reference-ingest.ts")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-reference` }),
+      startServer([...profiled("reference"), "--import", "tsx", resolve("bench/support/servers/reference-ingest.ts")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-reference` }),
       startServer([resolve("bench/support/servers/template-ingest.mjs")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-template` }),
       startServer(["--import", "tsx", resolve("bench/support/servers/bare.ts")], serverEnv),
     ]);
@@ -181,7 +183,8 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   } finally {
     redis.disconnect();
     await Promise.all(queues.map((queue) => queue.obliterate({ force: true }).catch(() => {}).then(() => queue.close())));
-    for (const child of children) child.kill("SIGTERM");
+    // Waited for, so the reference's CPU profile (BENCH_CPU_PROF_DIR) is written before the bench ends.
+    await Promise.all(children.map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(null) : (child.once("exit", done), child.kill("SIGTERM"))))));
     await stack.close();
   }
 }
@@ -203,6 +206,12 @@ async function connectShop(stack: Awaited<ReturnType<typeof startBenchStack>>, s
   });
   await db.$disconnect();
   return ingestKey;
+}
+
+/** With BENCH_CPU_PROF_DIR, the reference profiled beside the app (bench/support/stack.ts), so the two can be compared function by function. */
+function profiled(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(dir)}`, `--cpu-prof-name=${name}.${process.pid}.cpuprofile`] : [];
 }
 
 /** A server of the bench's own, in a process of its own like the app; resolves with its port. */
