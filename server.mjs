@@ -16,6 +16,8 @@ const build = await import(pathToFileURL(resolve("build/server/index.js")).href)
 const { handleOscarWebhookFast, limitedRequestBody, refuseDeclaredOversize, accessLogPath } = build.entry.module;
 const OSCAR_WEBHOOK_PATH = /^\/webhooks\/oscar\/([^/?#]+)\/?(?:\?.*)?$/;
 const decodePathSegment = (segment) => {
+  // Ingest keys are base64url, so nearly every delivery has nothing to decode.
+  if (!segment.includes("%")) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

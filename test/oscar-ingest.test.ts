@@ -1,8 +1,10 @@
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { decryptSecret, DecryptionError, parseKeyring, SECRET_FIELDS } from "../app/security/encryption.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UNEXPECTED_EVENTS_KEPT, UNEXPECTED_EVENTS_TTL_SECONDS } from "../app/services/unexpected-oscar-events.server";
 import { startOscarSimulator, type OscarSimulator } from "../sim/oscar/server";
-import { installShop, startAppStack, TEST_SHOP, type AppStack } from "./harness/app-stack";
+import { installShop, startAppStack, TEST_ENCRYPTION_KEYS, TEST_SHOP, type AppStack } from "./harness/app-stack";
 import { connectShopToOscar, deliverOscarEvent, oscarEventJobCount, oscarWebhookTarget } from "./harness/oscar-webhook";
 import { sendShopifyWebhook, shopifyDelivery, shopifyPayloads } from "./harness/shopify-webhooks";
 import { FAILED_JOBS, loadRoute } from "./settings/admin-requests";
@@ -74,6 +76,25 @@ describe("POST /webhooks/oscar/:ingestKey", () => {
     const anonymous = event("ignored").replace('"id":"ignored",', "");
     await Promise.all(Array.from({ length: 3 }, () => deliverOscarEvent(target.url, anonymous, { secret: target.secret })));
     expect(await oscarEventJobCount(stack)).toBe(2);
+  });
+
+  it("keeps the event in its job sealed to the shop, byte for byte as Oscar signed it, numeric ids included", async () => {
+    // Oscar may send ids as numbers (app/oscar/contract.ts); the job's key is the id as text.
+    const body = JSON.stringify({ id: 4711, type: "conversation.created", data: { conversation_id: 99, contact: { id: "contact_n", name: "Noor", email: "noor@example.com" } } });
+    expect((await deliverOscarEvent(target.url, body, { secret: target.secret })).status).toBe(202);
+
+    const queue = new Queue("oscar-events", { connection: { url: stack.env.REDIS_URL }, prefix: stack.env.REDIS_PREFIX });
+    try {
+      const job = (await queue.getJobs(["waiting"])).find((candidate) => candidate.data.eventKey === "4711");
+      expect(job?.data).toMatchObject({ shop: TEST_SHOP, eventKey: "4711", type: "conversation.created" });
+      expect(JSON.stringify(job!.data)).not.toContain("noor@example.com");
+      const keyring = parseKeyring(TEST_ENCRYPTION_KEYS);
+      expect(decryptSecret(keyring, job!.data.sealedEvent, { shop: TEST_SHOP, field: SECRET_FIELDS.oscarEvent })).toBe(body);
+      // Sealed to this shop and this field: copied anywhere else, it does not open.
+      expect(() => decryptSecret(keyring, job!.data.sealedEvent, { shop: "other-shop.myshopify.com", field: SECRET_FIELDS.oscarEvent })).toThrow(DecryptionError);
+    } finally {
+      await queue.close();
+    }
   });
 
   it("answers 503 while Redis is down, so Oscar redelivers, and the redelivered event is processed once", async () => {

@@ -100,12 +100,13 @@ function freshIv(): Buffer {
   return iv;
 }
 
-export function encryptSecret(keyring: EncryptionKeyring, plaintext: string, context: SecretContext): string {
+/** Seals text, or bytes that are UTF-8 text (a request body as it arrived, without decoding it first). */
+export function encryptSecret(keyring: EncryptionKeyring, plaintext: string | Uint8Array, context: SecretContext): string {
   const key = keyObjectFor(keyring.keys.get(keyring.current)!);
   const iv = freshIv();
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(context));
-  const head = cipher.update(plaintext, "utf8");
+  const head = typeof plaintext === "string" ? cipher.update(plaintext, "utf8") : cipher.update(plaintext);
   const tail = cipher.final(); // empty for GCM, a stream mode; kept for correctness all the same
   const ciphertext = tail.length ? Buffer.concat([head, tail]) : head;
   return `s2.${keyring.current}.${iv.toString("base64url")}.${cipher.getAuthTag().toString("base64url")}.${ciphertext.toString("base64url")}`;

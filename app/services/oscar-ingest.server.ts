@@ -31,10 +31,12 @@ export type OscarIngestDeps = {
 /** The answer to one delivery, independent of the HTTP server that carries it. */
 export type IngestAnswer = { status: number; body: Record<string, unknown>; headers: Record<string, string> };
 
-const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): IngestAnswer => ({
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+const answer = (status: number, body: Record<string, unknown>, headers?: Record<string, string>): IngestAnswer => ({
   status,
   body,
-  headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  // The same object for nearly every answer: none is built per delivery.
+  headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS,
 });
 
 /** One delivery as it arrived: the key in the URL, the signature header, and a way to read the body. */
@@ -107,7 +109,9 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
         eventKey,
         type: event.data.type,
         receivedAt: now(),
-        sealedEvent: encryptSecret(deps.keyring, JSON.stringify(event.data), { shop: connection.shop, field: SECRET_FIELDS.oscarEvent }),
+        // The body exactly as Oscar signed it (the worker reads it with the same schema): serialising
+        // the parsed event again would only cost the hot path time.
+        sealedEvent: encryptSecret(deps.keyring, raw, { shop: connection.shop, field: SECRET_FIELDS.oscarEvent }),
       },
       // The job id makes a redelivered event land on the job that already exists.
       { jobId: oscarEventJobId(connection.shop, eventKey) },
