@@ -33,7 +33,7 @@ import { createPrismaClient } from "../app/db/client.server";
 import { QUEUES } from "../app/queues/jobs";
 import { encryptSecret, parseKeyring, SECRET_FIELDS } from "../app/security/encryption.server";
 import { atLeast, exactly, runIfMain, type BenchOptions, type BenchReport, type Goal } from "./support/goals";
-import { startBenchStack } from "./support/stack";
+import { cpuProfiling, startBenchStack, stopChildren } from "./support/stack";
 
 const SHOP = "bench-shop.myshopify.com";
 const RATE = 1_000;
@@ -68,7 +68,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
     };
     const serverEnv = { ...stack.env, BENCH_WEBHOOK_SECRET: secret, BENCH_SHOP: SHOP };
     const [reference, template, bare] = await Promise.all([
-      startServer([...profiled("reference"), "--import", "tsx", resolve("bench/support/servers/reference-ingest.ts")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-reference` }),
+      startServer([...cpuProfiling("reference"), "--import", "tsx", resolve("bench/support/servers/reference-ingest.ts")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-reference` }),
       startServer([resolve("bench/support/servers/template-ingest.mjs")], { ...serverEnv, REDIS_PREFIX: `${stack.prefix}-template` }),
       startServer(["--import", "tsx", resolve("bench/support/servers/bare.ts")], serverEnv),
     ]);
@@ -183,8 +183,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchReport> {
   } finally {
     redis.disconnect();
     await Promise.all(queues.map((queue) => queue.obliterate({ force: true }).catch(() => {}).then(() => queue.close())));
-    // Waited for, so the reference's CPU profile (BENCH_CPU_PROF_DIR) is written before the bench ends.
-    await Promise.all(children.map((child) => new Promise((done) => (child.exitCode !== null || child.signalCode !== null ? done(null) : (child.once("exit", done), child.kill("SIGTERM"))))));
+    await stopChildren(children);
     await stack.close();
   }
 }
@@ -206,12 +205,6 @@ async function connectShop(stack: Awaited<ReturnType<typeof startBenchStack>>, s
   });
   await db.$disconnect();
   return ingestKey;
-}
-
-/** With BENCH_CPU_PROF_DIR, the reference profiled beside the app (bench/support/stack.ts), so the two can be compared function by function. */
-function profiled(name: string): string[] {
-  const dir = process.env.BENCH_CPU_PROF_DIR;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(dir)}`, `--cpu-prof-name=${name}.${process.pid}.cpuprofile`] : [];
 }
 
 /** A server of the bench's own, in a process of its own like the app; resolves with its port. */

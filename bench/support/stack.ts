@@ -5,12 +5,33 @@ import { generateKeyringEntry } from "../../app/security/encryption.server";
 import { freePort } from "../../test/harness/ports";
 import { createScratchDatabase } from "../../test/harness/scratch-database";
 
+/**
+ * With BENCH_CPU_PROF_DIR, the process writes a V8 CPU profile there when it exits (for finding where
+ * ingest's time goes); a name tells a bench's own server's profile from the app's.
+ */
+export const cpuProfiling = (name?: string): string[] => {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  if (!dir) return [];
+  return ["--cpu-prof", `--cpu-prof-dir=${resolve(dir)}`, ...(name ? [`--cpu-prof-name=${name}.${process.pid}.cpuprofile`] : [])];
+};
+
 /** With BENCH_SLOW_MS, the app's processes are slowed on purpose (bench/support/slow.mjs): a goal must then be missed. */
-/** With BENCH_CPU_PROF_DIR, each app process writes a V8 CPU profile there when it stops (for finding where ingest's time goes). */
 export const slowdown = (): string[] => [
   ...(Number(process.env.BENCH_SLOW_MS ?? 0) > 0 ? ["--import", resolve("bench/support/slow.mjs")] : []),
-  ...(process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF_DIR)}`] : []),
+  ...cpuProfiling(),
 ];
+
+/**
+ * Sends SIGTERM and waits for each to exit (at most 15 s), or a CPU profile asked for with
+ * BENCH_CPU_PROF_DIR would be lost when the bench's own process ends.
+ */
+export async function stopChildren(children: ChildProcess[]): Promise<void> {
+  const exited = children.map((child) =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((done) => child.once("exit", () => done())),
+  );
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.race([Promise.all(exited), new Promise((done) => setTimeout(done, 15_000).unref())]);
+}
 
 /**
  * slowdown() for a process started with an environment of its own (the reliability stack passes its
@@ -84,13 +105,8 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
     /** For reading the worker's memory from /proc. */
     workerPid: workerChild?.pid,
     async close() {
-      // Waits for them to exit (the web process drains for a second first), or a CPU profile asked
-      // for with BENCH_CPU_PROF_DIR would be lost when the bench's own process ends.
-      const exited = children.map((child) =>
-        child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((done) => child.once("exit", () => done())),
-      );
-      for (const child of children) child.kill("SIGTERM");
-      await Promise.race([Promise.all(exited), new Promise((done) => setTimeout(done, 15_000).unref())]);
+      // The web process drains for a second before it exits.
+      await stopChildren(children);
       const redis = new Redis(redisUrl);
       const keys = await redis.keys(`${prefix}:*`);
       for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
