@@ -63,6 +63,39 @@ describe("reading the catalogue with a bulk operation", () => {
     return body.data.bulkOperationRunQuery;
   };
 
+  describe("each line of the file", () => {
+    const product = (id: number) => ({ id: `gid://shopify/Product/${id}`, title: `Product ${id}`, handle: `product-${id}`, status: "ACTIVE", description: null, productType: "Mug", vendor: "Oscar", tags: ["gift"], onlineStoreUrl: null });
+    const fileOf = (lines: object[]) => async () => new Response(lines.map((line) => JSON.stringify(line)).join("\n"));
+    const readFile = async (lines: object[]) => {
+      store().bulkOperations = { runningPolls: 0 };
+      const products: Parameters<Parameters<typeof readAllProducts>[1]>[0] = [];
+      await readAllProducts(graphql, async (batch) => void products.push(...batch), { ...options, fetchFile: fileOf(lines) });
+      return products;
+    };
+
+    it("is read as the shape its parent and id say: variants and collections join their product", async () => {
+      const products = await readFile([
+        product(1),
+        { id: "gid://shopify/ProductVariant/11", title: "Large", price: 19, availableForSale: true, __parentId: "gid://shopify/Product/1" },
+        { id: "gid://shopify/Collection/7", title: "Summer", __parentId: "gid://shopify/Product/1" },
+        product(2),
+      ]);
+      expect(products.map((p) => [p.id, p.description, p.variants.map((v) => [v.title, v.price, v.availableForSale]), p.collections])).toEqual([
+        ["gid://shopify/Product/1", "", [["Large", "19", true]], ["Summer"]],
+        ["gid://shopify/Product/2", "", [], []],
+      ]);
+    });
+
+    it("of any other shape stops the read with a sentence, rather than syncing a product without it", async () => {
+      const variantWithoutPrice = { id: "gid://shopify/ProductVariant/11", title: "Large", availableForSale: true, __parentId: "gid://shopify/Product/1" };
+      await expect(readFile([product(1), variantWithoutPrice])).rejects.toThrow("Shopify's catalogue file has a line of an unexpected shape.");
+      const childOfUnknownKind = { id: "gid://shopify/Metafield/3", title: "x", __parentId: "gid://shopify/Product/1" };
+      await expect(readFile([product(1), childOfUnknownKind])).rejects.toThrow("unexpected shape");
+      const { title: _, ...productWithoutTitle } = product(1);
+      await expect(readFile([productWithoutTitle])).rejects.toThrow("unexpected shape");
+    });
+  });
+
   it("waits for its own earlier catalogue read that Shopify is still running, instead of failing on 'already in progress'", async () => {
     store().bulkOperations = { runningPolls: 2 };
     const earlier = await startBulkQuery(KNOWLEDGE_PRODUCTS_BULK_QUERY);
