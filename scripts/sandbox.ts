@@ -25,6 +25,7 @@ import { connectSandboxShop, startSandboxStorefront } from "./sandbox/connect";
 import { finishSetup, SANDBOX_MAX_REFUND, setupProgress, type FinishSetupDeps } from "./sandbox/finish-setup";
 import { HISTORY_DAYS, playOscarHistory, writeAppHistory } from "./sandbox/history";
 import { playScriptedDay } from "./sandbox/scripted-day";
+import { workerNodeArgs } from "../workers/launch";
 
 const args = new Set(process.argv.slice(2));
 const env = process.env;
@@ -165,7 +166,7 @@ async function main() {
 
   await startChild("app", [resolve("server.mjs")], appEnv, /\[oscar-chat\] http/);
   log(`app at ${appUrl}`);
-  await startChild("worker", ["--import", "tsx", resolve("workers/index.ts")], appEnv, /worker ready/);
+  await startChild("worker", workerNodeArgs(), appEnv, /worker ready/);
   log("worker running");
 
   // --fresh-shop leaves the shop unconnected, to walk through onboarding by hand (no scripted day).

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { generateKeyringEntry } from "../../app/security/encryption.server";
 import { freePort } from "../../test/harness/ports";
 import { createScratchDatabase } from "../../test/harness/scratch-database";
+import { workerNodeArgs } from "../../workers/launch";
 
 /**
  * With BENCH_CPU_PROF_DIR, the process writes a V8 CPU profile there when it exits (for finding where
@@ -92,7 +93,7 @@ export async function startBenchStack({ name, env = {}, worker = false }: { name
 
   const appChild = await start([...slowdown(), resolve("server.mjs")], /\[oscar-chat\] http/);
   // The worker announces "worker ready" at info level.
-  const workerChild = worker ? await start([...slowdown(), "--import", "tsx", resolve("workers/index.ts")], /worker ready/, { LOG_LEVEL: "info" }) : undefined;
+  const workerChild = worker ? await start([...slowdown(), ...workerNodeArgs()], /worker ready/, { LOG_LEVEL: "info" }) : undefined;
 
   return {
     appUrl,

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
+import { workerNodeArgs } from "../../workers/launch";
 
 export type RunningProcess = {
   child: ChildProcess;
@@ -58,7 +59,7 @@ export function startAppServer(env: Record<string, string | undefined>): Running
  * a child of its own, which a SIGKILL of the CLI leaves running.
  */
 export function startWorkerProcess(env: Record<string, string | undefined>): RunningProcess {
-  return startProcess(["--import", "tsx", resolve("workers/index.ts")], env);
+  return startProcess(workerNodeArgs(), env);
 }
 
 export function startTsxScript(script: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
