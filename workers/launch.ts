@@ -10,7 +10,7 @@ import { resolve } from "node:path";
  * 48 MB, and V8 left that garbage in place until the sync was over: resident peaks of 240-280 MB in
  * 7 runs on 2026-12-07 against bench/knowledge-sync.ts's 255 MB goal. With the flag: 214 and 217 MB
  * (idle 159-161 instead of 164-181), and worker-throughput read 0.684 (SQLite) and 0.664 (PostgreSQL)
- * of its reference worker, within the spread of runs without it (0.616-0.797). `--optimize-for-size`
+ * of its reference worker, within the spread of runs without it (0.658-0.797, 4 runs). `--optimize-for-size`
  * held the peak at 165 MB but cut the worker's events/s by about 40 %: rejected.
  */
 export const WORKER_NODE_FLAGS = ["--heap-growing-percent=50"] as const;
