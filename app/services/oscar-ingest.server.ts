@@ -2,6 +2,7 @@ import { createSecretKey, hash, type KeyObject } from "node:crypto";
 import type { OscarConnection } from "@prisma/client";
 import type { Logger } from "../logger.server";
 import { isKnownOscarEventType, OscarWebhookEnvelopeSchema, OscarWebhookEventSchema } from "../oscar/contract";
+import type { FairShare } from "../queues/fair-share.server";
 import { QueueUnavailableError, type JobProducer } from "../queues/producer.server";
 import { decryptSecret, encryptSecret, SECRET_FIELDS, type EncryptionKeyring } from "../security/encryption.server";
 import { OSCAR_SIGNATURE_HEADER, verifyOscarSignature } from "../webhooks/oscar-signature.server";
@@ -21,6 +22,8 @@ export type IngestTarget = { shop: string; secret: string | KeyObject };
 export type OscarIngestDeps = {
   findIngestTarget(ingestKey: string): Promise<IngestTarget | null>;
   producer: JobProducer;
+  /** Which lane a shop's event queues in, so one shop's flood does not hold up the others. */
+  fairShare: FairShare;
   /** Where well-signed events of an unexpected shape are kept for inspection. */
   unexpectedEvents: UnexpectedOscarEvents;
   keyring: EncryptionKeyring;
@@ -101,6 +104,8 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
   }
 
   const eventKey = event.data.id ?? `sha256-${hash("sha256", raw, "hex")}`;
+  const receivedAt = now();
+  const priority = deps.fairShare.priorityFor(connection.shop, receivedAt);
   try {
     const job = await deps.producer.enqueue(
       "oscar.event",
@@ -108,13 +113,13 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
         shop: connection.shop,
         eventKey,
         type: event.data.type,
-        receivedAt: now(),
+        receivedAt,
         // The body exactly as Oscar signed it (the worker reads it with the same schema): serialising
         // the parsed event again would only cost the hot path time.
         sealedEvent: encryptSecret(deps.keyring, raw, { shop: connection.shop, field: SECRET_FIELDS.oscarEvent }),
       },
       // The job id makes a redelivered event land on the job that already exists.
-      { jobId: oscarEventJobId(connection.shop, eventKey) },
+      priority ? { jobId: oscarEventJobId(connection.shop, eventKey), priority } : { jobId: oscarEventJobId(connection.shop, eventKey) },
     );
     return answer(202, { accepted: true, job: job.id });
   } catch (error) {

@@ -3,6 +3,7 @@ import { config } from "../config.server";
 import prisma from "../db.server";
 import { logger } from "../logger.instance.server";
 import { findConnectionByIngestKey } from "../models/oscar-connection.server";
+import { createFairShare } from "../queues/fair-share.server";
 import { producer, producerRedis } from "../queues/index.server";
 import { cachedIngestTargets, ingestOscarDelivery, type OscarIngestDeps } from "../services/oscar-ingest.server";
 import { createUnexpectedOscarEvents } from "../services/unexpected-oscar-events.server";
@@ -14,6 +15,7 @@ import { lingerBeforeClosing } from "../http/request-limits.server";
 export const oscarIngestDeps: OscarIngestDeps = {
   findIngestTarget: cachedIngestTargets((key) => findConnectionByIngestKey(prisma, key), config().encryption),
   producer,
+  fairShare: createFairShare(),
   unexpectedEvents: createUnexpectedOscarEvents({ redis: producerRedis, prefix: `${config().redis.prefix}:`, keyring: config().encryption }),
   keyring: config().encryption,
   logger,

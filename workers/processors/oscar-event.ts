@@ -40,7 +40,7 @@ export type OscarEventDeps = {
   sendSlack: SlackSender;
   /** The Flow triggers the shop's workflows use (a cache the web process's announcements keep current). */
   flowTriggersInUse: (shop: string) => Promise<Set<FlowTriggerKind>>;
-  /** Moves these deferred oscar-events jobs from the delayed set to the front of their wait, if still there. */
+  /** Moves these deferred oscar-events jobs from the delayed set to the back of their lane, if still there (BullMQ promotes to the back). */
   wakeJobs: (jobIds: string[]) => Promise<void>;
   logger: Logger;
 };
