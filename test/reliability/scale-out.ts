@@ -7,8 +7,9 @@
  *  - a steady load of signed events straight at ingest;
  *  - halfway through, Monday 9:00 arrives for every shop's weekly report, and each report run is
  *    also repeated (a second run of the same week).
- * Zero lost, zero duplicated, Oscar's limit held for every key, the round-robin fair within one and
- * one report per shop. Before the stream it measures throughput with one web process and one worker,
+ * Zero lost, zero duplicated, Oscar's limit held for every key, the round-robin fair within one,
+ * one report per shop, and the other shops' notes written promptly while one shop is over its Oscar
+ * budget and another floods ingest (the load above is all that shop's). Before the stream it measures throughput with one web process and one worker,
  * then with the whole fleet, on the same database.
  */
 import { execFile } from "node:child_process";
@@ -19,7 +20,7 @@ import { DEFAULT_ESCALATION_RULES, saveEscalationRules } from "../../app/models/
 import { saveSlackUrls } from "../../app/models/slack-settings.server";
 import { QUEUES } from "../../app/queues/jobs";
 import { adminHostParam, mintSessionToken } from "../../app/sandbox/session-token.server";
-import { parseKeyring } from "../../app/security/encryption.server";
+import { decryptSecret, parseKeyring, SECRET_FIELDS, type EncryptionKeyring } from "../../app/security/encryption.server";
 import { startSlackReceiver } from "../../sim/slack/receiver";
 import type { RunningProcess } from "../harness/processes";
 import { completionsByJob, runCase, SCALE, scaled, sleep, startReliabilityStack, waitUntil, type ConnectedShop, type ReliabilityStack } from "./support/stack";
@@ -43,6 +44,24 @@ async function loadIngest(url: string, secret: string, { seconds, rate, amount, 
     { maxBuffer: 10 * 1024 * 1024 },
   );
   return JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult;
+}
+
+/**
+ * Where the given shops' conversation.created jobs spent their time, from the completed jobs BullMQ
+ * still keeps (the newest 10,000): arrival at ingest, waiting in the queue (and any deferral), running.
+ */
+async function queueWaits(stack: ReliabilityStack, keyring: EncryptionKeyring, shops: Set<string>, opened: Array<{ conversationId: string; at: number }>) {
+  const openedAt = new Map(opened.map((c) => [c.conversationId, c.at]));
+  const rows: Array<{ arrived: number; waited: number; ran: number; deferred: boolean }> = [];
+  for (const job of await stack.queue.getJobs(["completed"], 0, -1)) {
+    if (job.data.type !== "conversation.created" || !shops.has(job.data.shop)) continue;
+    const event = JSON.parse(decryptSecret(keyring, job.data.sealedEvent, { shop: job.data.shop, field: SECRET_FIELDS.oscarEvent })) as { data: { conversation_id: string } };
+    const at = openedAt.get(event.data.conversation_id);
+    if (at === undefined || !job.processedOn || !job.finishedOn) continue;
+    rows.push({ arrived: job.timestamp - at, waited: job.processedOn - job.timestamp, ran: job.finishedOn - job.processedOn, deferred: (job.data.deferrals ?? 0) > 0 });
+  }
+  const p95 = (key: "arrived" | "waited" | "ran") => rows.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(rows.length * 0.95)] ?? NaN;
+  return `${rows.length} still kept; p95 ${p95("arrived")} ms to arrive, ${p95("waited")} ms queued (${rows.filter((r) => r.deferred).length} deferred for budget or a busy conversation), ${p95("ran")} ms to run`;
 }
 
 const pendingJobs = async (stack: ReliabilityStack) => {
@@ -217,8 +236,12 @@ await runCase(`scale-out (${WEB_PROCESSES} web, ${WORKERS} workers, PostgreSQL, 
   const p50 = (values: number[]) => values[Math.floor(values.length / 2)] ?? NaN;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   report.info(`opened → note: busy shop p50 ${seconds(p50(latency(busy.shop)))}, p95 ${seconds(p95(latency(busy.shop)))}; other shops p50 ${seconds(p50(others))}, p95 ${seconds(p95(others))}`);
-  // The busy shop's jobs wait in the delayed set for its Oscar budget, not in the workers' slots.
-  report.figure("other shops' notes while the busy shop is over its Oscar budget", `p95 ${seconds(p95(others))}`, p95(others) < 10_000, "p95 < 10 s");
+  report.info(`other shops' conversation.created jobs: ${await queueWaits(stack, keyring, new Set(stack.shops.filter((s) => s.shop !== busy.shop).map((s) => s.shop)), opened)}`);
+  // The busy shop's jobs wait in the delayed set for its Oscar budget, not in the workers' slots; the
+  // loaded shop's 200 events a second past its fair share wait in the slow lane (app/queues/fair-share.server.ts),
+  // not ahead of the others'. Measured on 2 cores on 2026-12-07: first come first served, p95 9.9-12.4 s
+  // (p50 4.4-6.0 s); with the slow lane, p95 0.7 s, and 1.6 and 4.5 s with a busy loop taking a core.
+  report.figure("other shops' notes while the busy shop is over its Oscar budget and the loaded one floods", `p95 ${seconds(p95(others))}`, p95(others) < 5_000, "p95 < 5 s");
   const counts = await stack.jobCounts();
   report.figure("queue drained after the stream", `${drainedS.toFixed(1)} s`, true, "reported");
   report.figure("dead letters (failed jobs)", counts.failed, counts.failed === 0, "0");
