@@ -57,7 +57,7 @@ await runCase("Oscar 429 and 5xx for a minute", async (report, onClose) => {
 
   report.info(`${opened.length} conversations over ${(faultMs / 1000).toFixed(0)} s of faults; injected ${injected.rateLimitBursts} 429s and ${injected.serverErrors} 5xx out of ${requests.total} Oscar requests`);
   report.figure("time to settle after Oscar recovered", `${(settledMs / 1000).toFixed(1)} s`, true, "reported");
-  report.figure("jobs completed + dead-lettered = jobs stored", `${counts.completed} + ${counts.failed} = ${counts.completed + counts.failed}`, counts.waiting + counts.active + counts.delayed === 0, "nothing left waiting or retrying");
+  report.figure("jobs completed + dead-lettered = jobs stored", `${counts.completed} + ${counts.failed} = ${counts.completed + counts.failed}`, counts.waiting + counts.prioritized + counts.active + counts.delayed === 0, "nothing left waiting or retrying");
   report.figure("conversations enriched exactly once", `${opened.length - missing - doubled} of ${opened.length} (missing ${missing}, doubled ${doubled})`, doubled === 0 && missing === failedAfterFaults.filter((j) => j.data.type === "conversation.created").length, "all but dead-lettered ones, 0 doubled");
   report.figure("Oscar requests in the busiest 60 s", maxInMinute, maxInMinute <= 300, "<= 300 (Oscar's limit)");
   report.figure("429s from Oscar's own limit (not injected)", requests.rateLimited, requests.rateLimited === 0, "0");
