@@ -104,6 +104,7 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
   }
 
   const eventKey = event.data.id ?? `sha256-${hash("sha256", raw, "hex")}`;
+  const jobId = oscarEventJobId(connection.shop, eventKey);
   const receivedAt = now();
   const priority = deps.fairShare.priorityFor(connection.shop, receivedAt);
   try {
@@ -119,7 +120,7 @@ export async function ingestOscarDelivery(deps: OscarIngestDeps, delivery: Oscar
         sealedEvent: encryptSecret(deps.keyring, raw, { shop: connection.shop, field: SECRET_FIELDS.oscarEvent }),
       },
       // The job id makes a redelivered event land on the job that already exists.
-      priority ? { jobId: oscarEventJobId(connection.shop, eventKey), priority } : { jobId: oscarEventJobId(connection.shop, eventKey) },
+      priority ? { jobId, priority } : { jobId },
     );
     return answer(202, { accepted: true, job: job.id });
   } catch (error) {

@@ -9,8 +9,9 @@
  *    also repeated (a second run of the same week).
  * Zero lost, zero duplicated, Oscar's limit held for every key, the round-robin fair within one,
  * one report per shop, and the other shops' notes written promptly while one shop is over its Oscar
- * budget and another floods ingest (the load above is all that shop's). Before the stream it measures throughput with one web process and one worker,
- * then with the whole fleet, on the same database.
+ * budget and another floods ingest (the load above is all that shop's). Before the stream it
+ * measures throughput with one web process and one worker, then with the whole fleet, on the same
+ * database.
  */
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
@@ -46,6 +47,9 @@ async function loadIngest(url: string, secret: string, { seconds, rate, amount, 
   return JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult;
 }
 
+/** The 95th percentile of values sorted in ascending order. */
+const p95 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? NaN;
+
 /**
  * Where the given shops' conversation.created jobs spent their time, from the completed jobs BullMQ
  * still keeps (the newest 10,000): arrival at ingest, waiting in the queue (and any deferral), running.
@@ -60,8 +64,8 @@ async function queueWaits(stack: ReliabilityStack, keyring: EncryptionKeyring, s
     if (at === undefined || !job.processedOn || !job.finishedOn) continue;
     rows.push({ arrived: job.timestamp - at, waited: job.processedOn - job.timestamp, ran: job.finishedOn - job.processedOn, deferred: (job.data.deferrals ?? 0) > 0 });
   }
-  const p95 = (key: "arrived" | "waited" | "ran") => rows.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(rows.length * 0.95)] ?? NaN;
-  return `${rows.length} still kept; p95 ${p95("arrived")} ms to arrive, ${p95("waited")} ms queued (${rows.filter((r) => r.deferred).length} deferred for budget or a busy conversation), ${p95("ran")} ms to run`;
+  const p95Of = (key: "arrived" | "waited" | "ran") => p95(rows.map((r) => r[key]).sort((a, b) => a - b));
+  return `${rows.length} still kept; p95 ${p95Of("arrived")} ms to arrive, ${p95Of("waited")} ms queued (${rows.filter((r) => r.deferred).length} deferred for budget or a busy conversation), ${p95Of("ran")} ms to run`;
 }
 
 const pendingJobs = async (stack: ReliabilityStack) => {
@@ -231,12 +235,12 @@ await runCase(`scale-out (${WEB_PROCESSES} web, ${WORKERS} workers, PostgreSQL, 
       .map((c) => (recordOf.get(`${c.shop} ${c.conversationId}`)?.enrichedAt?.getTime() ?? NaN) - c.at)
       .filter(Number.isFinite)
       .sort((a, b) => a - b);
-  const p95 = (values: number[]) => values[Math.min(values.length - 1, Math.floor(values.length * 0.95))] ?? NaN;
-  const others = stack.shops.filter((s) => s.shop !== busy.shop).flatMap((s) => latency(s.shop)).sort((a, b) => a - b);
+  const otherShops = stack.shops.filter((s) => s.shop !== busy.shop).map((s) => s.shop);
+  const others = otherShops.flatMap(latency).sort((a, b) => a - b);
   const p50 = (values: number[]) => values[Math.floor(values.length / 2)] ?? NaN;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   report.info(`opened → note: busy shop p50 ${seconds(p50(latency(busy.shop)))}, p95 ${seconds(p95(latency(busy.shop)))}; other shops p50 ${seconds(p50(others))}, p95 ${seconds(p95(others))}`);
-  report.info(`other shops' conversation.created jobs: ${await queueWaits(stack, keyring, new Set(stack.shops.filter((s) => s.shop !== busy.shop).map((s) => s.shop)), opened)}`);
+  report.info(`other shops' conversation.created jobs: ${await queueWaits(stack, keyring, new Set(otherShops), opened)}`);
   // The busy shop's jobs wait in the delayed set for its Oscar budget, not in the workers' slots; the
   // loaded shop's 200 events a second past its fair share wait in the slow lane (app/queues/fair-share.server.ts),
   // not ahead of the others'. Measured on 2 cores on 2026-12-07: first come first served, p95 9.9-12.4 s
