@@ -154,22 +154,32 @@ export function openQueues(stack: AppStack): { queues: Queue[]; close(): Promise
 }
 
 /**
- * Waits until no job is waiting, delayed or running in any queue. A job scheduler's next run (the
- * nightly purge, a weekly report) is a future appointment, not pending work, and does not count.
+ * Jobs still to run in the queues under these key prefixes (`<prefix>:<queue>:`), read in one Lua
+ * script: Redis runs it whole, and BullMQ moves a job between states in scripts of its own, so a
+ * job is never seen between two lists (a retry leaving the delayed set for the waiting list, say),
+ * where two separate reads could miss it. A delayed job a job scheduler keeps for its next run (the
+ * nightly purge, a weekly report: its hash names the scheduler, field `rjk`) is a future
+ * appointment, not pending work, and does not count.
  */
+const PENDING_JOBS = `
+local pending = 0
+for _, queue in ipairs(ARGV) do
+  pending = pending + redis.call('LLEN', queue .. 'wait') + redis.call('LLEN', queue .. 'paused')
+    + redis.call('LLEN', queue .. 'active') + redis.call('ZCARD', queue .. 'prioritized')
+  for _, id in ipairs(redis.call('ZRANGE', queue .. 'delayed', 0, -1)) do
+    if not redis.call('HGET', queue .. id, 'rjk') then pending = pending + 1 end
+  end
+end
+return pending
+`;
+
+/** Waits until no job is waiting, delayed or running in any queue (one atomic look: PENDING_JOBS). */
 export async function waitForQueuesIdle(stack: AppStack): Promise<void> {
-  const { queues, close } = openQueues(stack);
+  const redis = new Redis(stack.env.REDIS_URL!);
+  const queuePrefixes = Object.values(QUEUES).map((name) => `${stack.env.REDIS_PREFIX}:${name}:`);
   try {
-    const idleNow = async () => {
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts("waiting", "active", "prioritized")));
-      if (!counts.every((c) => Object.values(c).every((n) => n === 0))) return false;
-      const delayed = (await Promise.all(queues.map((q) => q.getDelayed()))).flat();
-      return delayed.every((job) => job.repeatJobKey !== undefined);
-    };
-    // Two looks 300 ms apart: a job moving between states (a retry promoted from delayed to
-    // waiting) can slip between the two reads of one look.
-    await waitFor("the queues to be idle", async () => (await idleNow()) && (await new Promise((r) => setTimeout(r, 300)), await idleNow()));
+    await waitFor("the queues to be idle", async () => (await redis.eval(PENDING_JOBS, 0, ...queuePrefixes)) === 0);
   } finally {
-    await close();
+    redis.disconnect();
   }
 }
