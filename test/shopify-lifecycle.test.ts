@@ -115,15 +115,24 @@ describe("Shopify lifecycle and privacy webhooks", () => {
    * within minutes on their own (cached look-ups, locks, rate-limit slots, BullMQ's stalled check).
    */
   const isQueueMeta = (key: string) => Object.values(QUEUES).some((name) => key === `${stack.env.REDIS_PREFIX}:${name}:meta`);
+  /**
+   * BullMQ writes these two fields into a queue's meta hash whenever a process builds a Queue object
+   * (the web process builds the lifecycle handler's queues on its first delivery, forged or not): the
+   * library's bookkeeping, not data. Every other field of a meta hash (a pause, say) still counts.
+   */
+  const QUEUE_BOOKKEEPING = new Set(["version", "opts.maxLenEvents"]);
+  const withoutQueueBookkeeping = ({ key, type, values }: { key: string; type: string; values: string[] }) => {
+    if (!isQueueMeta(key)) return { key, type, values };
+    const kept = values.flatMap((value, i) => (i % 2 === 0 && !QUEUE_BOOKKEEPING.has(value) ? [value, values[i + 1]!] : []));
+    return { key, type, values: kept };
+  };
   const snapshot = async ({ withDeliveryLog = true } = {}) => ({
     tables: await dumpTables(stack.db),
     redis: (await dumpRedis(stack))
       .filter((e) => e.ttlMs === -1 || e.ttlMs > 10 * 60_000)
       .filter((e) => withDeliveryLog || !e.key.includes(":shopify-webhook:"))
-      // BullMQ writes its version into a queue's meta hash whenever a process builds a Queue object
-      // (the web process builds the lifecycle handler's on its first delivery, forged or not): bookkeeping, not data.
-      .filter((e) => !isQueueMeta(e.key))
-      .map(({ key, type, values }) => ({ key, type, values })),
+      .map(withoutQueueBookkeeping)
+      .filter((e) => !(isQueueMeta(e.key) && e.values.length === 0)),
   });
 
   async function sessionToken(shop: string) {
